@@ -1,1 +1,121 @@
-"""x"""
+"""axios-python: an Axios-style HTTP client with interceptors, middleware and plugins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._cancel import CancelToken
+from ._client import AxiosPython, create
+from ._config import RequestConfig, RequestOptions
+from ._exceptions import (
+    AxiosPythonError,
+    CancelError,
+    ConfigError,
+    HTTPStatusError,
+    InterceptorError,
+    NetworkError,
+    PluginError,
+    RetryError,
+    StreamError,
+    TimeoutError,
+    TooManyRedirectsError,
+)
+from ._headers import Headers
+from ._helpers import (
+    async_delete,
+    async_get,
+    async_head,
+    async_options,
+    async_patch,
+    async_post,
+    async_put,
+    async_request,
+    delete,
+    get,
+    head,
+    options,
+    patch,
+    post,
+    put,
+    request,
+)
+from ._models import AsyncByteStream, Request, Response, SyncByteStream
+from ._retry import ExponentialBackoff, FixedBackoff, LinearBackoff, RetryStrategy
+from ._timeout import Timeout
+from ._version import __version__
+from .transports import BaseTransport, HttpxTransport
+
+__all__ = [
+    "AsyncByteStream",
+    "AxiosPython",
+    "AxiosPythonError",
+    "BaseTransport",
+    "CancelError",
+    "CancelToken",
+    "ConfigError",
+    "ExponentialBackoff",
+    "FixedBackoff",
+    "HTTPStatusError",
+    "Headers",
+    "HttpxTransport",
+    "InterceptorError",
+    "LinearBackoff",
+    "NetworkError",
+    "PluginError",
+    "Request",
+    "RequestConfig",
+    "RequestOptions",
+    "Response",
+    "RetryError",
+    "RetryStrategy",
+    "StreamError",
+    "SyncByteStream",
+    "Timeout",
+    "TimeoutError",
+    "TooManyRedirectsError",
+    "__version__",
+    "async_delete",
+    "async_get",
+    "async_head",
+    "async_options",
+    "async_patch",
+    "async_post",
+    "async_put",
+    "async_request",
+    "create",
+    "delete",
+    "get",
+    "head",
+    "options",
+    "patch",
+    "post",
+    "put",
+    "request",
+]
+
+# Official plugins live in their own distributions; resolve them on first use so
+# importing axios_python never imports (or requires) any of them.
+_OFFICIAL_PLUGINS = {
+    "CachePlugin": ("axios_python_cache", "axios-python-cache"),
+    "AuthPlugin": ("axios_python_auth", "axios-python-auth"),
+    "LoggerPlugin": ("axios_python_logger", "axios-python-logger"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _OFFICIAL_PLUGINS:
+        module_name, distribution = _OFFICIAL_PLUGINS[name]
+        import importlib
+
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            raise ImportError(
+                f"{name} is provided by the {distribution} distribution, which is not "
+                f"installed; run: pip install {distribution}  (or: pip install axios-python)",
+                name=name,
+            ) from None
+        return getattr(module, name)
+    raise AttributeError(f"module 'axios_python' has no attribute {name!r}")

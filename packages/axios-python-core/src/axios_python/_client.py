@@ -1,0 +1,217 @@
+"""AxiosPython: one isolated client per external service, with sync and async_ methods."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from ._config import (
+    RequestConfig,
+    RequestOptions,
+    library_defaults,
+    merge_config,
+    validate_options,
+)
+from ._exceptions import ConfigError
+from ._interceptors import Interceptors
+from ._middleware import Middleware, MiddlewareEntry, as_entry
+from ._models import Response
+from ._pipeline import request_flow, run_async, run_sync
+from .transports.base import BaseTransport
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+__all__ = ["AxiosPython", "create"]
+
+
+class AxiosPython:
+    """An HTTP client instance: its own defaults, interceptors, middleware, plugins and pools.
+
+    Nothing mutable is shared between instances, so a header one instance's
+    interceptor adds never reaches another. Every verb has an ``async_`` twin
+    with the same signature::
+
+        api = AxiosPython({"base_url": "https://api.example.com", "timeout": 5})
+        api.get("/users", params={"page": 1})
+        await api.async_get("/users", params={"page": 1})
+    """
+
+    def __init__(
+        self,
+        config: RequestOptions | Mapping[str, Any] | None = None,
+        *,
+        transport: BaseTransport | None = None,
+    ) -> None:
+        options = validate_options(config or {}, where="create()")
+        self._defaults: dict[str, Any] = merge_config(library_defaults(), options)
+        self.interceptors = Interceptors()
+        self._middleware: tuple[MiddlewareEntry, ...] = ()
+        self._plugin_host: Any = None
+        if transport is not None and not isinstance(transport, BaseTransport):
+            raise ConfigError(f"transport must be a BaseTransport (got {transport!r})")
+        self._transport = transport
+        self._default_transport: BaseTransport | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<AxiosPython base_url={self._defaults.get('base_url')!r}>"
+
+    @property
+    def defaults(self) -> RequestConfig:
+        """A copy of this instance's merged defaults (library defaults < create() config)."""
+        copy = dict(self._defaults)
+        copy["headers"] = self._defaults["headers"].copy()
+        return copy  # type: ignore[return-value]
+
+    # --- composition --------------------------------------------------------------------
+
+    def use(self, middleware: Middleware) -> Self:
+        """Add a middleware (``def`` or ``async def``); the first added is the outermost."""
+        entry = as_entry(middleware)
+        with self._lock:
+            self._middleware = (*self._middleware, entry)
+        return self
+
+    # --- transports ---------------------------------------------------------------------
+
+    def _fallback_transport(self) -> BaseTransport:
+        if self._default_transport is None:
+            with self._lock:
+                if self._default_transport is None:
+                    from .transports.httpx import HttpxTransport
+
+                    self._default_transport = HttpxTransport()
+        return self._default_transport
+
+    @property
+    def _sync_transport(self) -> BaseTransport:
+        return self._transport or self._fallback_transport()
+
+    @property
+    def _async_transport(self) -> BaseTransport:
+        return self._transport or self._fallback_transport()
+
+    # --- requests -----------------------------------------------------------------------
+
+    def _config_for(self, method: str, url: str, options: Mapping[str, Any]) -> RequestConfig:
+        overrides = validate_options(options, where=f"{method} {url!r}") if options else {}
+        if not isinstance(url, str):
+            raise ConfigError(f"url must be a str (got {type(url).__name__}: {url!r})")
+        overrides["method"] = method.upper()
+        overrides["url"] = url
+        return merge_config(self._defaults, overrides)  # type: ignore[return-value]
+
+    def request(self, method: str, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """Send a request through the whole pipeline and return its Response."""
+        return run_sync(self, request_flow(self, self._config_for(method, url, options)))
+
+    async def async_request(
+        self, method: str, url: str, **options: Unpack[RequestOptions]
+    ) -> Response:
+        """Async twin of request()."""
+        return await run_async(self, request_flow(self, self._config_for(method, url, options)))
+
+    def get(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """GET ``url``."""
+        return self.request("GET", url, **options)
+
+    def post(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """POST to ``url`` (body from ``json``, ``data`` or ``files``)."""
+        return self.request("POST", url, **options)
+
+    def put(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """PUT to ``url``."""
+        return self.request("PUT", url, **options)
+
+    def patch(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """PATCH ``url``."""
+        return self.request("PATCH", url, **options)
+
+    def delete(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """DELETE ``url``."""
+        return self.request("DELETE", url, **options)
+
+    def head(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """HEAD ``url``."""
+        return self.request("HEAD", url, **options)
+
+    def options(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """OPTIONS ``url``."""
+        return self.request("OPTIONS", url, **options)
+
+    async def async_get(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """Async twin of get()."""
+        return await self.async_request("GET", url, **options)
+
+    async def async_post(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """Async twin of post()."""
+        return await self.async_request("POST", url, **options)
+
+    async def async_put(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """Async twin of put()."""
+        return await self.async_request("PUT", url, **options)
+
+    async def async_patch(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """Async twin of patch()."""
+        return await self.async_request("PATCH", url, **options)
+
+    async def async_delete(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """Async twin of delete()."""
+        return await self.async_request("DELETE", url, **options)
+
+    async def async_head(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """Async twin of head()."""
+        return await self.async_request("HEAD", url, **options)
+
+    async def async_options(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """Async twin of options()."""
+        return await self.async_request("OPTIONS", url, **options)
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def _transports(self) -> list[BaseTransport]:
+        return [t for t in (self._transport, self._default_transport) if t is not None]
+
+    def close(self) -> None:
+        """Close the connection pools this instance opened."""
+        for transport in self._transports():
+            transport.close()
+
+    async def aclose(self) -> None:
+        """Close every pool, including the running loop's async one."""
+        for transport in self._transports():
+            await transport.aclose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def create(
+    config: RequestOptions | Mapping[str, Any] | None = None,
+    *,
+    transport: BaseTransport | None = None,
+) -> AxiosPython:
+    """Create an isolated client instance with ``config`` as its defaults."""
+    return AxiosPython(config, transport=transport)

@@ -1,0 +1,368 @@
+"""Typed config: the keys, the library defaults, validation at the edge, and merging."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, TypedDict, Union
+
+from ._exceptions import ConfigError
+from ._headers import Headers, HeadersInput
+from ._multipart import FilesInput
+from ._timeout import DEFAULT_TIMEOUT, Timeout, TimeoutInput
+from ._urls import ParamsInput
+
+if TYPE_CHECKING:
+    from ._cancel import CancelToken
+    from ._retry import RetryStrategy
+
+__all__ = [
+    "DEFAULT_SENSITIVE_HEADERS",
+    "RequestConfig",
+    "RequestOptions",
+    "Transform",
+    "default_validate_status",
+    "library_defaults",
+    "merge_config",
+    "validate_options",
+]
+
+Transform = Callable[[Any, Headers], Any]
+
+
+class RequestOptions(TypedDict, total=False):
+    """Every key accepted by create(config) and as a per-request keyword argument."""
+
+    base_url: str | None
+    headers: HeadersInput
+    params: ParamsInput
+    timeout: TimeoutInput
+    json: Any
+    data: Any
+    files: FilesInput | None
+    stream: bool
+    follow_redirects: bool
+    max_redirects: int
+    validate_status: Callable[[int], bool] | None
+    transform_request: Transform | Sequence[Transform] | None
+    transform_response: Transform | Sequence[Transform] | None
+    sensitive_headers: Iterable[str]
+    trusted_origins: Iterable[str]
+    max_retries: int
+    retry_strategy: RetryStrategy | None
+    retry_methods: Iterable[str] | None
+    cancel_token: CancelToken | None
+    plugins: Mapping[str, Mapping[str, Any]]
+
+
+class RequestConfig(TypedDict, total=False):
+    """The merged, validated config one request runs with (what interceptors receive).
+
+    ``headers`` is always a case-insensitive Headers owned by this request alone,
+    ``timeout`` a Timeout; other keys keep the types of RequestOptions.
+    """
+
+    method: str
+    url: str
+    base_url: str | None
+    headers: Headers
+    params: ParamsInput
+    timeout: Timeout
+    json: Any
+    data: Any
+    files: FilesInput | None
+    stream: bool
+    follow_redirects: bool
+    max_redirects: int
+    validate_status: Callable[[int], bool] | None
+    transform_request: Transform | Sequence[Transform] | None
+    transform_response: Transform | Sequence[Transform] | None
+    sensitive_headers: frozenset[str]
+    trusted_origins: frozenset[str]
+    max_retries: int
+    retry_strategy: RetryStrategy | None
+    retry_methods: frozenset[str] | None
+    cancel_token: CancelToken | None
+    plugins: Mapping[str, Mapping[str, Any]]
+
+
+DEFAULT_SENSITIVE_HEADERS: Final = frozenset({"authorization", "proxy-authorization", "cookie"})
+
+
+def default_validate_status(status: int) -> bool:
+    """Axios's default: only 2xx passes."""
+    return 200 <= status < 300
+
+
+def library_defaults() -> dict[str, Any]:
+    """A fresh copy of the library defaults (the bottom layer of every config)."""
+    return {
+        "method": "GET",
+        "base_url": None,
+        "headers": Headers(),
+        "timeout": DEFAULT_TIMEOUT,
+        "stream": False,
+        "follow_redirects": True,
+        "max_redirects": 20,
+        "validate_status": default_validate_status,
+        "sensitive_headers": DEFAULT_SENSITIVE_HEADERS,
+        "trusted_origins": frozenset(),
+        "max_retries": 0,
+        "retry_strategy": None,
+        "retry_methods": None,
+        "cancel_token": None,
+    }
+
+
+# --- validation -----------------------------------------------------------------
+
+Check = Callable[[str, Any], Any]
+
+
+def _expect(what: str, *types: type) -> Check:
+    def check(key: str, value: Any) -> Any:
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            raise ConfigError(f"{key!r} must be {what} (got {_show(value)})")
+        return value
+
+    return check
+
+
+def _optional(check: Check) -> Check:
+    def optional(key: str, value: Any) -> Any:
+        return None if value is None else check(key, value)
+
+    return optional
+
+
+def _non_negative_int(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{key!r} must be a non-negative int (got {_show(value)})")
+    return value
+
+
+def _headers(key: str, value: Any) -> Headers:
+    if value is None:
+        return Headers()
+    try:
+        return Headers(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{key!r} is invalid: {exc}") from None
+
+
+def _timeout(key: str, value: Any) -> Timeout:
+    try:
+        return Timeout.of(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{key!r} is invalid: {exc}") from None
+
+
+def _method(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.isalpha():
+        raise ConfigError(f"{key!r} must be an HTTP method name like 'GET' (got {_show(value)})")
+    return value.upper()
+
+
+def _str_set(lower: bool) -> Check:
+    def check(key: str, value: Any) -> frozenset[str]:
+        if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+            raise ConfigError(f"{key!r} must be a collection of strings (got {_show(value)})")
+        items = list(value)
+        if not all(isinstance(item, str) for item in items):
+            raise ConfigError(f"{key!r} must contain only strings (got {_show(value)})")
+        return frozenset(item.lower() for item in items) if lower else frozenset(items)
+
+    return check
+
+
+def _origins(key: str, value: Any) -> frozenset[str]:
+    from ._urls import origin_of
+
+    origins = _str_set(lower=False)(key, value)
+    normalized = set()
+    for origin in origins:
+        scheme, host, port = origin_of(origin)
+        if not scheme or not host:
+            raise ConfigError(
+                f"{key!r} entries must be origins like 'https://api.example.com' (got {origin!r})"
+            )
+        normalized.add(f"{scheme}://{host}:{port}")
+    return frozenset(normalized)
+
+
+def _callable(key: str, value: Any) -> Any:
+    if not callable(value):
+        raise ConfigError(f"{key!r} must be callable (got {_show(value)})")
+    return value
+
+
+def _transforms(key: str, value: Any) -> Any:
+    if value is None or callable(value):
+        return value
+    if isinstance(value, Sequence) and all(callable(item) for item in value):
+        return list(value)
+    raise ConfigError(f"{key!r} must be a callable or a list of callables (got {_show(value)})")
+
+
+def _params(key: str, value: Any) -> Any:
+    if value is None or isinstance(value, (str, Mapping)):
+        return value
+    if isinstance(value, Iterable) and not isinstance(value, bytes):
+        items = list(value)
+        if all(isinstance(item, tuple) and len(item) == 2 for item in items):
+            return items
+    raise ConfigError(
+        f"{key!r} must be a mapping, a list of (name, value) pairs or a query string "
+        f"(got {_show(value)})"
+    )
+
+
+def _data(key: str, value: Any) -> Any:
+    if value is None or isinstance(value, (str, bytes, Mapping, AsyncIterable, Iterable)):
+        return value
+    raise ConfigError(
+        f"{key!r} must be a mapping (form fields), str, bytes or an iterable of bytes "
+        f"(got {_show(value)})"
+    )
+
+
+def _files(key: str, value: Any) -> Any:
+    if value is None or isinstance(value, Mapping):
+        return value
+    if isinstance(value, (list, tuple)) and all(
+        isinstance(item, tuple) and len(item) == 2 for item in value
+    ):
+        return value
+    raise ConfigError(f"{key!r} must be a mapping of field name to file (got {_show(value)})")
+
+
+def _retry_strategy(key: str, value: Any) -> Any:
+    from ._retry import RetryStrategy
+
+    if value is not None and not isinstance(value, RetryStrategy):
+        raise ConfigError(
+            f"{key!r} must be a RetryStrategy such as ExponentialBackoff() (got {_show(value)})"
+        )
+    return value
+
+
+def _cancel_token(key: str, value: Any) -> Any:
+    from ._cancel import CancelToken
+
+    if value is not None and not isinstance(value, CancelToken):
+        raise ConfigError(f"{key!r} must be a CancelToken (got {_show(value)})")
+    return value
+
+
+def _plugins(key: str, value: Any) -> Any:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(name, str) and isinstance(options, Mapping) for name, options in value.items()
+    ):
+        raise ConfigError(
+            f"{key!r} must map plugin names to option mappings, like "
+            f"{{'cache': {{'ttl': 120}}}} (got {_show(value)})"
+        )
+    return value
+
+
+def _anything(key: str, value: Any) -> Any:
+    return value
+
+
+_CHECKS: Final[dict[str, Check]] = {
+    "method": _method,
+    "url": _expect("a str", str),
+    "base_url": _optional(_expect("a str like 'https://api.example.com/v1'", str)),
+    "headers": _headers,
+    "params": _params,
+    "timeout": _timeout,
+    "json": _anything,
+    "data": _data,
+    "files": _files,
+    "stream": _expect("a bool", bool),
+    "follow_redirects": _expect("a bool", bool),
+    "max_redirects": _non_negative_int,
+    "validate_status": _optional(_callable),
+    "transform_request": _transforms,
+    "transform_response": _transforms,
+    "sensitive_headers": _str_set(lower=True),
+    "trusted_origins": _origins,
+    "max_retries": _non_negative_int,
+    "retry_strategy": _retry_strategy,
+    "retry_methods": _optional(_str_set(lower=False)),
+    "cancel_token": _cancel_token,
+    "plugins": _plugins,
+}
+
+VALID_KEYS: Final = frozenset(_CHECKS)
+
+
+def validate_options(options: Mapping[str, Any], *, where: str) -> dict[str, Any]:
+    """Check every key and value of ``options`` once; return them normalized.
+
+    Raises ConfigError naming an unknown key (with the nearest valid key) or a
+    value of the wrong type. ``where`` names the source in messages ("create()").
+    """
+    normalized: dict[str, Any] = {}
+    for key, value in options.items():
+        check = _CHECKS.get(key)
+        if check is None:
+            raise ConfigError(_unknown_key_message(key, where))
+        normalized[key] = check(key, value)
+    if normalized.get("json") is not None and normalized.get("data") is not None:
+        raise ConfigError(f"pass either 'json' or 'data' in {where}, not both")
+    if normalized.get("base_url"):
+        from ._urls import is_absolute
+
+        if not is_absolute(normalized["base_url"]):
+            raise ConfigError(
+                f"'base_url' must be absolute, like 'https://api.example.com/v1' "
+                f"(got {normalized['base_url']!r})"
+            )
+    return normalized
+
+
+def _unknown_key_message(key: object, where: str) -> str:
+    message = f"unknown config key {key!r} in {where}"
+    if isinstance(key, str):
+        close = difflib.get_close_matches(key, sorted(VALID_KEYS), n=1, cutoff=0.6)
+        if not close:
+            close = [k for k in sorted(VALID_KEYS) if k.replace("_", "") == key.lower()]
+        if close:
+            return f"{message}; did you mean {close[0]!r}?"
+    return f"{message}; valid keys are: {', '.join(sorted(VALID_KEYS))}"
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"{type(value).__name__}: {text}"
+
+
+# --- merging ----------------------------------------------------------------------
+
+
+def merge_config(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Layer validated ``overrides`` on ``base``; the result owns its headers and params.
+
+    Headers merge by name (case-insensitive); params merge by key when both are
+    mappings; every other key in ``overrides`` replaces the base value.
+    """
+    merged = dict(base)
+    merged.update(overrides)
+    headers: Headers = base["headers"].copy()
+    if "headers" in overrides:
+        headers.update_from(overrides["headers"])
+    merged["headers"] = headers
+    base_params = base.get("params")
+    if isinstance(base_params, Mapping):
+        extra = overrides.get("params")
+        if isinstance(extra, Mapping):
+            merged["params"] = {**base_params, **extra}
+        elif "params" not in overrides:
+            merged["params"] = dict(base_params)
+    return merged
+
+
+ConfigInput = Union[RequestOptions, Mapping[str, Any]]

@@ -1,0 +1,127 @@
+"""Module-level helpers (``axios_python.get(...)``) on a lazily created default instance."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from ._client import AxiosPython
+from ._models import Response
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._config import RequestOptions
+
+__all__ = [
+    "async_delete",
+    "async_get",
+    "async_head",
+    "async_options",
+    "async_patch",
+    "async_post",
+    "async_put",
+    "async_request",
+    "default_client",
+    "delete",
+    "get",
+    "head",
+    "options",
+    "patch",
+    "post",
+    "put",
+    "request",
+]
+
+_lock = threading.Lock()
+_default: AxiosPython | None = None
+
+
+def default_client() -> AxiosPython:
+    """The instance behind the module-level helpers, created on first use."""
+    global _default
+    if _default is None:
+        with _lock:
+            if _default is None:
+                _default = AxiosPython()
+    return _default
+
+
+def request(method: str, url: str, **options: Unpack[RequestOptions]) -> Response:
+    """Send a one-off request with the default instance."""
+    return default_client().request(method, url, **options)
+
+
+def get(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """GET with the default instance."""
+    return default_client().request("GET", url, **options)
+
+
+def post(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """POST with the default instance."""
+    return default_client().request("POST", url, **options)
+
+
+def put(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """PUT with the default instance."""
+    return default_client().request("PUT", url, **options)
+
+
+def patch(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """PATCH with the default instance."""
+    return default_client().request("PATCH", url, **options)
+
+
+def delete(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """DELETE with the default instance."""
+    return default_client().request("DELETE", url, **options)
+
+
+def head(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """HEAD with the default instance."""
+    return default_client().request("HEAD", url, **options)
+
+
+def options(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """OPTIONS with the default instance."""
+    return default_client().request("OPTIONS", url, **options)
+
+
+async def async_request(method: str, url: str, **options: Unpack[RequestOptions]) -> Response:
+    """Async twin of request()."""
+    return await default_client().async_request(method, url, **options)
+
+
+async def async_get(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """Async twin of get()."""
+    return await default_client().async_request("GET", url, **options)
+
+
+async def async_post(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """Async twin of post()."""
+    return await default_client().async_request("POST", url, **options)
+
+
+async def async_put(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """Async twin of put()."""
+    return await default_client().async_request("PUT", url, **options)
+
+
+async def async_patch(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """Async twin of patch()."""
+    return await default_client().async_request("PATCH", url, **options)
+
+
+async def async_delete(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """Async twin of delete()."""
+    return await default_client().async_request("DELETE", url, **options)
+
+
+async def async_head(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """Async twin of head()."""
+    return await default_client().async_request("HEAD", url, **options)
+
+
+async def async_options(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """Async twin of options()."""
+    return await default_client().async_request("OPTIONS", url, **options)

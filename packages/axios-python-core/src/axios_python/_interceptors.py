@@ -1,0 +1,135 @@
+"""Interceptors: Axios-style request and response handler chains run in registration order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from ._exceptions import InterceptorError
+
+if TYPE_CHECKING:
+    from ._config import RequestConfig
+    from ._models import Response
+
+__all__ = ["InterceptorManager", "Interceptors", "run_request_chain", "run_response_chain"]
+
+T = TypeVar("T")
+Rejected = Callable[[Exception], Any]
+
+
+class InterceptorManager(Generic[T]):
+    """An ordered set of (fulfilled, rejected) handlers; ``use`` returns an id for ``eject``."""
+
+    __slots__ = ("_handlers", "_next_id", "_what")
+
+    def __init__(self, what: str) -> None:
+        self._what = what
+        self._handlers: dict[int, tuple[Callable[[T], T] | None, Rejected | None]] = {}
+        self._next_id = 0
+
+    def use(
+        self, fulfilled: Callable[[T], T] | None = None, rejected: Rejected | None = None
+    ) -> int:
+        """Register handlers; they run after those registered earlier. Returns the id."""
+        if fulfilled is None and rejected is None:
+            raise TypeError(f"{self._what} interceptor needs a fulfilled or rejected handler")
+        for role, handler in (("fulfilled", fulfilled), ("rejected", rejected)):
+            if handler is not None and not callable(handler):
+                raise TypeError(f"{self._what} interceptor {role} handler must be callable")
+        handler_id = self._next_id
+        self._next_id += 1
+        self._handlers[handler_id] = (fulfilled, rejected)
+        return handler_id
+
+    def eject(self, handler_id: int) -> bool:
+        """Remove the handlers registered under ``handler_id``; False if it was not there."""
+        return self._handlers.pop(handler_id, None) is not None
+
+    def clear(self) -> None:
+        """Remove every handler."""
+        self._handlers.clear()
+
+    def __len__(self) -> int:
+        return len(self._handlers)
+
+    def __bool__(self) -> bool:
+        return bool(self._handlers)
+
+    def handlers(self) -> list[tuple[Callable[[T], T] | None, Rejected | None]]:
+        """A snapshot of the handlers in run order (safe to iterate while others register)."""
+        return list(self._handlers.values())
+
+
+class Interceptors:
+    """``api.interceptors.request`` and ``api.interceptors.response``."""
+
+    __slots__ = ("request", "response")
+
+    def __init__(self) -> None:
+        self.request: InterceptorManager[RequestConfig] = InterceptorManager("request")
+        self.response: InterceptorManager[Response] = InterceptorManager("response")
+
+
+def run_request_chain(
+    manager: InterceptorManager[RequestConfig], config: RequestConfig
+) -> RequestConfig:
+    """Run request interceptors in order; a rejected handler sees the previous one's error."""
+    error: Exception | None = None
+    for fulfilled, rejected in manager.handlers():
+        if error is None:
+            if fulfilled is None:
+                continue
+            try:
+                config = _checked(fulfilled(config), fulfilled, "request", "the config")
+            except Exception as exc:
+                error = exc
+        elif rejected is not None:
+            try:
+                config = _checked(rejected(error), rejected, "request", "a config")
+                error = None
+            except Exception as exc:
+                error = exc
+    if error is not None:
+        raise error
+    return config
+
+
+def run_response_chain(
+    manager: InterceptorManager[Response],
+    response: Response | None,
+    error: Exception | None,
+) -> Response:
+    """Run response interceptors in order over a response or an error (Axios promise semantics).
+
+    ``fulfilled`` gets the response; when it raises, later ``rejected`` handlers
+    get the error. ``rejected`` may recover by returning a Response, or re-raise.
+    """
+    for fulfilled, rejected in manager.handlers():
+        if error is None:
+            if fulfilled is None or response is None:
+                continue
+            try:
+                response = _checked(fulfilled(response), fulfilled, "response", "the response")
+            except Exception as exc:
+                error = exc
+        elif rejected is not None:
+            try:
+                response = _checked(rejected(error), rejected, "response", "a response")
+                error = None
+            except Exception as exc:
+                error = exc
+    if error is not None:
+        raise error
+    if response is None:
+        raise InterceptorError("the response chain ended without a response")
+    return response
+
+
+def _checked(result: T | None, handler: Callable[..., Any], stage: str, expected: str) -> T:
+    if result is None:
+        name = getattr(handler, "__qualname__", repr(handler))
+        raise InterceptorError(
+            f"{stage} interceptor {name} returned None; it must return {expected} "
+            "(did you forget a 'return'?)"
+        )
+    return result

@@ -1,0 +1,111 @@
+"""Middleware: Express-style wrappers around dispatch; ``def`` and ``async def`` on both paths."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Union
+
+from ._exceptions import InterceptorError
+
+if TYPE_CHECKING:
+    from ._config import RequestConfig
+    from ._models import Response
+
+__all__ = ["Middleware", "MiddlewareEntry", "as_entry", "run_chain_async", "run_chain_sync"]
+
+NextFn = Callable[["RequestConfig"], Awaitable["Response"]]
+SyncNextFn = Callable[["RequestConfig"], "Response"]
+Middleware = Union[
+    Callable[["RequestConfig", NextFn], Awaitable["Response"]],
+    Callable[["RequestConfig", SyncNextFn], "Response"],
+]
+MiddlewareEntry = tuple[Callable[..., Any], bool]
+
+
+def as_entry(middleware: Middleware) -> MiddlewareEntry:
+    """Validate a middleware once and remember whether it is ``async def``."""
+    if not callable(middleware):
+        raise TypeError(f"middleware must be callable (got {middleware!r})")
+    call = getattr(middleware, "__call__", None)  # noqa: B004 - objects with async __call__
+    is_async = inspect.iscoroutinefunction(middleware) or inspect.iscoroutinefunction(call)
+    return (middleware, is_async)
+
+
+def run_chain_sync(
+    chain: tuple[MiddlewareEntry, ...],
+    config: RequestConfig,
+    innermost: Callable[[RequestConfig], Response],
+) -> Response:
+    """Run the chain on the sync path; async middleware is driven without an event loop."""
+
+    def call(index: int, ctx: RequestConfig) -> Response:
+        if index == len(chain):
+            return innermost(ctx)
+        middleware, is_async = chain[index]
+        if not is_async:
+            result = middleware(ctx, functools.partial(call, index + 1))
+            return _checked(result, middleware)
+
+        async def next_fn(next_ctx: RequestConfig) -> Response:
+            return call(index + 1, next_ctx)
+
+        return _checked(_drive(middleware(ctx, next_fn), middleware), middleware)
+
+    return call(0, config)
+
+
+async def run_chain_async(
+    chain: tuple[MiddlewareEntry, ...],
+    config: RequestConfig,
+    innermost: Callable[[RequestConfig], Awaitable[Response]],
+) -> Response:
+    """Run the chain on the async path; a ``def`` middleware runs in a worker thread."""
+    loop = asyncio.get_running_loop()
+
+    async def call(index: int, ctx: RequestConfig) -> Response:
+        if index == len(chain):
+            return await innermost(ctx)
+        middleware, is_async = chain[index]
+        if is_async:
+            return _checked(await middleware(ctx, functools.partial(call, index + 1)), middleware)
+
+        def blocking_next(next_ctx: RequestConfig) -> Response:
+            future = asyncio.run_coroutine_threadsafe(call(index + 1, next_ctx), loop)
+            return future.result()
+
+        result = await asyncio.to_thread(middleware, ctx, blocking_next)
+        return _checked(result, middleware)
+
+    return await call(0, config)
+
+
+def _drive(coroutine: Coroutine[Any, Any, Any], middleware: Callable[..., Any]) -> Any:
+    """Run a coroutine that never suspends (it only awaits next_fn) to completion."""
+    try:
+        coroutine.send(None)
+    except StopIteration as stop:
+        return stop.value
+    coroutine.close()
+    raise InterceptorError(
+        f"async middleware {_name(middleware)} awaited something that needs an event loop "
+        "during a sync request; on the sync path an async middleware may only await next_fn "
+        "(use the async_ methods, or a plain def middleware, for real async work)"
+    )
+
+
+def _checked(result: Any, middleware: Callable[..., Any]) -> Response:
+    from ._models import Response
+
+    if not isinstance(result, Response):
+        raise InterceptorError(
+            f"middleware {_name(middleware)} returned {type(result).__name__}; it must return "
+            "the Response from next_fn(ctx) or one it built (did you forget a 'return'?)"
+        )
+    return result
+
+
+def _name(middleware: Callable[..., Any]) -> str:
+    return getattr(middleware, "__qualname__", None) or repr(middleware)

@@ -1,0 +1,438 @@
+"""Request and Response: the transport-neutral objects that cross the transport boundary."""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import json as jsonlib
+import re
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from http import HTTPStatus
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Union
+
+from ._exceptions import HTTPStatusError, StreamError
+from ._headers import Headers, HeadersInput
+from ._timeout import DEFAULT_TIMEOUT, Timeout
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = ["AsyncByteStream", "Request", "RequestContent", "Response", "SyncByteStream"]
+
+
+class SyncByteStream(Iterable[bytes]):
+    """A response or request body read in chunks; ``close`` releases the connection."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        raise NotImplementedError  # pragma: no cover
+
+    def close(self) -> None:
+        """Release what the stream holds; idempotent."""
+
+
+class AsyncByteStream(AsyncIterable[bytes]):
+    """The async twin of SyncByteStream; ``aclose`` releases the connection."""
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        raise NotImplementedError  # pragma: no cover
+
+    async def aclose(self) -> None:
+        """Release what the stream holds; idempotent."""
+
+
+RequestContent = Union[bytes, Iterable[bytes], AsyncIterable[bytes], None]
+
+_MISSING: Any = object()
+
+
+class Request:
+    """A prepared request: final method, absolute URL with query, headers and encoded body.
+
+    Transports receive this and nothing else. ``stream`` asks the transport not to
+    read the response body; ``extensions`` carries per-request data for a transport
+    (for example a cancellation hook) that the pipeline itself does not interpret.
+    """
+
+    __slots__ = ("content", "extensions", "headers", "method", "stream", "timeout", "url")
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: HeadersInput | None = None,
+        content: RequestContent = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        stream: bool = False,
+        extensions: dict[str, Any] | None = None,
+    ) -> None:
+        self.method = method.upper()
+        self.url = url
+        self.headers = headers if isinstance(headers, Headers) else Headers(headers)
+        self.content = content
+        self.timeout = timeout
+        self.stream = stream
+        self.extensions: dict[str, Any] = {} if extensions is None else extensions
+
+    def __repr__(self) -> str:
+        return f"<Request {self.method} {self.url}>"
+
+
+class Response:
+    """An HTTP response, Axios-style: ``data`` is the parsed body, ``ok`` says 2xx.
+
+    Transports build it from a status, headers and either ``content`` bytes or a
+    ``stream`` (SyncByteStream / AsyncByteStream). Tests and mock transports may
+    pass ``data`` instead; ``content`` and ``json()`` then derive from it.
+    """
+
+    def __init__(
+        self,
+        status_code: int = 200,
+        *,
+        headers: HeadersInput | None = None,
+        content: bytes | str | None = None,
+        data: Any = _MISSING,
+        stream: Iterable[bytes] | AsyncIterable[bytes] | None = None,
+        request: Request | None = None,
+        url: str | None = None,
+        config: dict[str, Any] | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.headers = headers if isinstance(headers, Headers) else Headers(headers)
+        self.request = request
+        self.config = config
+        self.url: str = url if url is not None else (request.url if request is not None else "")
+        self.elapsed = datetime.timedelta(0)
+        self.history: list[Response] = []
+        self.retries = 0
+        self.from_cache = False
+        self._data: Any = data
+        self._stream = stream
+        self._closed = False
+        self._consumed = False
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        if content is None and stream is None:
+            content = _encode_data(data)
+        self._content: bytes | None = content
+        if content is not None:
+            self._closed = True
+
+    def __repr__(self) -> str:
+        return f"<Response [{self.status_code} {self.reason_phrase}]>"
+
+    # --- status ---------------------------------------------------------------
+
+    @property
+    def ok(self) -> bool:
+        """True for a 2xx status."""
+        return 200 <= self.status_code < 300
+
+    @property
+    def reason_phrase(self) -> str:
+        """The standard phrase for the status ("Not Found"), or "" for an unknown one."""
+        try:
+            return HTTPStatus(self.status_code).phrase
+        except ValueError:
+            return ""
+
+    def raise_for_status(self) -> Response:
+        """Raise HTTPStatusError unless the status is 2xx; return self to allow chaining."""
+        if not self.ok:
+            raise HTTPStatusError(
+                f"HTTP {self.status_code} {self.reason_phrase} "
+                f"for {self.request_method} {self.url}",
+                response=self,
+                config=self.config,
+                request=self.request,
+            )
+        return self
+
+    @property
+    def request_method(self) -> str:
+        """The method of the request that produced this response ("" if unknown)."""
+        return self.request.method if self.request is not None else ""
+
+    # --- body -----------------------------------------------------------------
+
+    @property
+    def content(self) -> bytes:
+        """The whole body as bytes; a streamed response must be read first."""
+        if self._content is None:
+            raise StreamError(
+                "the body of a streamed response has not been read: call read()/aread() "
+                "or iterate it with iter_bytes()/aiter_bytes()"
+            )
+        return self._content
+
+    @property
+    def encoding(self) -> str:
+        """The charset from Content-Type, else utf-8."""
+        content_type = self.headers.get("content-type", "")
+        for param in content_type.split(";")[1:]:
+            key, _, value = param.strip().partition("=")
+            if key.lower() == "charset" and value:
+                charset = value.strip("\"' ")
+                try:
+                    return codecs.lookup(charset).name
+                except LookupError:
+                    break
+        return "utf-8"
+
+    @property
+    def text(self) -> str:
+        """The body decoded with ``encoding`` (undecodable bytes become U+FFFD)."""
+        return self.content.decode(self.encoding, errors="replace")
+
+    def json(self, **kwargs: Any) -> Any:
+        """Parse the body as JSON; a response built from ``data`` returns that data."""
+        if self._data is not _MISSING and not self._content and self._stream is None:
+            return self._data
+        return jsonlib.loads(self.content, **kwargs)
+
+    @property
+    def data(self) -> Any:
+        """The body, Axios-style: parsed JSON for JSON content, else text; may be reassigned."""
+        if self._data is _MISSING:
+            self._data = self._parse_data()
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data = value
+
+    def _parse_data(self) -> Any:
+        if self._content is None:
+            return None
+        if not self._content:
+            return ""
+        media_type = self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media_type == "application/json" or media_type.endswith("+json"):
+            try:
+                return jsonlib.loads(self._content)
+            except ValueError:
+                return self.text
+        return self.text
+
+    # --- streaming ------------------------------------------------------------
+
+    @property
+    def is_closed(self) -> bool:
+        """True once the body has been read in full or the response was closed."""
+        return self._closed
+
+    def read(self) -> bytes:
+        """Read the rest of a streamed body into memory and return it."""
+        if self._content is None:
+            self._content = b"".join(self._iter_raw())
+        return self._content
+
+    async def aread(self) -> bytes:
+        """Async twin of read()."""
+        if self._content is None:
+            self._content = b"".join([chunk async for chunk in self._aiter_raw()])
+        return self._content
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """Yield the body in chunks of ``chunk_size`` bytes (the last may be shorter)."""
+        chunks = self._iter_content() if self._content is not None else self._iter_raw()
+        if chunk_size is None:
+            yield from (chunk for chunk in chunks if chunk)
+            return
+        _check_chunk_size(chunk_size)
+        buffer = bytearray()
+        for chunk in chunks:
+            buffer += chunk
+            while len(buffer) >= chunk_size:
+                yield bytes(buffer[:chunk_size])
+                del buffer[:chunk_size]
+        if buffer:
+            yield bytes(buffer)
+
+    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """Async twin of iter_bytes()."""
+        if chunk_size is not None:
+            _check_chunk_size(chunk_size)
+        buffer = bytearray()
+        if self._content is not None:
+            source: AsyncIterator[bytes] = _aiter_list(list(self._iter_content()))
+        else:
+            source = self._aiter_raw()
+        async for chunk in source:
+            if chunk_size is None:
+                if chunk:
+                    yield chunk
+                continue
+            buffer += chunk
+            while len(buffer) >= chunk_size:
+                yield bytes(buffer[:chunk_size])
+                del buffer[:chunk_size]
+        if buffer:
+            yield bytes(buffer)
+
+    def iter_text(self) -> Iterator[str]:
+        """Yield the body as decoded text chunks."""
+        decoder = codecs.getincrementaldecoder(self.encoding)(errors="replace")
+        for chunk in self.iter_bytes():
+            text = decoder.decode(chunk)
+            if text:
+                yield text
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            yield tail
+
+    async def aiter_text(self) -> AsyncIterator[str]:
+        """Async twin of iter_text()."""
+        decoder = codecs.getincrementaldecoder(self.encoding)(errors="replace")
+        async for chunk in self.aiter_bytes():
+            text = decoder.decode(chunk)
+            if text:
+                yield text
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            yield tail
+
+    def iter_lines(self) -> Iterator[str]:
+        """Yield the body line by line, without line endings; memory holds one line."""
+        splitter = _LineSplitter()
+        for text in self.iter_text():
+            yield from splitter.feed(text)
+        yield from splitter.flush()
+
+    async def aiter_lines(self) -> AsyncIterator[str]:
+        """Async twin of iter_lines()."""
+        splitter = _LineSplitter()
+        async for text in self.aiter_text():
+            for line in splitter.feed(text):
+                yield line
+        for line in splitter.flush():
+            yield line
+
+    def _iter_content(self) -> Iterator[bytes]:
+        content = self._content or b""
+        step = 65536
+        for start in range(0, len(content), step):
+            yield content[start : start + step]
+
+    def _iter_raw(self) -> Iterator[bytes]:
+        stream = self._stream
+        if self._consumed or self._closed:
+            raise StreamError("the response body was already read or the response closed")
+        if stream is None or not isinstance(stream, Iterable):
+            raise StreamError(
+                "this response has an async body: use aread()/aiter_bytes()/aiter_lines()"
+            )
+        self._consumed = True
+        try:
+            yield from stream
+        finally:
+            self.close()
+
+    async def _aiter_raw(self) -> AsyncIterator[bytes]:
+        stream = self._stream
+        if self._consumed or self._closed:
+            raise StreamError("the response body was already read or the response closed")
+        if stream is None or not isinstance(stream, AsyncIterable):
+            raise StreamError("this response has a sync body: use read()/iter_bytes()/iter_lines()")
+        self._consumed = True
+        try:
+            async for chunk in stream:
+                yield chunk
+        finally:
+            await self.aclose()
+
+    def close(self) -> None:
+        """Release the connection of a streamed response; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+    async def aclose(self) -> None:
+        """Async twin of close()."""
+        if self._closed:
+            return
+        self._closed = True
+        aclose = getattr(self._stream, "aclose", None)
+        if aclose is not None:
+            await aclose()
+        else:
+            close = getattr(self._stream, "close", None)
+            if close is not None:
+                close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def _encode_data(data: Any) -> bytes:
+    if data is _MISSING or data is None:
+        return b""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    return jsonlib.dumps(data, default=str).encode("utf-8")
+
+
+def _check_chunk_size(chunk_size: int) -> None:
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size <= 0:
+        raise ValueError(f"chunk_size must be a positive int (got {chunk_size!r})")
+
+
+async def _aiter_list(chunks: list[bytes]) -> AsyncIterator[bytes]:
+    for chunk in chunks:
+        yield chunk
+
+
+class _LineSplitter:
+    """Splits text arriving in pieces into lines at \\n, \\r\\n or \\r, even across pieces."""
+
+    __slots__ = ("_pending",)
+
+    def __init__(self) -> None:
+        self._pending = ""
+
+    def feed(self, text: str) -> list[str]:
+        text = self._pending + text
+        lines: list[str] = []
+        start = 0
+        for match in _NEWLINE.finditer(text):
+            if match.group() == "\r" and match.end() == len(text):
+                break  # may be the first half of a "\r\n" split across pieces
+            lines.append(text[start : match.start()])
+            start = match.end()
+        self._pending = text[start:]
+        return lines
+
+    def flush(self) -> list[str]:
+        pending, self._pending = self._pending, ""
+        if not pending:
+            return []
+        return [pending[:-1] if pending.endswith("\r") else pending]
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")

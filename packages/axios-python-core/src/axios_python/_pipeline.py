@@ -1,0 +1,381 @@
+"""The one request pipeline (DESIGN.md section 3) and its two drivers, sync and async.
+
+The stages are written once, as generators that yield *effects* (send, sleep,
+close, run middleware...). ``run_sync`` and ``run_async`` perform those effects
+with blocking calls or awaits, so both paths run exactly the same logic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import time
+from collections.abc import Awaitable, Generator
+from typing import TYPE_CHECKING, Any, Union
+
+from ._body import apply_transforms
+from ._exceptions import (
+    AxiosPythonError,
+    CancelError,
+    HTTPStatusError,
+    NetworkError,
+    PluginError,
+    RetryError,
+    TimeoutError,
+    TooManyRedirectsError,
+)
+from ._interceptors import run_request_chain, run_response_chain
+from ._middleware import run_chain_async, run_chain_sync
+from ._models import Request, Response
+from ._multipart import MultipartStream
+from ._prepare import home_origin, prepare_request
+from ._redirects import is_redirect, redirect_request
+from ._retry import IDEMPOTENT_METHODS, ExponentialBackoff, RetryStrategy
+
+if TYPE_CHECKING:
+    from ._cancel import CancelToken
+    from ._client import AxiosPython
+    from ._config import RequestConfig
+
+__all__ = ["Await", "Close", "Dispatch", "Read", "Send", "Sleep", "run_async", "run_sync"]
+
+
+class Send:
+    """Effect: send ``request`` with the transport and resume with its Response."""
+
+    __slots__ = ("request",)
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+
+
+class Sleep:
+    """Effect: wait ``seconds`` (a retry back-off), cut short by cancellation."""
+
+    __slots__ = ("seconds", "token")
+
+    def __init__(self, seconds: float, token: CancelToken | None) -> None:
+        self.seconds = seconds
+        self.token = token
+
+
+class Close:
+    """Effect: release a response that will not be returned (a redirect or retried one)."""
+
+    __slots__ = ("response",)
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+class Read:
+    """Effect: read a streamed response's body (an error response keeps its body)."""
+
+    __slots__ = ("response",)
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+class Await:
+    """Effect: await a value a plugin hook returned; only the async path can."""
+
+    __slots__ = ("awaitable", "source")
+
+    def __init__(self, awaitable: Awaitable[Any], source: str) -> None:
+        self.awaitable = awaitable
+        self.source = source
+
+
+class Dispatch:
+    """Effect: run the middleware chain around dispatch_flow for ``config``."""
+
+    __slots__ = ("config",)
+
+    def __init__(self, config: RequestConfig) -> None:
+        self.config = config
+
+
+Effect = Union[Send, Sleep, Close, Read, Await, Dispatch]
+Flow = Generator[Effect, Any, Response]
+
+_DEFAULT_STRATEGY = ExponentialBackoff()
+
+
+# --- stages 1-3 and 6-7 ---------------------------------------------------------------
+
+
+def request_flow(client: AxiosPython, config: RequestConfig) -> Flow:
+    """Stages 2-7 for one request whose config was merged (stage 1) by the client."""
+    response: Response | None = None
+    error: Exception | None = None
+    plugins = client._plugin_host
+    try:
+        if client.interceptors.request:
+            config = run_request_chain(client.interceptors.request, config)
+        if plugins is not None:
+            config = yield from plugins.request_hook(config)
+        response = yield Dispatch(config)
+        if plugins is not None:
+            response = yield from plugins.response_hook(response)
+    except Exception as exc:
+        error = exc
+        if isinstance(exc, AxiosPythonError) and exc.config is None:
+            exc.config = dict(config)
+        if plugins is not None:
+            recovered = yield from plugins.error_hook(exc, config)
+            if recovered is not None:
+                response, error = recovered, None
+    if client.interceptors.response:
+        return run_response_chain(client.interceptors.response, response, error)
+    if error is not None:
+        raise error
+    assert response is not None
+    return response
+
+
+# --- stage 5: the retry loop around one attempt ----------------------------------------------
+
+
+def dispatch_flow(client: AxiosPython, config: RequestConfig) -> Flow:
+    """Prepare the request and run attempts until one is final; then validate the status."""
+    request = prepare_request(config)
+    token = config.get("cancel_token")
+    max_retries = config.get("max_retries", 0)
+    strategy: RetryStrategy | None = None
+    if max_retries:
+        strategy = config.get("retry_strategy") or _DEFAULT_STRATEGY
+        if not _may_retry(request, config):
+            strategy = None
+    plugins = client._plugin_host
+    retries = 0
+    while True:
+        if token is not None:
+            token.raise_if_cancelled()
+        try:
+            response = None
+            if plugins is not None:
+                response = yield from plugins.cached_response_hook(request, config)
+            if response is None:
+                response = yield from _send_following_redirects(request, config)
+        except (NetworkError, TimeoutError) as exc:
+            if exc.request is None:
+                exc.request = request
+            if strategy is not None and retries < max_retries and strategy.is_retryable(exc):
+                retries += 1
+                yield Sleep(strategy.delay(retries, exc), token)
+                _rewind(request)
+                continue
+            if retries:
+                raise _exhausted(retries, exc, config, request) from exc
+            raise
+        if strategy is not None and retries < max_retries and strategy.is_retryable(response):
+            retries += 1
+            delay = strategy.delay(retries, response)
+            if not response.is_closed:
+                yield Close(response)
+            yield Sleep(delay, token)
+            _rewind(request)
+            continue
+        break
+    response.config = dict(config)
+    response.retries = retries
+    if not request.stream and config.get("transform_response") is not None:
+        response.data = apply_transforms(
+            config["transform_response"], response.data, response.headers, "transform_response"
+        )
+    validate = config.get("validate_status")
+    if validate is not None and not validate(response.status_code):
+        if not response.is_closed:
+            yield Read(response)
+        status_error = HTTPStatusError(
+            f"HTTP {response.status_code} {response.reason_phrase} for "
+            f"{request.method} {response.url}",
+            response=response,
+            config=response.config,
+            request=request,
+        )
+        if retries and strategy is not None and strategy.is_retryable(response):
+            raise _exhausted(retries, status_error, config, request) from status_error
+        raise status_error
+    return response
+
+
+def _send_following_redirects(request: Request, config: RequestConfig) -> Flow:
+    history: list[Response] = []
+    home: str | None = None
+    while True:
+        started = time.perf_counter()
+        response: Response = yield Send(request)
+        response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+        if not config.get("follow_redirects", True) or not is_redirect(response):
+            break
+        if len(history) >= config.get("max_redirects", 20):
+            yield Close(response)
+            raise TooManyRedirectsError(
+                f"exceeded max_redirects={config.get('max_redirects', 20)} "
+                f"following {request.method} {history[0].url if history else request.url}",
+                request=request,
+                response=response,
+            )
+        if home is None:
+            home = home_origin(config, request.url)
+        next_request = redirect_request(request, response, config, home)
+        if not response.is_closed:
+            yield Close(response)
+        history.append(response)
+        request = next_request
+    response.history = history
+    return response
+
+
+def _may_retry(request: Request, config: RequestConfig) -> bool:
+    methods = config.get("retry_methods")
+    if methods is not None:
+        return request.method in {m.upper() for m in methods}
+    return request.method in IDEMPOTENT_METHODS or "idempotency-key" in request.headers
+
+
+def _rewind(request: Request) -> None:
+    content = request.content
+    if content is None or isinstance(content, bytes):
+        return
+    if isinstance(content, MultipartStream) and content.replayable:
+        return
+    raise AxiosPythonError(
+        f"cannot retry {request.method} {request.url}: its body is a one-shot stream "
+        "(a generator or a file already read); pass bytes or seekable files to allow retries",
+        request=request,
+    )
+
+
+def _exhausted(
+    retries: int, last: AxiosPythonError, config: RequestConfig, request: Request
+) -> RetryError:
+    return RetryError(
+        f"gave up after {retries + 1} attempts ({retries} retries): {last}",
+        attempts=retries + 1,
+        config=dict(config),
+        request=request,
+        response=last.response,
+    )
+
+
+# --- drivers -----------------------------------------------------------------------------------
+
+
+def run_sync(client: AxiosPython, flow: Flow) -> Response:
+    """Drive ``flow`` with blocking calls; never starts an event loop."""
+    value: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            effect = flow.send(value) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            result: Response = stop.value
+            return result
+        value = error = None
+        try:
+            value = _perform_sync(client, effect)
+        except BaseException as exc:  # delivered into the flow, which decides
+            error = exc
+
+
+def _perform_sync(client: AxiosPython, effect: Effect) -> Any:
+    if isinstance(effect, Send):
+        return client._sync_transport.send(effect.request)
+    if isinstance(effect, Dispatch):
+        if not client._middleware:
+            return run_sync(client, dispatch_flow(client, effect.config))
+        return run_chain_sync(
+            client._middleware,
+            effect.config,
+            lambda ctx: run_sync(client, dispatch_flow(client, ctx)),
+        )
+    if isinstance(effect, Close):
+        effect.response.close()
+        return None
+    if isinstance(effect, Read):
+        return effect.response.read()
+    if isinstance(effect, Sleep):
+        if effect.token is None:
+            time.sleep(effect.seconds)
+        elif effect.token.wait(effect.seconds):
+            effect.token.raise_if_cancelled()
+        return None
+    if isinstance(effect, Await):
+        close = getattr(effect.awaitable, "close", None)
+        if close is not None:
+            close()
+        raise PluginError(
+            f"{effect.source} returned an awaitable during a sync request; "
+            "use the async_ methods, or make the hook return a plain value on the sync path"
+        )
+    raise AssertionError(f"unknown effect {effect!r}")  # pragma: no cover
+
+
+async def run_async(client: AxiosPython, flow: Flow) -> Response:
+    """Drive ``flow`` with awaits on the running event loop."""
+    value: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            effect = flow.send(value) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            result: Response = stop.value
+            return result
+        value = error = None
+        try:
+            value = await _perform_async(client, effect)
+        except BaseException as exc:  # delivered into the flow, which decides
+            error = exc
+
+
+async def _perform_async(client: AxiosPython, effect: Effect) -> Any:
+    if isinstance(effect, Send):
+        return await client._async_transport.send_async(effect.request)
+    if isinstance(effect, Dispatch):
+        if not client._middleware:
+            return await run_async(client, dispatch_flow(client, effect.config))
+        return await run_chain_async(
+            client._middleware,
+            effect.config,
+            lambda ctx: run_async(client, dispatch_flow(client, ctx)),
+        )
+    if isinstance(effect, Close):
+        await effect.response.aclose()
+        return None
+    if isinstance(effect, Read):
+        return await effect.response.aread()
+    if isinstance(effect, Sleep):
+        await _sleep_async(effect.seconds, effect.token)
+        return None
+    if isinstance(effect, Await):
+        return await effect.awaitable
+    raise AssertionError(f"unknown effect {effect!r}")  # pragma: no cover
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+async def _sleep_async(seconds: float, token: CancelToken | None) -> None:
+    if token is None:
+        await asyncio.sleep(seconds)
+        return
+    loop = asyncio.get_running_loop()
+    woken = loop.create_future()
+
+    def wake(_reason: str | None) -> None:
+        loop.call_soon_threadsafe(_resolve, woken)
+
+    unregister = token.on_cancel(wake)
+    try:
+        await asyncio.wait_for(asyncio.shield(woken), timeout=seconds)
+    except asyncio.TimeoutError:
+        pass
+    finally:
+        unregister()
+    if token.is_cancelled:
+        raise CancelError(token._message(), reason=token.reason)

@@ -1,0 +1,60 @@
+"""Turn a merged config into the prepared Request a transport sends, credentials kept home."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._body import encode_body
+from ._exceptions import ConfigError
+from ._headers import Headers
+from ._models import Request
+from ._timeout import Timeout
+from ._urls import build_url, is_absolute, origin_of
+
+__all__ = ["home_origin", "prepare_request", "strip_sensitive_headers", "trusted"]
+
+
+def prepare_request(config: Mapping[str, Any]) -> Request:
+    """Build the Request for ``config`` (after interceptors and middleware changed it)."""
+    url = config.get("url")
+    if not isinstance(url, str):
+        raise ConfigError(f"'url' must be a str (got {url!r})")
+    base_url = config.get("base_url")
+    full_url = build_url(base_url, url, config.get("params"))
+    raw_headers = config.get("headers")
+    headers = raw_headers.copy() if isinstance(raw_headers, Headers) else Headers(raw_headers)
+    content = encode_body(config, headers)
+    if base_url and is_absolute(url) and not trusted(full_url, config):
+        strip_sensitive_headers(headers, config)
+    timeout = config.get("timeout")
+    return Request(
+        config.get("method") or "GET",
+        full_url,
+        headers=headers,
+        content=content,
+        timeout=timeout if isinstance(timeout, Timeout) else Timeout.of(timeout),
+        stream=bool(config.get("stream")),
+    )
+
+
+def home_origin(config: Mapping[str, Any], first_url: str) -> str:
+    """The origin credentials belong to: base_url's, else the first request's."""
+    scheme, host, port = origin_of(config.get("base_url") or first_url)
+    return f"{scheme}://{host}:{port}"
+
+
+def trusted(url: str, config: Mapping[str, Any], home: str | None = None) -> bool:
+    """True when ``url`` is on the home origin or one listed in ``trusted_origins``."""
+    scheme, host, port = origin_of(url)
+    origin = f"{scheme}://{host}:{port}"
+    if home is None:
+        home = home_origin(config, url)
+    return origin == home or origin in config.get("trusted_origins", ())
+
+
+def strip_sensitive_headers(headers: Headers, config: Mapping[str, Any]) -> None:
+    """Remove every header named in ``sensitive_headers`` (and Host, which names the old origin)."""
+    for name in [*config.get("sensitive_headers", ()), "host"]:
+        if name in headers:
+            del headers[name]

@@ -1,0 +1,71 @@
+"""Timeout: the connect/read/write/pool limits of one request, in seconds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Union
+
+__all__ = ["DEFAULT_TIMEOUT", "Timeout", "TimeoutInput"]
+
+_PARTS = ("connect", "read", "write", "pool")
+
+
+@dataclass(frozen=True, slots=True)
+class Timeout:
+    """Per-phase limits in seconds; None means no limit for that phase.
+
+    ``Timeout(5)`` sets all four; ``Timeout(5, read=30)`` overrides one.
+    """
+
+    connect: float | None = None
+    read: float | None = None
+    write: float | None = None
+    pool: float | None = None
+
+    @classmethod
+    def of(cls, value: TimeoutInput) -> Timeout:
+        """Build a Timeout from a number, None, a mapping of parts or a Timeout."""
+        if isinstance(value, Timeout):
+            return value
+        if value is None:
+            return _NO_TIMEOUT
+        if isinstance(value, bool):
+            raise TypeError(f"timeout must be a number of seconds, got a bool ({value!r})")
+        if isinstance(value, (int, float)):
+            seconds = _positive("timeout", value)
+            return cls(seconds, seconds, seconds, seconds)
+        if isinstance(value, Mapping):
+            unknown = set(value) - set(_PARTS)
+            if unknown:
+                raise ValueError(
+                    f"timeout parts must be among {', '.join(_PARTS)} (got {sorted(unknown)!r})"
+                )
+            parts = {name: value.get(name) for name in _PARTS}
+            checked = {
+                name: None if part is None else _positive(f"timeout {name!r}", part)
+                for name, part in parts.items()
+            }
+            return cls(**checked)
+        raise TypeError(
+            "timeout must be a number of seconds, None, or a mapping of "
+            f"connect/read/write/pool (got {type(value).__name__}: {value!r})"
+        )
+
+    def as_dict(self) -> dict[str, float | None]:
+        """The four parts as a dict (the shape most transports take)."""
+        return {"connect": self.connect, "read": self.read, "write": self.write, "pool": self.pool}
+
+
+def _positive(what: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{what} must be a number of seconds (got {value!r})")
+    if not value > 0:
+        raise ValueError(f"{what} must be a positive number of seconds (got {value!r})")
+    return float(value)
+
+
+TimeoutInput = Union[Timeout, float, int, None, Mapping[str, float | int | None]]
+
+_NO_TIMEOUT = Timeout()
+DEFAULT_TIMEOUT = Timeout(30.0, 30.0, 30.0, 30.0)
