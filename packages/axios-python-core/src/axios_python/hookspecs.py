@@ -1,0 +1,117 @@
+"""The hooks a plugin may implement, one by one (pluggy project ``axios_python``).
+
+A plugin is any object with methods named after these hooks, decorated with
+``hookimpl``; it needs to implement only the hooks it uses. Hooks are called
+synchronously on both paths and never do network I/O themselves. A hook that
+needs I/O on the async path (an async token provider, a Redis lookup) returns an
+awaitable; the async driver awaits it, and the sync driver raises PluginError
+naming the coroutine, so offer a plain value on the sync path.
+
+Order: pluggy calls the most recently registered plugin first; mark an
+implementation ``@hookimpl(tryfirst=True)`` or ``trylast=True`` to pin it.
+
+Example::
+
+    from axios_python.hookspecs import hookimpl
+
+    class StampPlugin:
+        @hookimpl
+        def axios_request(self, config, client):
+            config["headers"]["X-Stamp"] = "1"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Final, Literal
+
+import pluggy
+
+if TYPE_CHECKING:
+    from ._client import AxiosPython
+    from ._config import RequestConfig
+    from ._models import Request, Response
+    from .transports.base import BaseTransport
+
+__all__ = [
+    "PROJECT_NAME",
+    "axios_cached_response",
+    "axios_client_created",
+    "axios_error",
+    "axios_request",
+    "axios_response",
+    "axios_transport",
+    "hookimpl",
+    "hookspec",
+]
+
+PROJECT_NAME: Final = "axios_python"
+
+hookspec: Final = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl: Final = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec(historic=True)
+def axios_client_created(client: AxiosPython) -> None:
+    """Called once when the plugin is registered on ``client`` (historic: late plugins see it too).
+
+    Use it to keep a reference to the client or to read its defaults. Return
+    value ignored. Since 0.1.0.
+    """
+
+
+@hookspec
+def axios_request(config: RequestConfig, client: AxiosPython) -> Awaitable[None] | None:
+    """Called for every request after the request interceptors, before middleware (stage 3).
+
+    Edit ``config`` in place (headers, params, url...). Every implementation
+    runs. May return an awaitable on the async path. Since 0.1.0.
+    """
+
+
+@hookspec(firstresult=True)
+def axios_cached_response(
+    request: Request, config: RequestConfig, client: AxiosPython
+) -> Response | Awaitable[Response | None] | None:
+    """Called before each attempt is sent (inside the retry loop, stage 5).
+
+    Return a Response to answer without the network (a cache hit); the first
+    non-None result wins and the transport is skipped. ``request`` is the
+    prepared request (final URL and headers). Since 0.1.0.
+    """
+
+
+@hookspec
+def axios_response(
+    response: Response, config: RequestConfig, client: AxiosPython
+) -> Response | Awaitable[Response | None] | None:
+    """Called for every successful response, before the response interceptors (stage 6).
+
+    Edit ``response`` in place, or return a Response to replace it (when several
+    replace it, the one called last wins). Every implementation runs. Not called
+    for a response that failed ``validate_status``: that one reaches
+    ``axios_error`` as an HTTPStatusError. Since 0.1.0.
+    """
+
+
+@hookspec(firstresult=True)
+def axios_error(
+    error: Exception, config: RequestConfig, client: AxiosPython
+) -> Response | Awaitable[Response | None] | None:
+    """Called when any stage failed, before the rejected response interceptors (stage 7).
+
+    Return a Response to recover (the first non-None result wins; the response
+    interceptors then see it as a success), or None to let the error continue.
+    ``error.response`` is set for HTTPStatusError. Since 0.1.0.
+    """
+
+
+@hookspec(firstresult=True)
+def axios_transport(
+    client: AxiosPython, kind: Literal["sync", "async"]
+) -> BaseTransport | None:
+    """Called when plugins change, once per side: return the transport for ``kind``.
+
+    Return None to keep the default for that side, so a transport plugin may
+    supply only the sync or only the async sender. Since 0.1.0.
+    """
