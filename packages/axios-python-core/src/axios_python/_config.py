@@ -46,7 +46,7 @@ class RequestOptions(TypedDict, total=False):
     validate_status: Callable[[int], bool] | None
     transform_request: Transform | Sequence[Transform] | None
     transform_response: Transform | Sequence[Transform] | None
-    sensitive_headers: Iterable[str]
+    sensitive_headers: Iterable[str]  # added to Authorization, Proxy-Authorization, Cookie
     trusted_origins: Iterable[str]
     max_retries: int
     retry_strategy: RetryStrategy | None
@@ -175,6 +175,12 @@ def _str_set(lower: bool) -> Check:
     return check
 
 
+def _sensitive_headers(key: str, value: Any) -> frozenset[str]:
+    # Additive on purpose: naming one custom header must not un-protect the credentials.
+    extra: frozenset[str] = _str_set(lower=True)(key, value)
+    return DEFAULT_SENSITIVE_HEADERS | extra
+
+
 def _origins(key: str, value: Any) -> frozenset[str]:
     from ._urls import origin_of
 
@@ -205,8 +211,10 @@ def _transforms(key: str, value: Any) -> Any:
 
 
 def _params(key: str, value: Any) -> Any:
-    if value is None or isinstance(value, (str, Mapping)):
+    if value is None or isinstance(value, str):
         return value
+    if isinstance(value, Mapping):
+        return dict(value)  # a copy: later changes to the caller's dict must not leak in
     if isinstance(value, Iterable) and not isinstance(value, bytes):
         items = list(value)
         if all(isinstance(item, tuple) and len(item) == 2 for item in items):
@@ -285,7 +293,7 @@ _CHECKS: Final[dict[str, Check]] = {
     "validate_status": _optional(_callable),
     "transform_request": _transforms,
     "transform_response": _transforms,
-    "sensitive_headers": _str_set(lower=True),
+    "sensitive_headers": _sensitive_headers,
     "trusted_origins": _origins,
     "max_retries": _non_negative_int,
     "retry_strategy": _retry_strategy,
