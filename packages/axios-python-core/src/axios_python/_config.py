@@ -51,6 +51,7 @@ class RequestOptions(TypedDict, total=False):
     max_retries: int
     retry_strategy: RetryStrategy | None
     retry_methods: Iterable[str] | None
+    retry_deadline: float | None
     cancel_token: CancelToken | None
     plugins: Mapping[str, Mapping[str, Any]]
 
@@ -82,6 +83,7 @@ class RequestConfig(TypedDict, total=False):
     max_retries: int
     retry_strategy: RetryStrategy | None
     retry_methods: frozenset[str] | None
+    retry_deadline: float | None
     cancel_token: CancelToken | None
     plugins: Mapping[str, Mapping[str, Any]]
 
@@ -110,6 +112,7 @@ def library_defaults() -> dict[str, Any]:
         "max_retries": 0,
         "retry_strategy": None,
         "retry_methods": None,
+        "retry_deadline": None,
         "cancel_token": None,
     }
 
@@ -254,6 +257,12 @@ def _retry_strategy(key: str, value: Any) -> Any:
     return value
 
 
+def _seconds(key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ConfigError(f"{key!r} must be a positive number of seconds (got {_show(value)})")
+    return float(value)
+
+
 def _cancel_token(key: str, value: Any) -> Any:
     from ._cancel import CancelToken
 
@@ -298,6 +307,7 @@ _CHECKS: Final[dict[str, Check]] = {
     "max_retries": _non_negative_int,
     "retry_strategy": _retry_strategy,
     "retry_methods": _optional(_str_set(lower=False)),
+    "retry_deadline": _optional(_seconds),
     "cancel_token": _cancel_token,
     "plugins": _plugins,
 }
