@@ -22,6 +22,7 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
         raise ConfigError(f"'url' must be a str (got {url!r})")
     base_url = config.get("base_url")
     full_url = build_url(base_url, url, config.get("params"))
+    origin_of(full_url)  # a bad port (e.g. 99999) is a ConfigError here, not a transport crash
     raw_headers = config.get("headers")
     headers = raw_headers.copy() if isinstance(raw_headers, Headers) else Headers(raw_headers)
     content = encode_body(config, headers)

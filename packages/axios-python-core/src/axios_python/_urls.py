@@ -99,12 +99,15 @@ def build_url(base_url: str | None, url: str, params: ParamsInput) -> str:
 
 def origin_of(url: str) -> Origin:
     """(scheme, host, port) of an absolute URL, lower-cased, with default ports filled in."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL"
+        raise ConfigError(f"url {url!r} is malformed: {exc}") from exc
     scheme = parts.scheme.lower()
     try:
         port = parts.port
     except ValueError as exc:
-        raise ConfigError(f"url {url!r} has an invalid port") from exc
+        raise ConfigError(f"url {url!r} has an invalid port (must be 0-65535)") from exc
     host = (parts.hostname or "").lower()
     return (scheme, host, port if port is not None else _DEFAULT_PORTS.get(scheme, 0))
 
