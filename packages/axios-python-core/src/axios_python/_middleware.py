@@ -88,8 +88,17 @@ def _drive(coroutine: Coroutine[Any, Any, Any], middleware: Callable[..., Any]) 
         coroutine.send(None)
     except StopIteration as stop:
         return stop.value
+    except RuntimeError as exc:
+        # asyncio.sleep() and friends fail this way when no loop runs in this thread.
+        if "no running event loop" not in str(exc):
+            raise
+        raise InterceptorError(_needs_loop(middleware)) from exc
     coroutine.close()
-    raise InterceptorError(
+    raise InterceptorError(_needs_loop(middleware))
+
+
+def _needs_loop(middleware: Callable[..., Any]) -> str:
+    return (
         f"async middleware {_name(middleware)} awaited something that needs an event loop "
         "during a sync request; on the sync path an async middleware may only await next_fn "
         "(use the async_ methods, or a plain def middleware, for real async work)"
