@@ -1,0 +1,69 @@
+"""Origins: which URLs a request goes to, and whether credentials may go with it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from axios_python import PluginError
+
+__all__ = ["is_absolute", "origin_of", "parse_origins", "target_origin"]
+
+# The core's rule: only "scheme://..." is absolute; anything else is joined under base_url.
+_ABSOLUTE: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+
+def is_absolute(url: str) -> bool:
+    """True when ``url`` starts with ``scheme://``."""
+    return _ABSOLUTE.match(url) is not None
+
+
+def origin_of(url: str) -> str | None:
+    """``scheme://host:port`` of an absolute URL (lower-cased, default port filled), else None."""
+    if not is_absolute(url):
+        return None
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if not host:
+        return None
+    if port is None:
+        port = _DEFAULT_PORTS.get(scheme, 0)
+    return f"{scheme}://{host}:{port}"
+
+
+def parse_origins(values: Iterable[str], option: str) -> frozenset[str]:
+    """Normalize user-given origins; raise PluginError naming ``option`` for a bad entry."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise PluginError(
+            f"AuthPlugin {option!r} must be a list of origins like ['https://api.example.com'] "
+            f"(got {type(values).__name__}: {values!r})"
+        )
+    origins = set()
+    for value in values:
+        origin = origin_of(value) if isinstance(value, str) else None
+        if origin is None:
+            raise PluginError(
+                f"AuthPlugin {option!r} entries must be origins like 'https://api.example.com' "
+                f"(got {value!r})"
+            )
+        origins.add(origin)
+    return frozenset(origins)
+
+
+def target_origin(config: Mapping[str, Any]) -> str | None:
+    """The origin a request config will be sent to (before redirects), or None if unknown."""
+    url = config.get("url")
+    if not isinstance(url, str):
+        return None
+    if is_absolute(url):
+        return origin_of(url)
+    base_url = config.get("base_url")
+    return origin_of(base_url) if isinstance(base_url, str) else None
