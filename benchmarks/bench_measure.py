@@ -1,0 +1,181 @@
+"""Timing one scenario, alternating rounds, and reducing rounds to medians and ratios.
+
+Wall time comes from ``time.perf_counter`` and CPU time from
+``time.process_time`` (this process only: every thread of the client, never the
+server, which is another process). Each measurement builds a fresh client,
+warms it up (so connections are open and caches are filled), collects garbage,
+and then times ``requests`` GETs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bench_scenarios import AsyncSubject, Scenario, SyncSubject
+
+__all__ = [
+    "Sample",
+    "Settings",
+    "Summary",
+    "measure",
+    "run_rounds",
+    "summarize",
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How much to measure: rounds, requests per measurement, async concurrency, warm-up."""
+
+    rounds: int = 7
+    sync_requests: int = 3000
+    async_requests: int = 3200
+    concurrency: int = 64
+    warmup: int = 200
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One timed measurement of one scenario."""
+
+    requests: int
+    wall_s: float
+    cpu_s: float
+
+    @property
+    def rps(self) -> float:
+        """Requests per second of wall time."""
+        return self.requests / self.wall_s
+
+    @property
+    def cpu_us(self) -> float:
+        """Client CPU microseconds per request."""
+        return self.cpu_s / self.requests * 1e6
+
+
+def _measure_sync(subject: SyncSubject, requests: int, warmup: int) -> Sample:
+    fetch = subject.fetch
+    for _ in range(warmup):
+        fetch()
+    gc.collect()
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for _ in range(requests):
+        fetch()
+    wall1, cpu1 = time.perf_counter(), time.process_time()
+    return Sample(requests, wall1 - wall0, cpu1 - cpu0)
+
+
+async def _measure_async(
+    subject: AsyncSubject, requests: int, concurrency: int, warmup: int
+) -> Sample:
+    fetch = subject.fetch
+
+    async def worker(count: int) -> None:
+        for _ in range(count):
+            await fetch()
+
+    def shares(total: int) -> list[int]:
+        base, extra = divmod(total, concurrency)
+        return [base + (1 if i < extra else 0) for i in range(concurrency)]
+
+    # Warm-up at full concurrency so every pooled connection is open before timing.
+    await asyncio.gather(*(worker(n) for n in shares(max(warmup, concurrency))))
+    gc.collect()
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(worker(n) for n in shares(requests)))
+    wall1, cpu1 = time.perf_counter(), time.process_time()
+    return Sample(requests, wall1 - wall0, cpu1 - cpu0)
+
+
+def measure(scenario: Scenario, base_url: str, settings: Settings) -> Sample:
+    """Build ``scenario``'s client, warm it up, time it, close it."""
+    if scenario.kind == "sync":
+        subject = scenario.build(base_url)
+        assert isinstance(subject, SyncSubject)
+        try:
+            return _measure_sync(subject, settings.sync_requests, settings.warmup)
+        finally:
+            subject.close()
+
+    async def run() -> Sample:
+        subject = scenario.build(base_url)  # inside the loop: async pools belong to it
+        assert isinstance(subject, AsyncSubject)
+        try:
+            return await _measure_async(
+                subject, settings.async_requests, settings.concurrency, settings.warmup
+            )
+        finally:
+            await subject.close()
+
+    return asyncio.run(run())
+
+
+def run_rounds(
+    groups: list[list[Scenario]],
+    base_url: str,
+    settings: Settings,
+    progress: Callable[[int, Scenario, Sample], None] | None = None,
+) -> dict[str, list[Sample]]:
+    """Measure every scenario once per round; each group's order rotates by one every round.
+
+    Rotation spreads slow drift (CPU frequency, a noisy neighbour) over all
+    scenarios instead of charging it to whichever always runs last.
+    """
+    samples: dict[str, list[Sample]] = {s.name: [] for group in groups for s in group}
+    for round_index in range(settings.rounds):
+        for group in groups:
+            shift = round_index % len(group)
+            for scenario in group[shift:] + group[:shift]:
+                sample = measure(scenario, base_url, settings)
+                samples[scenario.name].append(sample)
+                if progress is not None:
+                    progress(round_index, scenario, sample)
+    return samples
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Medians over rounds for one scenario, and its comparison with raw httpx.
+
+    ``ratio`` and ``own_cpu_us`` are medians of per-round pairs (this scenario
+    against the baseline measured in the same round), which cancels drift that
+    affects both. For the baseline itself they are 1.0 and 0.0.
+    """
+
+    scenario: Scenario
+    rps: float
+    cpu_us: float
+    ratio: float
+    own_cpu_us: float
+    rps_all: list[float] = field(default_factory=list)
+
+    @property
+    def ratio_ok(self) -> bool | None:
+        """Whether the throughput target is met (None when there is none)."""
+        target = self.scenario.min_ratio
+        return None if target is None else self.ratio >= target
+
+    @property
+    def cpu_ok(self) -> bool | None:
+        """Whether the own-CPU target is met (None when there is none)."""
+        target = self.scenario.max_own_cpu_us
+        return None if target is None else self.own_cpu_us <= target
+
+
+def summarize(scenario: Scenario, samples: list[Sample], baseline: list[Sample]) -> Summary:
+    """Reduce ``samples`` to medians, pairing each round with the baseline's same round."""
+    ratios = [s.rps / b.rps for s, b in zip(samples, baseline, strict=True)]
+    own = [s.cpu_us - b.cpu_us for s, b in zip(samples, baseline, strict=True)]
+    return Summary(
+        scenario=scenario,
+        rps=statistics.median(s.rps for s in samples),
+        cpu_us=statistics.median(s.cpu_us for s in samples),
+        ratio=statistics.median(ratios),
+        own_cpu_us=statistics.median(own),
+        rps_all=[s.rps for s in samples],
+    )

@@ -1,0 +1,189 @@
+"""Where the library's own CPU goes: pipeline-only cost, per-step costs, and a cProfile view.
+
+Three views, each printed in microseconds per request::
+
+    python benchmarks/profile_overhead.py               # pipeline (null transport) + steps
+    python benchmarks/profile_overhead.py --cprofile    # cProfile of sync bare GETs on a socket
+
+* pipeline: ``api.get`` / ``api.async_get`` on a transport that answers at once,
+  so nothing but this library runs (bare and full pipeline, sync and async).
+* steps: the pieces of one bare request timed alone with ``timeit`` (config
+  merge, URL building, prepare, the httpx Request the transport builds...).
+* cprofile: the sync bare path against the benchmark server, the functions of
+  this library and of httpx sorted by own time (profiling inflates every figure;
+  compare them with each other, not with run.py's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import sys
+import time
+import timeit
+from collections.abc import Callable
+
+import httpx
+from bench_scenarios import add_full_pipeline
+from run import bench_server
+
+import axios_python
+from axios_python import BaseTransport, Headers, Request, Response
+
+__all__ = ["NullTransport", "main"]
+
+_BODY = b'{"id":1,"name":"axios-python","tags":["http","client"],"ok":true}'
+_HEADERS = [("Content-Type", "application/json"), ("Content-Length", str(len(_BODY)))]
+
+
+class NullTransport(BaseTransport):
+    """Answers every request at once with a small JSON body: only the pipeline is timed."""
+
+    def send(self, request: Request) -> Response:
+        """Return the canned response."""
+        return Response(
+            200, headers=Headers.from_trusted(list(_HEADERS)), content=_BODY, request=request
+        )
+
+    async def send_async(self, request: Request) -> Response:
+        """Return the canned response."""
+        return self.send(request)
+
+
+def _best_us(run: Callable[[int], None], count: int, repeat: int) -> float:
+    """The lowest CPU microseconds per call over ``repeat`` batches of ``count`` calls."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        run(count)
+        best = min(best, (time.process_time() - start) / count * 1e6)
+    return best
+
+
+def pipeline_costs(count: int, repeat: int) -> dict[str, float]:
+    """CPU us per request of the pipeline alone, on NullTransport."""
+    results: dict[str, float] = {}
+    for label, full in (("bare", False), ("full", True)):
+        api = axios_python.create({"base_url": "http://bench.local"}, transport=NullTransport())
+        if full:
+            add_full_pipeline(api)
+
+        def run_sync(n: int, api: axios_python.AxiosPython = api) -> None:
+            for _ in range(n):
+                api.get("/")
+
+        async def many(n: int, api: axios_python.AxiosPython = api) -> None:
+            for _ in range(n):
+                await api.async_get("/")
+
+        def run_async(n: int, many: Callable[[int], object] = many) -> None:
+            asyncio.run(many(n))  # type: ignore[arg-type]
+
+        run_sync(200)
+        results[f"sync {label}"] = _best_us(run_sync, count, repeat)
+        results[f"async {label}"] = _best_us(run_async, count, repeat)
+    return results
+
+
+def step_costs(count: int, repeat: int) -> dict[str, float]:
+    """CPU us of each step of one bare sync request, timed alone."""
+    from axios_python._config import merge_config
+    from axios_python._prepare import prepare_request
+    from axios_python._urls import build_url
+
+    api = axios_python.create({"base_url": "http://bench.local"}, transport=NullTransport())
+    config = api._config_for("GET", "/", {})
+    request = prepare_request(config)
+    raw_client = httpx.Client(base_url="http://bench.local")
+    steps: dict[str, Callable[[], object]] = {
+        "client._config_for (merge_config)": lambda: api._config_for("GET", "/", {}),
+        "merge_config alone": lambda: merge_config(api._defaults, {"method": "GET", "url": "/"}),
+        "build_url": lambda: build_url("http://bench.local", "/", None),
+        "prepare_request": lambda: prepare_request(config),
+        "Headers.copy": lambda: config["headers"].copy(),
+        "dict(config) (response.config)": lambda: dict(config),
+        "Response(...) from transport data": lambda: Response(
+            200, headers=Headers.from_trusted(list(_HEADERS)), content=_BODY, request=request
+        ),
+        "httpx.Request as HttpxTransport builds it": lambda: httpx.Request(
+            request.method,
+            request.url,
+            headers=[*request.headers.multi_items(), ("Accept-Encoding", "gzip, deflate")],
+            extensions={"timeout": request.timeout.as_dict()},
+        ),
+        "raw: httpx.Client.build_request": lambda: raw_client.build_request("GET", "/"),
+        "whole pipeline, sync bare (null transport)": lambda: api.get("/"),
+    }
+    results: dict[str, float] = {}
+    for name, step in steps.items():
+        timer = timeit.Timer(step)
+        results[name] = min(timer.repeat(repeat=repeat, number=count)) / count * 1e6
+    raw_client.close()
+    return results
+
+
+def cprofile_sync_bare(count: int, top: int) -> None:
+    """Profile ``count`` sync bare GETs against the benchmark server and print the top functions."""
+    with bench_server(1, None) as base_url:
+        api = axios_python.create({"base_url": base_url})
+        for _ in range(100):
+            api.get("/")
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(count):
+            api.get("/")
+        profiler.disable()
+        api.close()
+    stats = pstats.Stats(profiler)
+    rows = []
+    for (filename, line, func), (_cc, calls, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        rows.append((tottime, cumtime, calls, f"{_short(filename)}:{line}({func})"))
+    total = sum(row[0] for row in rows)
+    print(f"cProfile of {count} sync bare GETs: {total / count * 1e6:.0f} us/request profiled")
+    print(f"{'own us/req':>11}{'cum us/req':>11}{'calls/req':>10}  function")
+    for tottime, cumtime, calls, where in sorted(rows, reverse=True)[:top]:
+        print(f"{tottime / count * 1e6:>11.1f}{cumtime / count * 1e6:>11.1f}"
+              f"{calls / count:>10.1f}  {where}")  # fmt: skip
+    mine = sorted((row for row in rows if row[3].startswith("axios_python/")), reverse=True)
+    print()
+    print(f"axios_python's own frames only (top {top})")
+    for tottime, cumtime, calls, where in mine[:top]:
+        print(f"{tottime / count * 1e6:>11.1f}{cumtime / count * 1e6:>11.1f}"
+              f"{calls / count:>10.1f}  {where}")  # fmt: skip
+    own = sum(row[0] for row in mine)
+    print(f"axios_python's own frames: {own / count * 1e6:.1f} us/request profiled, "
+          f"{own / total:.1%} of the client's profiled time")  # fmt: skip
+
+
+def _short(filename: str) -> str:
+    for marker in ("axios_python/", "httpx/", "httpcore/", "h11/"):
+        at = filename.rfind(marker)
+        if at >= 0:
+            return filename[at:]
+    return filename.rsplit("/", 1)[-1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print pipeline and step costs, or the cProfile view with ``--cprofile``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--cprofile", action="store_true", help="profile sync bare GETs")
+    parser.add_argument("--count", type=int, default=5000, help="requests per batch")
+    parser.add_argument("--repeat", type=int, default=5, help="batches (the best is kept)")
+    parser.add_argument("--top", type=int, default=35, help="rows of the cProfile view")
+    args = parser.parse_args(argv)
+    if args.cprofile:
+        cprofile_sync_bare(args.count, args.top)
+        return 0
+    print("pipeline only (NullTransport), CPU us per request, best of", args.repeat)
+    for name, cost in pipeline_costs(args.count, args.repeat).items():
+        print(f"  {name:<12}{cost:>8.1f}")
+    print("steps of one bare sync request, us per call, best of", args.repeat)
+    for name, cost in step_costs(args.count, args.repeat).items():
+        print(f"  {name:<44}{cost:>8.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
