@@ -1,0 +1,290 @@
+"""AiohttpTransport: async requests on one aiohttp.ClientSession per event loop, no httpx."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+import weakref
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from axios_python import (
+    AsyncByteStream,
+    BaseTransport,
+    ConfigError,
+    Request,
+    Response,
+    Timeout,
+    TimeoutError,
+)
+from axios_python import Headers as _Headers
+
+from ._errors import reraise
+from ._write import BUFFERED, WriteWatch, chunks_of
+
+__all__ = ["AiohttpTransport"]
+
+_CHUNK = 64 * 1024
+_OWNED_OPTIONS = frozenset(
+    {
+        "connector",
+        "timeout",
+        "cookie_jar",
+        "auto_decompress",
+        "loop",
+        "base_url",
+        "raise_for_status",
+    }
+)
+
+
+class AiohttpTransport(BaseTransport):
+    """Sends async requests with aiohttp: one ClientSession (and pool) per running event loop.
+
+    Pooled connections belong to the loop that opened them, so each loop gets
+    its own session; ``aclose()`` closes the running loop's one. Responses are
+    decompressed (gzip, deflate, and br/zstd when aiohttp can), cookies are not
+    stored, redirects are left to the pipeline.
+
+    Args:
+        max_connections: connections open at once, all hosts together (aiohttp's
+            ``TCPConnector(limit=...)``); 0 means no limit.
+        max_connections_per_host: the same per (scheme, host, port); 0 means no limit.
+        keepalive_expiry: seconds an idle connection stays in the pool.
+        ssl: True (verify), False (do not verify) or an ``ssl.SSLContext``.
+        **session_options: passed to ``aiohttp.ClientSession`` (``trust_env``,
+            ``read_bufsize``, ``headers``...).
+
+    Timeouts: ``connect`` bounds opening a connection (``sock_connect``), ``read``
+    the wait for each piece of the response (``sock_read``), ``pool`` plus
+    ``connect`` the wait for a free slot and the connect together (aiohttp's
+    ``connect``, which covers both), and ``write`` the write of each body chunk
+    (done here, aiohttp has none). Sync requests are not supported: pair it with
+    a sync transport (``api.plugin("urllib3")``).
+    """
+
+    def __init__(
+        self,
+        *,
+        max_connections: int = 100,
+        max_connections_per_host: int = 0,
+        keepalive_expiry: float = 15.0,
+        ssl: Any = True,
+        **session_options: Any,
+    ) -> None:
+        for name, value in (
+            ("max_connections", max_connections),
+            ("max_connections_per_host", max_connections_per_host),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigError(f"{name} must be an int >= 0 (got {value!r})")
+        if isinstance(keepalive_expiry, bool) or not isinstance(keepalive_expiry, (int, float)):
+            raise ConfigError(
+                f"keepalive_expiry must be a number of seconds (got {keepalive_expiry!r})"
+            )
+        if keepalive_expiry <= 0:
+            raise ConfigError(f"keepalive_expiry must be positive (got {keepalive_expiry!r})")
+        owned = sorted(_OWNED_OPTIONS & set(session_options))
+        if owned:
+            raise ConfigError(
+                f"AiohttpTransport sets {', '.join(owned)} itself (got {owned!r}); use "
+                "max_connections, keepalive_expiry, ssl and the request's 'timeout' config"
+            )
+        self._connector_options: dict[str, Any] = {
+            "limit": max_connections,
+            "limit_per_host": max_connections_per_host,
+            "keepalive_timeout": float(keepalive_expiry),
+            "ssl": ssl,
+        }
+        self._session_options = session_options
+        self._sessions: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, aiohttp.ClientSession
+        ] = weakref.WeakKeyDictionary()
+        self._timeouts: dict[Timeout, aiohttp.ClientTimeout] = {}
+        self._lock = threading.Lock()
+        self._closing: set[concurrent.futures.Future[None]] = set()
+
+    def __repr__(self) -> str:
+        limit = self._connector_options["limit"]
+        return f"<AiohttpTransport max_connections={limit} sessions={len(self._sessions)}>"
+
+    # --- sessions -----------------------------------------------------------------------
+
+    def _session(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        session = self._sessions.get(loop)
+        if session is None or session.closed:
+            with self._lock:
+                session = self._sessions.get(loop)
+                if session is None or session.closed:
+                    session = aiohttp.ClientSession(
+                        connector=aiohttp.TCPConnector(**self._connector_options),
+                        cookie_jar=aiohttp.DummyCookieJar(),
+                        auto_decompress=True,
+                        timeout=aiohttp.ClientTimeout(),
+                        **self._session_options,
+                    )
+                    self._sessions[loop] = session
+        return session
+
+    def _timeout(self, timeout: Timeout) -> aiohttp.ClientTimeout:
+        mapped = self._timeouts.get(timeout)
+        if mapped is None:
+            pool_and_connect = (
+                None if timeout.pool is None else timeout.pool + (timeout.connect or 0.0)
+            )
+            mapped = aiohttp.ClientTimeout(
+                total=None,
+                connect=pool_and_connect,
+                sock_connect=timeout.connect,
+                sock_read=timeout.read,
+            )
+            if len(self._timeouts) > 64:
+                self._timeouts.clear()
+            self._timeouts[timeout] = mapped
+        return mapped
+
+    # --- sending ------------------------------------------------------------------------
+
+    async def send_async(self, request: Request) -> Response:
+        """Send ``request`` on this loop's session; the body is read unless ``request.stream``."""
+        session = self._session()
+        headers = request.headers.multi_items()
+        data: Any = request.content
+        watch: WriteWatch | None = None
+        write = request.timeout.write
+        if data is not None and not isinstance(data, bytes):
+            if not isinstance(data, (Iterable, AsyncIterable)):
+                raise ConfigError(
+                    f"request content must be bytes or an iterable of bytes "
+                    f"(got {type(data).__name__})",
+                    request=request,
+                )
+            if write is not None:
+                watch = _watch(write)
+                data = watch.watch(chunks_of(data))
+            elif not isinstance(data, AsyncIterable):
+                data = chunks_of(data)
+        elif data is not None and write is not None and len(data) > BUFFERED:
+            watch = _watch(write)
+            if "content-length" not in request.headers:
+                headers.append(("Content-Length", str(len(data))))
+            data = watch.watch(chunks_of(data))
+        try:
+            try:
+                raw = await session.request(
+                    request.method,
+                    URL(request.url),
+                    headers=headers,
+                    data=data,
+                    timeout=self._timeout(request.timeout),
+                    allow_redirects=False,
+                )
+            except BaseException as exc:
+                reraise(exc, request)
+            response_headers = _Headers.from_trusted(
+                [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw.raw_headers]
+            )
+            if request.stream:
+                return Response(
+                    raw.status,
+                    headers=response_headers,
+                    stream=_Stream(raw, request),
+                    request=request,
+                )
+            try:
+                body = await raw.read()
+            except BaseException as exc:
+                raw.close()
+                reraise(exc, request)
+            raw.release()
+            return Response(raw.status, headers=response_headers, content=body, request=request)
+        except asyncio.CancelledError:
+            if watch is None or not watch.fired or _cancelled_elsewhere():
+                raise
+            raise TimeoutError(
+                f"write timeout for {request.method} {request.url}: a chunk of the body "
+                f"was not written within {watch.seconds} s",
+                request=request,
+            ) from None
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the running loop's session and its connections."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            session = self._sessions.pop(loop, None)
+        if session is not None:
+            await session.close()
+        self.close()
+
+    def close(self) -> None:
+        """Close the sessions of other event loops as far as can be done without awaiting.
+
+        A session whose loop runs (in this or another thread) is closed by a task
+        scheduled on that loop; one whose loop is stopped is closed by running
+        that loop briefly. Prefer ``await aclose()`` in each loop.
+        """
+        with self._lock:
+            sessions = list(self._sessions.items())
+            self._sessions.clear()
+        for loop, session in sessions:
+            if session.closed:
+                continue
+            if loop.is_closed():
+                _close_orphan(session)
+            elif loop.is_running():
+                future = asyncio.run_coroutine_threadsafe(session.close(), loop)
+                self._closing.add(future)
+                future.add_done_callback(self._closing.discard)
+            else:
+                try:
+                    loop.run_until_complete(session.close())
+                except RuntimeError:  # another loop runs in this thread
+                    _close_orphan(session)
+
+
+def _watch(seconds: float) -> WriteWatch:
+    task = asyncio.current_task()
+    assert task is not None  # awaits always run in a task under asyncio
+    return WriteWatch(seconds, task)
+
+
+def _cancelled_elsewhere() -> bool:
+    """After our own cancel: True if the task was cancelled by someone else too (3.11+)."""
+    task = asyncio.current_task()
+    uncancel = getattr(task, "uncancel", None)
+    return uncancel is not None and uncancel() > 0
+
+
+def _close_orphan(session: aiohttp.ClientSession) -> None:
+    # The loop is gone, so its transports are dead; mark the connector closed so
+    # neither it nor the session reports itself unclosed when collected.
+    connector = session.connector
+    if connector is not None and not connector.closed:
+        connector._close()
+
+
+class _Stream(AsyncByteStream):
+    """A response body read as it arrives; aclose() frees the connection (closing it if unread)."""
+
+    def __init__(self, raw: aiohttp.ClientResponse, request: Request) -> None:
+        self._raw = raw
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._raw.content.iter_chunked(_CHUNK):
+                yield chunk
+        except BaseException as exc:
+            self._raw.close()
+            reraise(exc, self._request)
+
+    async def aclose(self) -> None:
+        # release() keeps a fully read connection and closes one with unread bytes.
+        self._raw.release()

@@ -1,0 +1,168 @@
+"""urllib3 connection and pool classes that honour a per-request write timeout and cancellation.
+
+urllib3 sends a request body under the *connect* timeout and has no way to stop a
+request from another thread. The transport publishes what one request needs (its
+write timeout, its CancelToken) in a thread-local ``Call`` while ``urlopen`` runs
+in that thread; these connections pick it up, so the socket of exactly that
+request can be shut down from the thread that cancels it.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.connection import HTTPConnection, HTTPSConnection
+
+from axios_python import CancelToken
+
+__all__ = [
+    "Call",
+    "CancellableConnection",
+    "CancellableHTTPSConnection",
+    "HTTPPool",
+    "HTTPSPool",
+    "current_call",
+    "publish",
+]
+
+_state = threading.local()
+
+
+def _noop() -> None:
+    """Nothing to unregister."""
+
+
+class Call:
+    """What the connection serving one request must know: write timeout and cancel token.
+
+    ``write`` is the write timeout to apply while the body is sent; ``keep_write``
+    says urllib3's own choice (the connect timeout) already equals it.
+    """
+
+    __slots__ = ("_lock", "_unregister", "conn", "keep_write", "token", "write")
+
+    def __init__(self, token: CancelToken | None, write: float | None, keep_write: bool) -> None:
+        self.token = token
+        self.write = write
+        self.keep_write = keep_write
+        self.conn: HTTPConnection | None = None
+        self._unregister: Callable[[], None] = _noop
+        self._lock = threading.Lock()
+
+    def attach(self, conn: HTTPConnection) -> None:
+        """Remember the connection serving this request; raise CancelError if already cancelled."""
+        if self.conn is not conn:
+            with self._lock:
+                self.conn = conn
+            conn._axios_call = self  # type: ignore[attr-defined]
+            if self.token is not None and self._unregister is _noop:
+                self._unregister = self.token.on_cancel(self._abort)
+        if self.token is not None:
+            self.token.raise_if_cancelled()
+
+    def _abort(self, _reason: str | None) -> None:
+        # Runs in the cancelling thread. shutdown() wakes a recv()/send() blocked in
+        # the sending thread; socket.socket.shutdown skips SSLSocket's override,
+        # which would drop the TLS state under the reader's feet. The lock keeps a
+        # connection already handed back to the pool (and maybe to another
+        # request) out of reach.
+        with self._lock:
+            conn = self.conn
+            sock = conn.sock if conn is not None else None
+            if sock is None:
+                return
+            try:
+                if isinstance(sock, socket.socket):
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                else:  # pragma: no cover - TLS-in-TLS proxies wrap the socket in SSLTransport
+                    sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def release(self) -> None:
+        """Forget the connection: it goes back to the pool and may serve another request."""
+        with self._lock:
+            conn, self.conn = self.conn, None
+        if conn is not None and getattr(conn, "_axios_call", None) is self:
+            conn._axios_call = None  # type: ignore[attr-defined]
+
+    def detach(self) -> None:
+        """Stop watching the token and forget the connection (the request is over)."""
+        self._unregister()
+        self._unregister = _noop
+        self.release()
+
+
+def current_call() -> Call | None:
+    """The Call published by the transport in this thread, if any."""
+    call: Call | None = getattr(_state, "call", None)
+    return call
+
+
+def publish(call: Call | None) -> None:
+    """Make ``call`` the current thread's Call (None to clear it)."""
+    _state.call = call
+
+
+class _CallAware:
+    """Mixin for urllib3 connections: attach to the current Call, apply its write timeout."""
+
+    sock: Any
+    timeout: Any
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        call = current_call()
+        if call is not None:
+            call.attach(self)  # type: ignore[arg-type]
+
+    def request(
+        self, method: str, url: str, body: Any = None, headers: Any = None, **kw: Any
+    ) -> None:
+        call = current_call()
+        if call is not None:
+            call.attach(self)  # type: ignore[arg-type]
+            if not call.keep_write:
+                if self.sock is None:
+                    self.connect()
+                # urllib3 applies self.timeout to the socket before it sends anything.
+                self.timeout = call.write
+        super().request(method, url, body, headers, **kw)  # type: ignore[misc]
+
+
+class CancellableConnection(_CallAware, HTTPConnection):
+    """An HTTP connection the current request can time out on writes and cancel."""
+
+
+class CancellableHTTPSConnection(_CallAware, HTTPSConnection):
+    """An HTTPS connection the current request can time out on writes and cancel."""
+
+
+def _release(conn: Any) -> None:
+    call = getattr(conn, "_axios_call", None) if conn is not None else None
+    if call is not None:
+        call.release()
+
+
+class HTTPPool(HTTPConnectionPool):
+    """HTTPConnectionPool whose connections are CancellableConnection."""
+
+    ConnectionCls = CancellableConnection
+
+    def _put_conn(self, conn: Any) -> None:
+        _release(conn)  # before another request can take it
+        super()._put_conn(conn)
+
+
+class HTTPSPool(HTTPSConnectionPool):
+    """HTTPSConnectionPool whose connections are CancellableHTTPSConnection."""
+
+    ConnectionCls = CancellableHTTPSConnection
+
+    def _put_conn(self, conn: Any) -> None:
+        _release(conn)  # before another request can take it
+        super()._put_conn(conn)
