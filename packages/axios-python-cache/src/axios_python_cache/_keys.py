@@ -1,0 +1,79 @@
+"""Cache keys: the normalised URL, the credential partition and the Vary fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Final
+from urllib.parse import urlsplit, urlunsplit
+
+__all__ = [
+    "ALWAYS_CREDENTIALS",
+    "credential_partition",
+    "hash_value",
+    "normalize_url",
+    "url_key",
+    "vary_fingerprint",
+    "vary_names",
+]
+
+# Headers that always carry credentials, whatever the request config says.
+ALWAYS_CREDENTIALS: Final = frozenset({"authorization", "proxy-authorization", "cookie"})
+
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+
+def normalize_url(url: str) -> str:
+    """``url`` with scheme and host lower-cased, default port and fragment dropped, query sorted.
+
+    Query pairs are sorted by name with a stable sort, so ``?b=2&a=1`` and
+    ``?a=1&b=2`` share an entry while the order of a repeated name's values
+    (which may carry meaning) is kept. Percent-encoding is left as sent.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
+    if parts.username is not None or parts.password is not None:
+        netloc = f"{parts.username or ''}:{parts.password or ''}@{netloc}"
+    pairs = [pair for pair in parts.query.split("&") if pair]
+    query = "&".join(sorted(pairs, key=lambda pair: pair.partition("=")[0]))
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def url_key(method: str, url: str) -> str:
+    """The storage key of every response cached for ``method`` on ``url``."""
+    return f"{method.upper()} {normalize_url(url)}"
+
+
+def hash_value(value: str) -> str:
+    """A stable, one-way digest so credentials and header values never sit in a storage."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def credential_partition(headers: Mapping[str, str], credential_names: Iterable[str]) -> str | None:
+    """A digest of the credentials ``headers`` carry, or None when it carries none."""
+    present = sorted(
+        (name.lower(), headers[name]) for name in set(credential_names) if name in headers
+    )
+    if not present:
+        return None
+    return hash_value("\n".join(f"{name}:{value}" for name, value in present))
+
+
+def vary_names(vary: str) -> tuple[str, ...]:
+    """The lower-cased field names a Vary header lists ("*" included as is)."""
+    return tuple(sorted({name.strip().lower() for name in vary.split(",") if name.strip()}))
+
+
+def vary_fingerprint(
+    names: Iterable[str], headers: Mapping[str, str]
+) -> tuple[tuple[str, str | None], ...]:
+    """For each Vary name, a digest of the request's value (None when the request lacks it)."""
+    return tuple((name, hash_value(headers[name]) if name in headers else None) for name in names)

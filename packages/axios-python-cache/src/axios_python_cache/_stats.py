@@ -1,0 +1,58 @@
+"""Hit, miss and store counters, updated under a lock and read as one consistent snapshot."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, fields, replace
+
+__all__ = ["CacheStats", "Counters"]
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """What a CachePlugin did so far (a snapshot; it does not change afterwards).
+
+    - ``hits``: responses served from the cache (after a 304 revalidation too)
+    - ``misses``: cacheable GETs that went to the network
+    - ``stores``: responses written to the storage
+    - ``bypasses``: GETs not looked up (credentials without ``cache_authenticated``, streams)
+    - ``revalidations``: conditional requests sent to check a stale entry
+    - ``invalidations``: entries dropped because of a POST, PUT, PATCH or DELETE
+    - ``errors``: storage failures, each answered as a miss with a warning
+    """
+
+    hits: int = 0
+    misses: int = 0
+    stores: int = 0
+    bypasses: int = 0
+    revalidations: int = 0
+    invalidations: int = 0
+    errors: int = 0
+
+
+_NAMES = frozenset(f.name for f in fields(CacheStats))
+
+
+class Counters:
+    """Thread-safe counters behind ``CachePlugin.stats``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stats = CacheStats()
+
+    def add(self, name: str, amount: int = 1) -> None:
+        """Add ``amount`` to the counter ``name``."""
+        if name not in _NAMES:
+            raise KeyError(f"unknown cache counter {name!r}; expected one of {sorted(_NAMES)}")
+        with self._lock:
+            self._stats = replace(self._stats, **{name: getattr(self._stats, name) + amount})
+
+    def snapshot(self) -> CacheStats:
+        """The current values (immutable)."""
+        with self._lock:
+            return self._stats
+
+    def reset(self) -> None:
+        """Set every counter back to zero."""
+        with self._lock:
+            self._stats = CacheStats()
