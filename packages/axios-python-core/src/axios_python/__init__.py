@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._cancel import CancelToken
 from ._client import AxiosPython, create
 from ._config import RequestConfig, RequestOptions
+from ._entrypoints import PluginInfo, list_plugins
 from ._exceptions import (
     AxiosPythonError,
     CancelError,
@@ -40,10 +41,21 @@ from ._helpers import (
     request,
 )
 from ._models import AsyncByteStream, Request, Response, SyncByteStream
+from ._plugin_base import Plugin
+from ._plugin_errors import (
+    PluginConflictError,
+    PluginImportError,
+    PluginNotFoundError,
+    PluginOptionsError,
+    PluginRegisteredError,
+)
 from ._retry import ExponentialBackoff, FixedBackoff, LinearBackoff, RetryStrategy
 from ._timeout import Timeout
 from ._version import __version__
 from .transports import BaseTransport, HttpxTransport
+
+if TYPE_CHECKING:
+    from .hookspecs import hookimpl
 
 __all__ = [
     "AsyncByteStream",
@@ -61,7 +73,14 @@ __all__ = [
     "InterceptorError",
     "LinearBackoff",
     "NetworkError",
+    "Plugin",
+    "PluginConflictError",
     "PluginError",
+    "PluginImportError",
+    "PluginInfo",
+    "PluginNotFoundError",
+    "PluginOptionsError",
+    "PluginRegisteredError",
     "Request",
     "RequestConfig",
     "RequestOptions",
@@ -86,6 +105,8 @@ __all__ = [
     "delete",
     "get",
     "head",
+    "hookimpl",
+    "list_plugins",
     "options",
     "patch",
     "post",
@@ -118,4 +139,8 @@ def __getattr__(name: str) -> Any:
                 name=name,
             ) from None
         return getattr(module, name)
+    if name == "hookimpl":  # imports pluggy, so only when a plugin author asks for it
+        from .hookspecs import hookimpl
+
+        return hookimpl
     raise AttributeError(f"module 'axios_python' has no attribute {name!r}")

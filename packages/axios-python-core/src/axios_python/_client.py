@@ -24,6 +24,8 @@ from .transports.base import BaseTransport
 if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
+    from ._plugins import PluginHost
+
 __all__ = ["AxiosPython", "create"]
 
 
@@ -49,12 +51,19 @@ class AxiosPython:
         self._defaults: dict[str, Any] = merge_config(library_defaults(), options)
         self.interceptors = Interceptors()
         self._middleware: tuple[MiddlewareEntry, ...] = ()
-        self._plugin_host: Any = None
         if transport is not None and not isinstance(transport, BaseTransport):
             raise ConfigError(f"transport must be a BaseTransport (got {transport!r})")
         self._transport = transport
         self._default_transport: BaseTransport | None = None
         self._lock = threading.Lock()
+        # None while no plugin is registered: the pipeline then makes no hook calls.
+        self._plugin_host: PluginHost | None = None
+        self._plugin_transports: tuple[BaseTransport | None, BaseTransport | None] = (None, None)
+        self._plugin_lock = threading.RLock()
+        # Declared plugins are registered now; they are not a per-request setting.
+        self._defaults.pop("plugins", None)
+        for name, plugin_options in options.get("plugins", {}).items():
+            self.plugin(name, **plugin_options)
 
     def __repr__(self) -> str:
         return f"<AxiosPython base_url={self._defaults.get('base_url')!r}>"
@@ -75,6 +84,34 @@ class AxiosPython:
             self._middleware = (*self._middleware, entry)
         return self
 
+    # --- plugins ------------------------------------------------------------------------
+
+    def plugin(self, plugin: str | object, /, **options: Any) -> Self:
+        """Register a plugin on this instance only: an installed plugin's name, or an object.
+
+        ``api.plugin("cache", ttl=120)`` loads the ``cache`` entry point, builds it
+        with the options and registers it; ``api.plugin(CachePlugin(ttl=120))``
+        registers a built one. Raises a PluginError subclass that says what to do
+        when the name is unknown, fails to import, is taken, or rejects an option.
+        """
+        from ._plugins import add_plugin
+
+        add_plugin(self, plugin, options)
+        return self
+
+    def unplugin(self, plugin: str | object, /) -> Self:
+        """Remove a plugin from this instance, by name or by the registered object."""
+        from ._plugins import remove_plugin
+
+        remove_plugin(self, plugin)
+        return self
+
+    @property
+    def plugin_names(self) -> tuple[str, ...]:
+        """The names of the plugins registered on this instance, oldest first."""
+        host = self._plugin_host
+        return tuple(host.names) if host is not None else ()
+
     # --- transports ---------------------------------------------------------------------
 
     def _fallback_transport(self) -> BaseTransport:
@@ -86,18 +123,23 @@ class AxiosPython:
                     self._default_transport = HttpxTransport()
         return self._default_transport
 
+    # An explicit transport= wins, then one a plugin supplies for that side, then httpx.
     @property
     def _sync_transport(self) -> BaseTransport:
-        return self._transport or self._fallback_transport()
+        return self._transport or self._plugin_transports[0] or self._fallback_transport()
 
     @property
     def _async_transport(self) -> BaseTransport:
-        return self._transport or self._fallback_transport()
+        return self._transport or self._plugin_transports[1] or self._fallback_transport()
 
     # --- requests -----------------------------------------------------------------------
 
     def _config_for(self, method: str, url: str, options: Mapping[str, Any]) -> RequestConfig:
         overrides = validate_options(options, where=f"{method} {url!r}") if options else {}
+        if "plugins" in overrides:
+            raise ConfigError(
+                "'plugins' is an instance setting: pass it to create() or call api.plugin()"
+            )
         if not isinstance(url, str):
             raise ConfigError(f"url must be a str (got {type(url).__name__}: {url!r})")
         overrides["method"] = method.upper()
@@ -173,7 +215,11 @@ class AxiosPython:
     # --- lifecycle ----------------------------------------------------------------------
 
     def _transports(self) -> list[BaseTransport]:
-        return [t for t in (self._transport, self._default_transport) if t is not None]
+        found: list[BaseTransport] = []
+        for t in (self._transport, *self._plugin_transports, self._default_transport):
+            if t is not None and all(t is not seen for seen in found):
+                found.append(t)
+        return found
 
     def close(self) -> None:
         """Close the connection pools this instance opened."""

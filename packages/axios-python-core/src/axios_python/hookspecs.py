@@ -107,9 +107,7 @@ def axios_error(
 
 
 @hookspec(firstresult=True)
-def axios_transport(
-    client: AxiosPython, kind: Literal["sync", "async"]
-) -> BaseTransport | None:
+def axios_transport(client: AxiosPython, kind: Literal["sync", "async"]) -> BaseTransport | None:
     """Called when plugins change, once per side: return the transport for ``kind``.
 
     Return None to keep the default for that side, so a transport plugin may

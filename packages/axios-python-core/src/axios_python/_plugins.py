@@ -1,0 +1,369 @@
+"""Per-client plugin manager: registering plugins and calling their hooks from the pipeline.
+
+Each client owns at most one PluginHost (a pluggy PluginManager plus the
+generator hook callers the pipeline runs). A client with no plugins has none,
+so the request path pays nothing. Hook callers are generators: a hook result
+that is awaitable becomes an ``Await`` effect, which the async driver awaits
+and the sync driver rejects with a PluginError naming the plugin.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Callable, Generator, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+import pluggy
+
+from . import hookspecs
+from ._entrypoints import load_factory
+from ._exceptions import PluginError
+from ._models import Response
+from ._pipeline import Await
+from ._plugin_base import ADAPTED_HOOKS, Plugin
+from ._plugin_errors import PluginNotFoundError, PluginOptionsError, PluginRegisteredError
+from .transports.base import BaseTransport
+
+if TYPE_CHECKING:
+    from ._client import AxiosPython
+    from ._config import RequestConfig
+
+__all__ = ["PluginHost", "add_plugin", "plugin_name", "remove_plugin"]
+
+HookGen = Generator[Await, Any, Any]
+Transports = tuple[BaseTransport | None, BaseTransport | None]
+
+
+class _Manager(pluggy.PluginManager):
+    """A PluginManager that also registers a Plugin subclass's overridden on_* methods."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
+        opts = super().parse_hookimpl_opts(plugin, name)
+        if opts is not None or not isinstance(plugin, Plugin) or name not in ADAPTED_HOOKS:
+            return opts
+        cls = type(plugin)
+        method = ADAPTED_HOOKS[name]
+        if getattr(cls, method) is getattr(Plugin, method):
+            return None  # not overridden: no hook, no per-request cost
+        return pluggy.HookimplOpts(
+            wrapper=False,
+            hookwrapper=False,
+            optionalhook=False,
+            tryfirst=False,
+            trylast=False,
+            specname=None,
+        )
+
+
+class PluginHost:
+    """One client's PluginManager and the hook callers ``_pipeline.request_flow`` runs."""
+
+    def __init__(self, client: AxiosPython) -> None:
+        self._client = client
+        self.manager = _Manager(hookspecs.PROJECT_NAME)
+        self.manager.add_hookspecs(hookspecs)
+        self._hook = self.manager.hook
+        self._hook.axios_client_created.call_historic(kwargs={"client": client})
+        self._refresh()
+
+    def _refresh(self) -> None:
+        hook = self._hook
+        self._has_request = bool(hook.axios_request.get_hookimpls())
+        self._has_cached = bool(hook.axios_cached_response.get_hookimpls())
+        self._has_response = bool(hook.axios_response.get_hookimpls())
+        self._has_error = bool(hook.axios_error.get_hookimpls())
+
+    # --- registration ----------------------------------------------------------------------------
+
+    @property
+    def names(self) -> list[str]:
+        """Registered plugin names, in registration order."""
+        return [name for name, _ in self.manager.list_name_plugin()]
+
+    def register(self, plugin: object, name: str) -> None:
+        """Register ``plugin`` as ``name``; raise PluginError if it is invalid or taken."""
+        if self.manager.has_plugin(name):
+            raise PluginRegisteredError(
+                f"a plugin named {name!r} is already registered on this client; call "
+                f"api.unplugin({name!r}) first, or give the new one another name",
+                plugin=name,
+            )
+        if self.manager.is_registered(plugin):
+            other = self.manager.get_name(plugin)
+            raise PluginRegisteredError(
+                f"this {type(plugin).__name__} object is already registered on this client "
+                f"as {other!r}; build a second instance to register it twice",
+                plugin=name,
+            )
+        try:
+            self.manager.register(plugin, name)
+            self._check_hook_names(plugin, name)
+        except BaseException as exc:
+            if self.manager.is_registered(plugin):
+                self.manager.unregister(plugin)
+            if isinstance(exc, PluginError) or not isinstance(exc, Exception):
+                raise
+            detail = "; ".join(str(exc).splitlines())
+            raise PluginError(
+                f"plugin {name!r} could not be registered: {type(exc).__name__}: {detail}"
+            ) from exc
+        finally:
+            self._refresh()
+
+    def _check_hook_names(self, plugin: object, name: str) -> None:
+        """Reject an ``axios_*`` method that matches no hook (a typo would never run)."""
+        for attr in dir(plugin):
+            if not attr.startswith("axios_") or attr in _hook_names():
+                continue
+            if self.manager.parse_hookimpl_opts(plugin, attr) is None:
+                continue
+            close = difflib.get_close_matches(attr, _hook_names(), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise PluginError(
+                f"plugin {name!r} implements {attr!r}, which is not an axios_python hook{hint} "
+                f"(hooks: {', '.join(_hook_names())})"
+            )
+
+    def unregister(self, name: str) -> object:
+        """Remove the plugin registered as ``name`` and return it."""
+        plugin = self.manager.unregister(name=name)
+        self._refresh()
+        return plugin
+
+    def transports(self) -> Transports:
+        """The (sync, async) transports the plugins supply; None where none does."""
+        sync = self._transport("sync")
+        return sync, self._transport("async")
+
+    def _transport(self, kind: Literal["sync", "async"]) -> BaseTransport | None:
+        transport = self._hook.axios_transport(client=self._client, kind=kind)
+        if transport is None:
+            return None
+        if not isinstance(transport, BaseTransport):
+            raise PluginError(
+                f"axios_transport(kind={kind!r}) must return a BaseTransport or None "
+                f"(got {type(transport).__name__}: {transport!r:.80})"
+            )
+        supported = transport.supports_sync if kind == "sync" else transport.supports_async
+        if not supported:
+            method = "send()" if kind == "sync" else "send_async()"
+            raise PluginError(
+                f"axios_transport(kind={kind!r}) returned {type(transport).__name__}, which "
+                f"does not implement {method}; return None for the {kind} side instead"
+            )
+        return transport
+
+    # --- hook callers (generators run by the pipeline) ---------------------------------------
+
+    def request_hook(self, config: RequestConfig) -> HookGen:
+        """Stage 3: every axios_request runs and edits ``config`` in place."""
+        if self._has_request:
+            results = self._hook.axios_request(config=config, client=self._client)
+            for result in results:
+                if result is config:
+                    continue
+                if inspect.isawaitable(result):
+                    yield Await(result, self._source("axios_request", result))
+                else:
+                    raise PluginError(
+                        "axios_request hooks edit the config in place and return None "
+                        f"(a plugin returned {type(result).__name__}: {result!r:.80})"
+                    )
+        return config
+
+    def cached_response_hook(self, request: Any, config: RequestConfig) -> HookGen:
+        """Stage 5, per attempt: the first Response an axios_cached_response returns, or None."""
+        if not self._has_cached:
+            return None
+        result = self._hook.axios_cached_response(
+            request=request, config=config, client=self._client
+        )
+        if result is not None and not isinstance(result, Response) and inspect.isawaitable(result):
+            result = yield Await(result, self._source("axios_cached_response", result))
+        return _response_or_none("axios_cached_response", result)
+
+    def response_hook(self, response: Response, config: RequestConfig | None = None) -> HookGen:
+        """Stage 6: every axios_response runs; a returned Response replaces ``response``."""
+        if not self._has_response:
+            return response
+        if config is None:
+            config = response.config if response.config is not None else {}  # type: ignore[assignment]
+        results = self._hook.axios_response(response=response, config=config, client=self._client)
+        for result in results:
+            value = result
+            if not isinstance(value, Response) and inspect.isawaitable(value):
+                value = yield Await(value, self._source("axios_response", value))
+            replacement = _response_or_none("axios_response", value)
+            if replacement is not None:
+                response = replacement
+        return response
+
+    def error_hook(self, error: Exception, config: RequestConfig) -> HookGen:
+        """Stage 7: the first Response an axios_error returns recovers the request; else None."""
+        if not self._has_error:
+            return None
+        result = self._hook.axios_error(error=error, config=config, client=self._client)
+        if result is not None and not isinstance(result, Response) and inspect.isawaitable(result):
+            result = yield Await(result, self._source("axios_error", result))
+        return _response_or_none("axios_error", result)
+
+    def _source(self, hook: str, result: object) -> str:
+        """Name the plugin that returned ``result`` (matched by the coroutine's qualname)."""
+        qualname = getattr(result, "__qualname__", None) or type(result).__qualname__
+        for impl in getattr(self._hook, hook).get_hookimpls():
+            prefixes = (type(impl.plugin).__qualname__ + ".", impl.function.__qualname__ + ".")
+            if qualname == impl.function.__qualname__ or qualname.startswith(prefixes):
+                return f"plugin {impl.plugin_name!r} ({qualname}, from {hook})"
+        return f"a plugin's {hook} ({qualname})"
+
+
+def _hook_names() -> list[str]:
+    return sorted(name for name in vars(hookspecs) if name.startswith("axios_"))
+
+
+def _response_or_none(hook: str, value: object) -> Response | None:
+    if value is None or isinstance(value, Response):
+        return value
+    raise PluginError(
+        f"{hook} must return a Response or None (got {type(value).__name__}: {value!r:.80})"
+    )
+
+
+# --- what AxiosPython.plugin() / unplugin() do -------------------------------------------------
+
+
+def plugin_name(plugin: object) -> str:
+    """The name an object registers under: its ``name`` attribute, else its class name."""
+    name = getattr(plugin, "name", None)
+    if isinstance(name, str) and name:
+        return name
+    if inspect.ismodule(plugin):
+        return plugin.__name__
+    return type(plugin).__name__
+
+
+def build_plugin(name: str, factory: Callable[..., object], options: Mapping[str, Any]) -> object:
+    """Call ``factory(**options)``; a rejected option becomes a PluginOptionsError naming it."""
+    try:
+        signature: inspect.Signature | None = inspect.signature(factory)
+    except (TypeError, ValueError):
+        signature = None
+    if signature is not None:
+        _check_options(name, signature, options)
+    try:
+        return factory(**options)
+    except (TypeError, ValueError) as exc:
+        raise PluginOptionsError(
+            f"plugin {name!r} rejected its options {dict(options)!r}: {exc}",
+            plugin=name,
+        ) from exc
+
+
+def _check_options(name: str, signature: inspect.Signature, options: Mapping[str, Any]) -> None:
+    params = signature.parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        accepted = None
+    else:
+        accepted = [
+            key
+            for key, p in params.items()
+            if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        ]
+    if accepted is not None:
+        for option in options:
+            if option not in accepted:
+                close = difflib.get_close_matches(option, accepted, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                valid = ", ".join(accepted) if accepted else "none"
+                raise PluginOptionsError(
+                    f"plugin {name!r} has no option {option!r}{hint} (its options: {valid})",
+                    plugin=name,
+                    option=option,
+                )
+    for key, p in params.items():
+        required = p.default is inspect.Parameter.empty and p.kind in (
+            inspect.Parameter.KEYWORD_ONLY,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        )
+        if required and key not in options:
+            raise PluginOptionsError(
+                f"plugin {name!r} requires the option {key!r}; pass it as "
+                f"api.plugin({name!r}, {key}=...) or in create({{'plugins': {{{name!r}: "
+                f"{{{key!r}: ...}}}}}})",
+                plugin=name,
+                option=key,
+            )
+
+
+def add_plugin(client: AxiosPython, plugin: object, options: Mapping[str, Any]) -> None:
+    """Load (when ``plugin`` is a name), build and register a plugin on ``client``."""
+    if isinstance(plugin, str):
+        name = plugin
+        _check_free(client, name)
+        factory, _, _ = load_factory(name)
+        instance = build_plugin(name, factory, options)
+    else:
+        if isinstance(plugin, type):
+            raise PluginError(
+                f"api.plugin() takes a plugin object or an installed plugin's name, not the "
+                f"class {plugin.__name__}; build it first: api.plugin({plugin.__name__}(...))"
+            )
+        if options:
+            raise PluginOptionsError(
+                f"options {sorted(options)!r} apply only to a plugin loaded by name; "
+                f"pass them to the constructor of {type(plugin).__name__} instead",
+                plugin=plugin_name(plugin),
+                option=next(iter(options)),
+            )
+        name = plugin_name(plugin)
+        instance = plugin
+    with client._plugin_lock:
+        host = client._plugin_host or PluginHost(client)
+        host.register(instance, name)
+        try:
+            transports = host.transports() if client._transport is None else (None, None)
+        except Exception as exc:
+            host.unregister(name)
+            if isinstance(exc, PluginError):
+                raise PluginError(f"plugin {name!r}: {exc}") from exc
+            raise PluginError(
+                f"plugin {name!r} failed in axios_transport: {type(exc).__name__}: {exc}"
+            ) from exc
+        client._plugin_transports = transports
+        client._plugin_host = host
+
+
+def remove_plugin(client: AxiosPython, plugin: object) -> None:
+    """Unregister a plugin (by name or by object) from ``client``."""
+    with client._plugin_lock:
+        host = client._plugin_host
+        names = host.names if host is not None else []
+        if isinstance(plugin, str):
+            name: str | None = plugin if plugin in names else None
+        else:
+            name = host.manager.get_name(plugin) if host is not None else None
+        if host is None or name is None:
+            shown = plugin if isinstance(plugin, str) else plugin_name(plugin)
+            registered = ", ".join(names) if names else "none"
+            raise PluginNotFoundError(
+                f"no plugin named {shown!r} is registered on this client "
+                f"(registered: {registered})",
+                plugin=shown,
+            )
+        host.unregister(name)
+        if not host.names:
+            client._plugin_host = None
+            client._plugin_transports = (None, None)
+        elif client._transport is None:
+            client._plugin_transports = host.transports()
+
+
+def _check_free(client: AxiosPython, name: str) -> None:
+    host = client._plugin_host
+    if host is not None and host.manager.has_plugin(name):
+        raise PluginRegisteredError(
+            f"a plugin named {name!r} is already registered on this client; call "
+            f"api.unplugin({name!r}) first to replace it",
+            plugin=name,
+        )

@@ -1,0 +1,1 @@
+"""Tests of the plugin system: hooks, registration, entry points, listing, testing helpers."""
