@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Generator
 from typing import TYPE_CHECKING, Any, Union
 
 from ._body import apply_transforms
+from ._cancel import TaskInterrupt
 from ._exceptions import (
     AxiosPythonError,
     CancelError,
@@ -31,6 +32,7 @@ from ._multipart import MultipartStream
 from ._prepare import home_origin, prepare_request
 from ._redirects import is_redirect, redirect_request
 from ._retry import IDEMPOTENT_METHODS, ExponentialBackoff, RetryStrategy
+from ._timeout import Timeout
 
 if TYPE_CHECKING:
     from ._cancel import CancelToken
@@ -138,20 +140,41 @@ def request_flow(client: AxiosPython, config: RequestConfig) -> Flow:
 
 
 def dispatch_flow(client: AxiosPython, config: RequestConfig) -> Flow:
-    """Prepare the request and run attempts until one is final; then validate the status."""
+    """Prepare the request and run attempts until one is final; then validate the status.
+
+    Each attempt re-runs exactly: the cancellation check, the ``axios_cached_response``
+    hook and the transport send (following redirects). Stages before this one
+    (interceptors, ``axios_request``, middleware) ran once and do not re-run.
+    """
     request = prepare_request(config)
     token = config.get("cancel_token")
+    if token is not None:
+        request.extensions["cancel_token"] = token  # transports use it to abort in flight
+    try:
+        return (yield from _attempts(client, config, request, token))
+    except CancelError as exc:
+        if exc.request is None:
+            exc.request = request
+        raise
+
+
+def _attempts(
+    client: AxiosPython, config: RequestConfig, request: Request, token: CancelToken | None
+) -> Flow:
     max_retries = config.get("max_retries", 0)
     strategy: RetryStrategy | None = None
-    if max_retries:
+    if max_retries and _may_retry(request, config):
         strategy = config.get("retry_strategy") or _DEFAULT_STRATEGY
-        if not _may_retry(request, config):
-            strategy = None
+    budget = config.get("retry_deadline") if strategy is not None else None
+    deadline = None if budget is None else time.monotonic() + budget
+    timeout = request.timeout
     plugins = client._plugin_host
     retries = 0
     while True:
         if token is not None:
             token.raise_if_cancelled()
+        if deadline is not None:
+            request.timeout = _capped(timeout, deadline - time.monotonic())
         try:
             response = None
             if plugins is not None:
@@ -161,23 +184,32 @@ def dispatch_flow(client: AxiosPython, config: RequestConfig) -> Flow:
         except (NetworkError, TimeoutError) as exc:
             if exc.request is None:
                 exc.request = request
-            if strategy is not None and retries < max_retries and strategy.is_retryable(exc):
-                retries += 1
-                yield Sleep(strategy.delay(retries, exc), token)
-                _rewind(request)
-                continue
-            if retries:
-                raise _exhausted(retries, exc, config, request) from exc
-            raise
-        if strategy is not None and retries < max_retries and strategy.is_retryable(response):
+            if token is not None and token.is_cancelled:
+                raise token.error() from exc
+            wait = _next_wait(strategy, retries, max_retries, exc, deadline)
+            if wait is None:
+                if retries or _deadline_stopped(strategy, retries, max_retries, exc, deadline):
+                    raise _exhausted(retries, exc, config, request, budget) from exc
+                raise
+            _rewind(request, exc)
             retries += 1
-            delay = strategy.delay(retries, response)
-            if not response.is_closed:
-                yield Close(response)
-            yield Sleep(delay, token)
-            _rewind(request)
+            if wait > 0:
+                yield Sleep(wait, token)
             continue
-        break
+        if token is not None and token.is_cancelled:
+            if not response.is_closed:
+                yield Close(response)  # a transport that could not abort: drop what came back
+            raise token.error()
+        wait = _next_wait(strategy, retries, max_retries, response, deadline)
+        if wait is None:
+            break
+        if not response.is_closed:
+            yield Close(response)
+        _rewind(request, response)
+        retries += 1
+        if wait > 0:
+            yield Sleep(wait, token)
+    request.timeout = timeout
     response.config = dict(config)
     response.retries = retries
     if not request.stream and config.get("transform_response") is not None:
@@ -195,10 +227,55 @@ def dispatch_flow(client: AxiosPython, config: RequestConfig) -> Flow:
             config=response.config,
             request=request,
         )
-        if retries and strategy is not None and strategy.is_retryable(response):
-            raise _exhausted(retries, status_error, config, request) from status_error
+        retryable = strategy is not None and strategy.is_retryable(response)
+        if retryable and (
+            retries or _deadline_stopped(strategy, retries, max_retries, response, deadline)
+        ):
+            raise _exhausted(retries, status_error, config, request, budget) from status_error
         raise status_error
     return response
+
+
+def _next_wait(
+    strategy: RetryStrategy | None,
+    retries: int,
+    max_retries: int,
+    outcome: Response | BaseException,
+    deadline: float | None,
+) -> float | None:
+    """Seconds to wait before the next attempt, or None when ``outcome`` is final."""
+    if strategy is None or retries >= max_retries or not strategy.is_retryable(outcome):
+        return None
+    wait = strategy.delay(retries + 1, outcome)
+    if deadline is not None and time.monotonic() + wait >= deadline:
+        return None  # the next attempt could not even start before the deadline
+    return wait
+
+
+def _deadline_stopped(
+    strategy: RetryStrategy | None,
+    retries: int,
+    max_retries: int,
+    outcome: Response | BaseException,
+    deadline: float | None,
+) -> bool:
+    """True when only the deadline kept a retryable ``outcome`` from being retried."""
+    return (
+        deadline is not None
+        and strategy is not None
+        and retries < max_retries
+        and strategy.is_retryable(outcome)
+    )
+
+
+def _capped(timeout: Timeout, remaining: float) -> Timeout:
+    """``timeout`` with no part longer than ``remaining`` seconds (the deadline's share)."""
+    limit = max(remaining, 0.001)
+    parts = {
+        name: limit if value is None else min(value, limit)
+        for name, value in timeout.as_dict().items()
+    }
+    return Timeout(**parts)
 
 
 def _send_following_redirects(request: Request, config: RequestConfig) -> Flow:
@@ -230,31 +307,49 @@ def _send_following_redirects(request: Request, config: RequestConfig) -> Flow:
 
 
 def _may_retry(request: Request, config: RequestConfig) -> bool:
+    """Idempotent methods (or ``retry_methods``) retry; so does a request with Idempotency-Key."""
+    if "idempotency-key" in request.headers:
+        return True
     methods = config.get("retry_methods")
     if methods is not None:
         return request.method in {m.upper() for m in methods}
-    return request.method in IDEMPOTENT_METHODS or "idempotency-key" in request.headers
+    return request.method in IDEMPOTENT_METHODS
 
 
-def _rewind(request: Request) -> None:
+def _rewind(request: Request, last: Response | AxiosPythonError) -> None:
+    """Refuse, with a reason, to retry a request whose body cannot be sent a second time."""
     content = request.content
-    if content is None or isinstance(content, bytes):
+    if content is None or isinstance(content, (bytes, list, tuple)):
         return
     if isinstance(content, MultipartStream) and content.replayable:
         return
-    raise AxiosPythonError(
-        f"cannot retry {request.method} {request.url}: its body is a one-shot stream "
-        "(a generator or a file already read); pass bytes or seekable files to allow retries",
+    outcome = f"HTTP {last.status_code}" if isinstance(last, Response) else str(last)
+    error = AxiosPythonError(
+        f"cannot retry {request.method} {request.url} after {outcome}: its body is a "
+        "one-shot stream (a generator or a file object) that cannot be sent again; "
+        "pass bytes, or files that can seek, to allow retries",
         request=request,
+        response=last if isinstance(last, Response) else last.response,
     )
+    if isinstance(last, Response):
+        raise error
+    raise error from last
 
 
 def _exhausted(
-    retries: int, last: AxiosPythonError, config: RequestConfig, request: Request
+    retries: int,
+    last: AxiosPythonError,
+    config: RequestConfig,
+    request: Request,
+    budget: float | None,
 ) -> RetryError:
+    attempts = retries + 1
+    why = f"after {attempts} attempt{'s' if attempts > 1 else ''} ({retries} retries)"
+    if budget is not None and retries < config.get("max_retries", 0):
+        why += f": retry_deadline of {budget:g}s reached"
     return RetryError(
-        f"gave up after {retries + 1} attempts ({retries} retries): {last}",
-        attempts=retries + 1,
+        f"gave up {why}; last error: {last}",
+        attempts=attempts,
         config=dict(config),
         request=request,
         response=last.response,
@@ -301,7 +396,7 @@ def _perform_sync(client: AxiosPython, effect: Effect) -> Any:
         if effect.token is None:
             time.sleep(effect.seconds)
         elif effect.token.wait(effect.seconds):
-            effect.token.raise_if_cancelled()
+            raise effect.token.error()
         return None
     if isinstance(effect, Await):
         close = getattr(effect.awaitable, "close", None)
@@ -333,7 +428,11 @@ async def run_async(client: AxiosPython, flow: Flow) -> Response:
 
 async def _perform_async(client: AxiosPython, effect: Effect) -> Any:
     if isinstance(effect, Send):
-        return await client._async_transport.send_async(effect.request)
+        token = effect.request.extensions.get("cancel_token")
+        if token is None:
+            return await client._async_transport.send_async(effect.request)
+        with TaskInterrupt(token):  # cancelling the token cancels this task's send
+            return await client._async_transport.send_async(effect.request)
     if isinstance(effect, Dispatch):
         if not client._middleware:
             return await run_async(client, dispatch_flow(client, effect.config))
@@ -355,27 +454,9 @@ async def _perform_async(client: AxiosPython, effect: Effect) -> Any:
     raise AssertionError(f"unknown effect {effect!r}")  # pragma: no cover
 
 
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
-
 async def _sleep_async(seconds: float, token: CancelToken | None) -> None:
     if token is None:
         await asyncio.sleep(seconds)
         return
-    loop = asyncio.get_running_loop()
-    woken = loop.create_future()
-
-    def wake(_reason: str | None) -> None:
-        loop.call_soon_threadsafe(_resolve, woken)
-
-    unregister = token.on_cancel(wake)
-    try:
-        await asyncio.wait_for(asyncio.shield(woken), timeout=seconds)
-    except asyncio.TimeoutError:
-        pass
-    finally:
-        unregister()
-    if token.is_cancelled:
-        raise CancelError(token._message(), reason=token.reason)
+    with TaskInterrupt(token):
+        await asyncio.sleep(seconds)

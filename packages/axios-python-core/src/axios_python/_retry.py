@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import random
 import time
@@ -24,8 +25,6 @@ __all__ = [
 
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 
-Outcome = "Response | BaseException"
-
 
 class RetryStrategy:
     """Decides whether an outcome is retried and how long to wait first.
@@ -38,7 +37,9 @@ class RetryStrategy:
 
     ``retry_number`` counts retries from 1. Network errors and timeouts are
     retryable by default; ``retry_on_status`` adds HTTP statuses. A Retry-After
-    header on a retryable status is honoured, capped by ``max_delay``.
+    header on a retryable status is honoured, capped by ``max_delay``. With
+    ``jitter`` each back-off is drawn uniformly from [0, backoff] ("full jitter");
+    it is off by default so delays are exact.
     """
 
     def __init__(
@@ -48,10 +49,12 @@ class RetryStrategy:
         retry_on_status: Iterable[int] | None = None,
         jitter: bool = False,
     ) -> None:
-        if max_delay is not None and max_delay < 0:
-            raise ValueError(f"max_delay must be >= 0 seconds (got {max_delay!r})")
+        if max_delay is not None:
+            _non_negative("max_delay", max_delay)
+        if not isinstance(jitter, bool):
+            raise TypeError(f"jitter must be True or False (got {jitter!r})")
         self.max_delay = max_delay
-        self.retry_on_status = frozenset(retry_on_status or ())
+        self.retry_on_status = _statuses(retry_on_status)
         self.jitter = jitter
 
     def backoff(self, retry_number: int) -> float:
@@ -147,14 +150,30 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
+    if when.tzinfo is None:  # "-0000" or no zone: HTTP dates are always GMT
+        when = when.replace(tzinfo=datetime.timezone.utc)
     current = time.time() if now is None else now
     return max(0.0, when.timestamp() - current)
+
+
+def _statuses(statuses: Iterable[int] | None) -> frozenset[int]:
+    if statuses is None:
+        return frozenset()
+    if isinstance(statuses, (str, bytes)) or not isinstance(statuses, Iterable):
+        raise TypeError(f"retry_on_status must be a collection of ints (got {statuses!r})")
+    result = frozenset(statuses)
+    for status in result:
+        if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+            raise ValueError(
+                f"retry_on_status entries must be HTTP statuses 100-599 (got {status!r})"
+            )
+    return result
 
 
 def _non_negative(name: str, value: float) -> None:

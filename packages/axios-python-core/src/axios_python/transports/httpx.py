@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
@@ -11,9 +12,11 @@ from typing import Any, NoReturn
 
 import httpx
 
+from .._cancel import CancelToken, TaskInterrupt
 from .._exceptions import AxiosPythonError, ConfigError, NetworkError, StreamError, TimeoutError
 from .._headers import Headers
 from .._models import AsyncByteStream, Request, Response, SyncByteStream
+from ._cancellation import SLOT_KEY, CancelSlot, harden_client
 from .base import BaseTransport
 
 __all__ = ["HttpxTransport"]
@@ -27,6 +30,11 @@ class HttpxTransport(BaseTransport):
     per running event loop, because pooled connections belong to the loop that
     opened them. ``client_options`` go to both clients (``limits``, ``verify``,
     ``http2``, ``proxy``...); redirects are the pipeline's job and stay off here.
+
+    A CancelToken in ``request.extensions["cancel_token"]`` is honoured in flight:
+    a sync request blocked on a read, a write or a pool wait, or a streamed body
+    being read, ends with CancelError and its connection is closed rather than
+    pooled. (Async sends are interrupted by cancelling their task.)
     """
 
     def __init__(self, *, module: ModuleType | None = None, **client_options: Any) -> None:
@@ -39,6 +47,7 @@ class HttpxTransport(BaseTransport):
         self._options = client_options
         self._lock = threading.Lock()
         self._client: httpx.Client | None = None
+        self._sync_pools: list[Any] = []
         self._async_clients: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, httpx.AsyncClient
         ] = weakref.WeakKeyDictionary()
@@ -51,7 +60,9 @@ class HttpxTransport(BaseTransport):
         if client is None:
             with self._lock:
                 if self._client is None:
-                    self._client = self._httpx.Client(follow_redirects=False, **self._options)
+                    created = self._httpx.Client(follow_redirects=False, **self._options)
+                    self._sync_pools = harden_client(created, sync=True)
+                    self._client = created
                 client = self._client
         return client
 
@@ -63,28 +74,36 @@ class HttpxTransport(BaseTransport):
             raise ConfigError(
                 "an async iterable body can only be sent with the async_ methods", request=request
             )
-        outgoing = self._build(request, content)
+        token = _token_of(request)
+        slot: CancelSlot | None = None
+        if token is not None:
+            token.raise_if_cancelled()
+            slot = CancelSlot(token, self._sync_pools)
+        outgoing = self._build(request, content, slot)
         try:
-            raw = client.send(outgoing, stream=True)
+            with _watching(slot):
+                raw = client.send(outgoing, stream=True)
         except Exception as exc:
-            self._errors.reraise(exc, request)
+            if slot is not None:
+                slot.release()
+            self._errors.reraise(exc, request, token)
+        if request.stream:
+            return Response(
+                raw.status_code,
+                headers=_headers(raw),
+                stream=_SyncStream(raw, self._errors, request, slot),
+                request=request,
+            )
         try:
-            headers = _headers(raw)
-            if request.stream:
-                return Response(
-                    raw.status_code,
-                    headers=headers,
-                    stream=_SyncStream(raw, self._errors, request),
-                    request=request,
-                )
-            try:
+            with _watching(slot):
                 body = raw.read()
-            except Exception as exc:
-                self._errors.reraise(exc, request)
+        except Exception as exc:
+            self._errors.reraise(exc, request, token)
         finally:
-            if not request.stream:
-                raw.close()
-        return Response(raw.status_code, headers=headers, content=body, request=request)
+            if slot is not None:
+                slot.release()
+            raw.close()
+        return Response(raw.status_code, headers=_headers(raw), content=body, request=request)
 
     def close(self) -> None:
         """Close the sync pool; async pools are dropped (aclose() in a loop closes them)."""
@@ -106,37 +125,40 @@ class HttpxTransport(BaseTransport):
                 client = self._async_clients.get(loop)
                 if client is None:
                     client = self._httpx.AsyncClient(follow_redirects=False, **self._options)
+                    harden_client(client, sync=False)
                     self._async_clients[loop] = client
         return client
 
     async def send_async(self, request: Request) -> Response:
-        """Send with this loop's httpx.AsyncClient; the body is read unless ``request.stream``."""
+        """Send with this loop's httpx.AsyncClient; the body is read unless ``request.stream``.
+
+        Cancellation in flight is the caller's task being cancelled (the pipeline
+        does that for a cancel token); the connection is then closed, not pooled.
+        """
         client = self._async_client()
         content = request.content
         if content is not None and not isinstance(content, bytes):
             content = _as_async_iterable(content)
-        outgoing = self._build(request, content)
+        token = _token_of(request)
+        outgoing = self._build(request, content, None)
         try:
             raw = await client.send(outgoing, stream=True)
         except Exception as exc:
-            self._errors.reraise(exc, request)
+            self._errors.reraise(exc, request, token)
+        if request.stream:
+            return Response(
+                raw.status_code,
+                headers=_headers(raw),
+                stream=_AsyncStream(raw, self._errors, request, token),
+                request=request,
+            )
         try:
-            headers = _headers(raw)
-            if request.stream:
-                return Response(
-                    raw.status_code,
-                    headers=headers,
-                    stream=_AsyncStream(raw, self._errors, request),
-                    request=request,
-                )
-            try:
-                body = await raw.aread()
-            except Exception as exc:
-                self._errors.reraise(exc, request)
+            body = await raw.aread()
+        except Exception as exc:
+            self._errors.reraise(exc, request, token)
         finally:
-            if not request.stream:
-                await raw.aclose()
-        return Response(raw.status_code, headers=headers, content=body, request=request)
+            await raw.aclose()
+        return Response(raw.status_code, headers=_headers(raw), content=body, request=request)
 
     async def aclose(self) -> None:
         """Close the sync pool and this loop's async pool."""
@@ -149,20 +171,32 @@ class HttpxTransport(BaseTransport):
 
     # --- shared ---------------------------------------------------------------
 
-    def _build(self, request: Request, content: Any) -> httpx.Request:
+    def _build(self, request: Request, content: Any, slot: CancelSlot | None) -> httpx.Request:
         headers = request.headers.multi_items()
         if "accept-encoding" not in request.headers:
             headers.append(("Accept-Encoding", _ACCEPT_ENCODING))
+        extensions: dict[str, Any] = {"timeout": request.timeout.as_dict()}
+        if slot is not None:
+            extensions[SLOT_KEY] = slot
         try:
             return self._httpx.Request(  # type: ignore[no-any-return]
                 request.method,
                 request.url,
                 headers=headers,
                 content=content,
-                extensions={"timeout": request.timeout.as_dict()},
+                extensions=extensions,
             )
         except Exception as exc:
             self._errors.reraise(exc, request)
+
+
+def _token_of(request: Request) -> CancelToken | None:
+    token = request.extensions.get("cancel_token")
+    return token if isinstance(token, CancelToken) else None
+
+
+def _watching(slot: CancelSlot | None) -> contextlib.AbstractContextManager[None]:
+    return contextlib.nullcontext() if slot is None else slot.active()
 
 
 def _headers(raw: httpx.Response) -> Headers:
@@ -204,10 +238,17 @@ class _ErrorMap:
     def __init__(self, module: Any) -> None:
         self._m = module
 
-    def reraise(self, exc: Exception, request: Request) -> NoReturn:
+    def reraise(
+        self, exc: Exception, request: Request, token: CancelToken | None = None
+    ) -> NoReturn:
         m = self._m
         if isinstance(exc, AxiosPythonError):
             raise exc
+        if token is not None and token.is_cancelled:
+            # Whatever broke (a socket we shut down, a refused pool wait), the cause is this.
+            error = token.error()
+            error.request = request
+            raise error from exc
         if isinstance(exc, m.TimeoutException):
             kind = type(exc).__name__.replace("Timeout", "").lower() or "request"
             raise TimeoutError(
@@ -229,33 +270,71 @@ class _ErrorMap:
 
 
 class _SyncStream(SyncByteStream):
-    def __init__(self, raw: httpx.Response, errors: _ErrorMap, request: Request) -> None:
+    """A streamed httpx body; reads stay cancellable through the request's slot."""
+
+    def __init__(
+        self, raw: httpx.Response, errors: _ErrorMap, request: Request, slot: CancelSlot | None
+    ) -> None:
         self._raw = raw
         self._errors = errors
         self._request = request
+        self._slot = slot
 
     def __iter__(self) -> Iterator[bytes]:
+        slot = self._slot
+        token = None if slot is None else slot.token
         try:
-            yield from self._raw.iter_bytes()
+            if slot is None:
+                yield from self._raw.iter_bytes()
+                return
+            chunks = self._raw.iter_bytes()
+            while True:
+                slot.token.raise_if_cancelled()
+                with slot.active():  # never across the yield: the caller's code runs there
+                    chunk = next(chunks, b"")
+                if not chunk:
+                    return
+                yield chunk
         except Exception as exc:
-            self._errors.reraise(exc, self._request)
+            self._errors.reraise(exc, self._request, token)
 
     def close(self) -> None:
+        if self._slot is not None:
+            self._slot.release()  # before the connection can go back to the pool
         self._raw.close()
 
 
 class _AsyncStream(AsyncByteStream):
-    def __init__(self, raw: httpx.Response, errors: _ErrorMap, request: Request) -> None:
+    """A streamed httpx body; each read is interrupted by the request's token."""
+
+    def __init__(
+        self,
+        raw: httpx.Response,
+        errors: _ErrorMap,
+        request: Request,
+        token: CancelToken | None,
+    ) -> None:
         self._raw = raw
         self._errors = errors
         self._request = request
+        self._token = token
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        token = self._token
         try:
-            async for chunk in self._raw.aiter_bytes():
+            if token is None:
+                async for chunk in self._raw.aiter_bytes():
+                    yield chunk
+                return
+            chunks = self._raw.aiter_bytes()
+            while True:
+                with TaskInterrupt(token):  # never across the yield: the caller's code runs there
+                    chunk = await anext(chunks, b"")
+                if not chunk:
+                    return
                 yield chunk
         except Exception as exc:
-            self._errors.reraise(exc, self._request)
+            self._errors.reraise(exc, self._request, token)
 
     async def aclose(self) -> None:
         await self._raw.aclose()

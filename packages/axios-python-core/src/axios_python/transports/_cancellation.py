@@ -1,0 +1,273 @@
+"""Cancellation and pool hygiene inside httpx's httpcore pools (HttpxTransport only).
+
+A blocking socket read cannot be interrupted from another thread, but it can be
+made to end: shutting the socket down makes the read return at once. So the
+sync pool gets a network backend whose streams join the *cancel slot* of the
+request doing I/O on them (a context variable set around the send and around
+each streamed read); cancelling the token shuts down exactly those sockets and
+answers a request still queued for a pool connection with an error.
+
+Both sync and async pools also reap connections that no request owns and that
+are neither idle nor closed: a request cancelled after the pool gave it a new
+connection but before that connection was opened leaves such an orphan behind,
+holding a pool slot for good (encode/httpcore#1093).
+
+Everything here leans on httpcore 1.x internals; it is kept in this one module
+so the rest of the library never sees them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import socket
+import ssl
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Final
+
+import httpcore
+
+from .._cancel import CancelToken
+
+__all__ = ["SLOT_KEY", "CancelSlot", "Interrupted", "harden_client", "harden_pool"]
+
+SLOT_KEY: Final = "axios_python.cancel_slot"
+"""The httpx/httpcore request extension that carries a request's CancelSlot."""
+
+_current: contextvars.ContextVar[CancelSlot | None] = contextvars.ContextVar(
+    "axios_python_cancel_slot", default=None
+)
+
+
+class Interrupted(Exception):
+    """Raised inside httpcore when a cancelled request gives up its place in the pool queue."""
+
+
+class CancelSlot:
+    """The sockets and pool wait of one sync request; its token's cancel() cuts them all.
+
+    Create it before sending, run the I/O inside ``with slot.active():`` and call
+    ``release()`` once the response is read or closed, so a long-lived token does
+    not keep a callback per finished request.
+    """
+
+    def __init__(self, token: CancelToken, pools: Iterable[Any]) -> None:
+        self.token = token
+        self.cancelled = False
+        self._pools = tuple(pools)
+        self._lock = threading.Lock()
+        self._streams: set[_Stream] = set()
+        self._unregister: Callable[[], None] = token.on_cancel(self._fire)
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        """Make this the slot that sockets join while the block does I/O."""
+        reset = _current.set(self)
+        try:
+            yield
+        finally:
+            _current.reset(reset)
+
+    def release(self) -> None:
+        """Stop watching: the request is over, its connection may serve others now."""
+        self._unregister()
+        with self._lock:
+            streams, self._streams = self._streams, set()
+        for stream in streams:
+            stream.disown(self)
+
+    def _attach(self, stream: _Stream) -> None:
+        with self._lock:
+            if not self.cancelled:
+                self._streams.add(stream)
+                return
+        stream.interrupt(self)
+
+    def _fire(self, _reason: str | None) -> None:
+        with self._lock:
+            self.cancelled = True
+            streams, self._streams = self._streams, set()
+        for stream in streams:
+            stream.interrupt(self)
+        for pool in self._pools:
+            with pool._optional_thread_lock:
+                _refuse_cancelled(pool)
+
+
+class _Refused(httpcore.ConnectionInterface):
+    """Handed to a queued request whose token was cancelled: ends its wait with Interrupted."""
+
+    def handle_request(self, request: httpcore.Request) -> httpcore.Response:
+        raise Interrupted("request cancelled while waiting for a pool connection")
+
+
+def _refuse_cancelled(pool: Any) -> None:
+    """Wake every queued request of ``pool`` whose slot was cancelled (pool lock held)."""
+    for pool_request in pool._requests:
+        if pool_request.is_queued():
+            slot = pool_request.request.extensions.get(SLOT_KEY)
+            if slot is not None and slot.cancelled:
+                pool_request.assign_to_connection(_Refused())
+
+
+def _reap_orphans(pool: Any) -> list[Any]:
+    """Remove connections no request owns that are neither idle nor closed (pool lock held)."""
+    owned = {id(r.connection) for r in pool._requests if r.connection is not None}
+    orphans = [
+        connection
+        for connection in pool._connections
+        if id(connection) not in owned and not connection.is_idle() and not connection.is_closed()
+    ]
+    for connection in orphans:
+        pool._connections.remove(connection)
+    return orphans
+
+
+def _hand_over(pool: Any) -> None:
+    """Tell each assigned connection's socket which request now owns it (pool lock held)."""
+    for pool_request in pool._requests:
+        stream = getattr(
+            getattr(pool_request.connection, "_connection", None), "_network_stream", None
+        )
+        if isinstance(stream, _Stream):
+            stream.claim(pool_request.request.extensions.get(SLOT_KEY))
+
+
+def harden_pool(pool: Any, *, sync: bool) -> None:
+    """Install orphan reaping (and, for a sync pool, cancellable sockets) on an httpcore pool."""
+    assign = getattr(pool, "_assign_requests_to_connections", None)
+    if assign is None or not hasattr(pool, "_requests") or not hasattr(pool, "_connections"):
+        return  # an httpcore we do not know: leave it exactly as it is
+
+    def assign_requests_to_connections() -> list[Any]:
+        closing = _reap_orphans(pool)
+        if sync:
+            _refuse_cancelled(pool)
+        closing.extend(assign())
+        if sync:
+            _hand_over(pool)
+        return closing
+
+    pool._assign_requests_to_connections = assign_requests_to_connections
+    if sync and isinstance(pool._network_backend, httpcore.NetworkBackend):
+        pool._network_backend = _Backend(pool._network_backend)
+
+
+def harden_client(client: Any, *, sync: bool) -> list[Any]:
+    """Harden the httpcore pools behind an httpx client's transports; return those pools."""
+    transports = [client._transport, *getattr(client, "_mounts", {}).values()]
+    pools = []
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        if isinstance(pool, (httpcore.ConnectionPool, httpcore.AsyncConnectionPool)):
+            harden_pool(pool, sync=sync)
+            pools.append(pool)
+    return pools
+
+
+class _Backend(httpcore.NetworkBackend):
+    """Wraps the sync backend so every socket it opens can be cut by a cancel slot."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = _Stream(
+            self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        )
+        stream.join_current()
+        return stream
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = _Stream(self._inner.connect_unix_socket(path, timeout, socket_options))
+        stream.join_current()
+        return stream
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _Stream(httpcore.NetworkStream):
+    """A socket stream that its current owner's cancel slot can shut down mid-read."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+        self._lock = threading.Lock()
+        self._closed = False
+        self._owner: CancelSlot | None = None
+
+    def join_current(self) -> None:
+        """Belong to the slot of the request doing I/O in this context, if any."""
+        slot = _current.get()
+        if slot is not self._owner:
+            self.claim(slot)
+        if slot is not None:
+            slot._attach(self)
+
+    def claim(self, slot: CancelSlot | None) -> None:
+        """Record which request's slot may cut this socket (None: nobody's)."""
+        with self._lock:
+            self._owner = slot
+
+    def disown(self, slot: CancelSlot) -> None:
+        """``slot``'s request is over; it may no longer cut this socket."""
+        with self._lock:
+            if self._owner is slot:
+                self._owner = None
+
+    def interrupt(self, slot: CancelSlot) -> None:
+        """Shut the socket down if ``slot`` still owns it, ending any blocked read or write."""
+        with self._lock:
+            if self._closed or self._owner is not slot:
+                return
+            sock = self._inner.get_extra_info("socket")
+            if not isinstance(sock, socket.socket) or self._is_http2():
+                return  # a multiplexed connection carries other requests too
+            with contextlib.suppress(OSError):
+                # The plain socket method: SSLSocket.shutdown would tear down TLS state
+                # that the blocked thread is still using.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def _is_http2(self) -> bool:
+        alpn = getattr(self._inner.get_extra_info("ssl_object"), "selected_alpn_protocol", None)
+        return alpn is not None and alpn() == "h2"
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        self.join_current()
+        return self._inner.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.join_current()
+        self._inner.write(buffer, timeout)
+
+    def close(self) -> None:
+        with self._lock:  # never shut down a closed socket whose descriptor was reused
+            self._closed = True
+            self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        upgraded = _Stream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+        upgraded.claim(self._owner)
+        upgraded.join_current()
+        return upgraded
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
