@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import importlib.util
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -24,6 +27,11 @@ from axios_python import (
 from ._support import Sender
 
 SLOW = "/delay/5"  # a response that takes far longer than any test waits
+
+# HttpxTransport runs on httpx and, where installed (Python 3.11+), on the httpx2 fork.
+MODULES: list[ModuleType] = [httpx] + [
+    importlib.import_module(name) for name in ["httpx2"] if importlib.util.find_spec(name)
+]
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 2.0) -> None:
@@ -382,6 +390,44 @@ async def test_async_separate_tokens_are_independent(server: EchoServer) -> None
     with pytest.raises(CancelError):
         await cancelled
     assert (await kept).status_code == 200
+    await api.aclose()
+
+
+# --- the same on every httpx-compatible module ---------------------------------------------------
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
+def test_sync_cancel_on_each_httpx_module(
+    server: EchoServer, threads: ThreadPoolExecutor, module: ModuleType
+) -> None:
+    """In-flight and queued sync requests are cut on httpx and httpx2 alike."""
+    transport = HttpxTransport(module=module, limits=module.Limits(max_connections=1))
+    api = AxiosPython({"base_url": server.url}, transport=transport)
+    holder, queued = CancelToken(), CancelToken()
+    first = threads.submit(api.get, SLOW, cancel_token=holder)
+    wait_for(lambda: server.hits[SLOW] == 1)
+    second = threads.submit(api.get, "/get", cancel_token=queued)
+    time.sleep(0.05)
+    queued.cancel("queued")
+    expect_cancel(second, "queued")
+    holder.cancel("in flight")
+    expect_cancel(first, "in flight")
+    wait_for(lambda: server.connections_closed_by_client == 1)
+    assert api.get("/get", timeout={"pool": 1}).status_code == 200
+    api.close()
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
+async def test_async_cancel_on_each_httpx_module(server: EchoServer, module: ModuleType) -> None:
+    """An in-flight async request is cut on httpx and httpx2 alike."""
+    api = AxiosPython({"base_url": server.url}, transport=HttpxTransport(module=module))
+    token = CancelToken()
+    task = asyncio.ensure_future(api.async_get(SLOW, cancel_token=token))
+    await async_wait_for(lambda: server.hits[SLOW] == 1)
+    token.cancel("in flight")
+    with pytest.raises(CancelError, match="in flight"):
+        await asyncio.wait_for(task, 0.5)
+    await async_wait_for(lambda: server.connections_closed_by_client == 1)
     await api.aclose()
 
 

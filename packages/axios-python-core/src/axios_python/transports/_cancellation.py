@@ -12,8 +12,9 @@ are neither idle nor closed: a request cancelled after the pool gave it a new
 connection but before that connection was opened leaves such an orphan behind,
 holding a pool slot for good (encode/httpcore#1093).
 
-Everything here leans on httpcore 1.x internals; it is kept in this one module
-so the rest of the library never sees them.
+Everything here leans on httpcore 1.x internals (httpcore2, under httpx2, shares
+them); it is kept in this one module so the rest of the library never sees them.
+A pool that does not look like one of those is left untouched.
 """
 
 from __future__ import annotations
@@ -134,11 +135,24 @@ def _hand_over(pool: Any) -> None:
             stream.claim(pool_request.request.extensions.get(SLOT_KEY))
 
 
+_POOL_ATTRIBUTES: Final = (
+    "_assign_requests_to_connections",
+    "_requests",
+    "_connections",
+    "_network_backend",
+    "_optional_thread_lock",
+)
+
+
+def _is_pool(pool: Any) -> bool:
+    return all(hasattr(pool, name) for name in _POOL_ATTRIBUTES)
+
+
 def harden_pool(pool: Any, *, sync: bool) -> None:
     """Install orphan reaping (and, for a sync pool, cancellable sockets) on an httpcore pool."""
-    assign = getattr(pool, "_assign_requests_to_connections", None)
-    if assign is None or not hasattr(pool, "_requests") or not hasattr(pool, "_connections"):
+    if not _is_pool(pool):
         return  # an httpcore we do not know: leave it exactly as it is
+    assign = pool._assign_requests_to_connections
 
     def assign_requests_to_connections() -> list[Any]:
         closing = _reap_orphans(pool)
@@ -150,7 +164,7 @@ def harden_pool(pool: Any, *, sync: bool) -> None:
         return closing
 
     pool._assign_requests_to_connections = assign_requests_to_connections
-    if sync and isinstance(pool._network_backend, httpcore.NetworkBackend):
+    if sync:
         pool._network_backend = _Backend(pool._network_backend)
 
 
@@ -160,7 +174,7 @@ def harden_client(client: Any, *, sync: bool) -> list[Any]:
     pools = []
     for transport in transports:
         pool = getattr(transport, "_pool", None)
-        if isinstance(pool, (httpcore.ConnectionPool, httpcore.AsyncConnectionPool)):
+        if _is_pool(pool):
             harden_pool(pool, sync=sync)
             pools.append(pool)
     return pools
@@ -169,7 +183,7 @@ def harden_client(client: Any, *, sync: bool) -> list[Any]:
 class _Backend(httpcore.NetworkBackend):
     """Wraps the sync backend so every socket it opens can be cut by a cancel slot."""
 
-    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+    def __init__(self, inner: Any) -> None:
         self._inner = inner
 
     def connect_tcp(
@@ -203,7 +217,7 @@ class _Backend(httpcore.NetworkBackend):
 class _Stream(httpcore.NetworkStream):
     """A socket stream that its current owner's cancel slot can shut down mid-read."""
 
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
+    def __init__(self, inner: Any) -> None:
         self._inner = inner
         self._lock = threading.Lock()
         self._closed = False
@@ -247,7 +261,8 @@ class _Stream(httpcore.NetworkStream):
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         self.join_current()
-        return self._inner.read(max_bytes, timeout)
+        data: bytes = self._inner.read(max_bytes, timeout)
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self.join_current()
