@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import sys
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +34,8 @@ from axios_python import (
     HTTPStatusError,
     InterceptorError,
     NetworkError,
+    Plugin,
+    PluginNotFoundError,
     Request,
     RequestConfig,
     Response,
@@ -416,6 +420,68 @@ def retries(tour: Tour) -> None:
     except RetryError as exc:
         show("RetryError", exc)
         show("  .attempts / __cause__", f"{exc.attempts} / {type(exc.__cause__).__name__}")
+
+
+@section("plugins", "Plugins")
+def plugins(tour: Tour) -> None:
+    """Plugins extend one instance: a Plugin subclass, or an installed plugin by name."""
+
+    class CorrelationIdPlugin(Plugin):
+        """Attaches a fresh X-Correlation-Id header to every request."""
+
+        def on_request(self, config: dict[str, Any]) -> dict[str, Any]:
+            config["headers"]["X-Correlation-Id"] = str(uuid.uuid4())
+            return config
+
+    api = axios_python.create({"base_url": tour.url}).plugin(CorrelationIdPlugin())
+    sent = api.get("/headers").data["headers"]
+    show("CorrelationIdPlugin header", sent.get("X-Correlation-Id"))
+
+    installed = [info.name for info in axios_python.list_plugins()]
+    show("installed (listed, not imported)", ", ".join(installed))
+
+    cached = axios_python.create({"base_url": tour.url}).plugin("cache", ttl=120)
+    first, second = cached.get("/cache/60"), cached.get("/cache/60")
+    show("plugin('cache'): from_cache", f"{first.from_cache} then {second.from_cache}")
+    show("origin requests for /cache/60", tour.server.hits["/cache/60"])
+
+    authed = axios_python.create({"base_url": tour.url, "plugins": {"auth": {"token": "t-1"}}})
+    show("plugins={'auth': ...} sent", authed.get("/headers").data["headers"].get("Authorization"))
+    show("plugin_names", authed.plugin_names)
+
+    records = io.StringIO()
+    handler = logging.StreamHandler(records)
+    log = logging.getLogger("axios_python.tour")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    logged = axios_python.create({"base_url": tour.url}).plugin(
+        "logger", logger="axios_python.tour"
+    )
+    logged.get("/get", params={"token": "s3cret"})
+    log.removeHandler(handler)
+    for line in records.getvalue().splitlines():
+        show("plugin('logger')", line)
+
+    try:
+        api.plugin("cahce")
+    except PluginNotFoundError as exc:
+        show("plugin('cahce')", f"PluginNotFoundError: {exc}")
+
+
+@section("fast-transports", "Fast transports by name")
+def fast_transports(tour: Tour) -> None:
+    """Transport plugins replace httpx per side: urllib3 for sync, aiohttp for async."""
+    api = axios_python.create({"base_url": tour.url}).plugin("urllib3").plugin("aiohttp")
+    show("sync request, urllib3", api.get("/get", params={"via": "urllib3"}).data["args"])
+
+    async def run() -> None:
+        answer = await api.async_get("/get", params={"via": "aiohttp"})
+        show("async request, aiohttp", answer.data["args"])
+        await api.aclose()
+
+    asyncio.run(run())
+    api.close()
 
 
 # --- running ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import tour
 
 __all__: list[str] = []
@@ -27,6 +28,9 @@ REQUIRED_TITLES = [
     "Credentials stay home",
     "A custom transport",
     "Async and concurrency",
+    "Retries",
+    "Plugins",
+    "Fast transports by name",
 ]
 
 
@@ -43,16 +47,25 @@ def _run_tour(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def finding(stdout: str, label: str) -> str:
-    """The value the tour printed for ``label`` (lines look like "  label   value")."""
+    """The value the tour printed for ``label`` (``show`` pads labels to 34 characters)."""
+    prefix = f"  {label:<34} "
     for line in stdout.splitlines():
-        if line.startswith(f"  {label} "):
-            return line[len(label) + 2 :].strip()
+        if line.startswith(prefix):
+            return line[len(prefix) :].strip()
     raise AssertionError(f"the tour printed no finding {label!r}")
 
 
-def test_tour_runs_every_section_and_exits_zero() -> None:
+@pytest.fixture(scope="module")
+def full_tour() -> subprocess.CompletedProcess[str]:
+    """One run of the whole tour, shared by the tests that read its output."""
+    return _run_tour()
+
+
+def test_tour_runs_every_section_and_exits_zero(
+    full_tour: subprocess.CompletedProcess[str],
+) -> None:
     """The whole tour exits 0, prints each section header in order and finishes."""
-    result = _run_tour()
+    result = full_tour
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     titles = [item.title for item in tour.SECTIONS]
@@ -66,9 +79,11 @@ def test_tour_runs_every_section_and_exits_zero() -> None:
     assert result.stdout.rstrip().endswith("Tour complete.")
 
 
-def test_tour_shows_that_isolation_and_credential_rules_hold() -> None:
+def test_tour_shows_that_isolation_and_credential_rules_hold(
+    full_tour: subprocess.CompletedProcess[str],
+) -> None:
     """The tour's printed findings match what the library promises, not just any output."""
-    result = _run_tour("instances", "security", "middleware")
+    result = full_tour
     assert result.returncode == 0, result.stderr
     assert finding(result.stdout, "github sent X-Only-GitHub") == "yes"
     assert finding(result.stdout, "stripe sent X-Only-GitHub") == "None"
@@ -79,6 +94,19 @@ def test_tour_shows_that_isolation_and_credential_rules_hold() -> None:
     assert finding(result.stdout, "after a redirect to it") == "None"
     assert finding(result.stdout, "trusted origin got Authorization") == "Bearer secret"
     assert finding(result.stdout, "requests the server saw for it") == "0"
+
+
+def test_tour_shows_plugins_by_name_working(full_tour: subprocess.CompletedProcess[str]) -> None:
+    """The plugins section really serves the second GET from the cache and redacts secrets."""
+    result = full_tour
+    assert result.returncode == 0, result.stderr
+    assert finding(result.stdout, "plugin('cache'): from_cache") == "False then True"
+    assert finding(result.stdout, "origin requests for /cache/60") == "1"
+    assert finding(result.stdout, "plugins={'auth': ...} sent") == "Bearer t-1"
+    assert "s3cret" not in result.stdout
+    assert "PluginNotFoundError" in finding(result.stdout, "plugin('cahce')")
+    assert finding(result.stdout, "sync request, urllib3") == "{'via': 'urllib3'}"
+    assert finding(result.stdout, "async request, aiohttp") == "{'via': 'aiohttp'}"
 
 
 def test_tour_rejects_an_unknown_section_name() -> None:
