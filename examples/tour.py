@@ -17,6 +17,7 @@ import asyncio
 import io
 import logging
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -29,6 +30,8 @@ import axios_python
 from axios_python import (
     AxiosPython,
     BaseTransport,
+    CancelError,
+    CancelToken,
     ConfigError,
     FixedBackoff,
     HTTPStatusError,
@@ -420,6 +423,43 @@ def retries(tour: Tour) -> None:
     except RetryError as exc:
         show("RetryError", exc)
         show("  .attempts / __cause__", f"{exc.attempts} / {type(exc.__cause__).__name__}")
+
+
+@section("cancellation", "Cancellation")
+def cancellation(tour: Tour) -> None:
+    """A CancelToken aborts requests already in flight, sync or async, and frees the connection."""
+    api = axios_python.create({"base_url": tour.url})
+    token = CancelToken()
+    threading.Timer(0.2, token.cancel, args=("user navigated away",)).start()
+    started = time.perf_counter()
+    try:
+        api.get("/delay/5", cancel_token=token)  # the server would answer after 5 s
+    except CancelError as exc:
+        waited = time.perf_counter() - started
+        show("sync GET /delay/5, cancelled", f"CancelError({exc.reason!r}) after {waited:.2f} s")
+    deadline = time.monotonic() + 2
+    while tour.server.connections_closed_by_client < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    show("server saw the client go away", tour.server.connections_closed_by_client >= 1)
+
+    async def run() -> None:
+        shared = CancelToken()
+        asyncio.get_running_loop().call_later(0.2, shared.cancel, "shutting down")
+        calls = [api.async_get(f"/delay/5?n={n}", cancel_token=shared) for n in range(3)]
+        outcomes = await asyncio.gather(*calls, return_exceptions=True)
+        show("one token, 3 async requests", [type(outcome).__name__ for outcome in outcomes])
+        await api.aclose()
+
+    asyncio.run(run())
+    already = CancelToken()
+    already.cancel("too late")
+    before = tour.server.hits["/get"]
+    try:
+        api.get("/get", cancel_token=already)
+    except CancelError as exc:
+        sent = tour.server.hits["/get"] - before
+        show("already-cancelled token", f"CancelError({exc.reason!r}), {sent} requests sent")
+    show("the instance still works", api.get("/get").status_code)
 
 
 @section("plugins", "Plugins")

@@ -29,6 +29,7 @@ REQUIRED_TITLES = [
     "A custom transport",
     "Async and concurrency",
     "Retries",
+    "Cancellation",
     "Plugins",
     "Fast transports by name",
 ]
@@ -114,3 +115,18 @@ def test_tour_rejects_an_unknown_section_name() -> None:
     result = _run_tour("no-such-section")
     assert result.returncode == 2
     assert "helpers" in result.stdout
+
+
+def test_tour_shows_cancellation_reaching_requests_in_flight(
+    full_tour: subprocess.CompletedProcess[str],
+) -> None:
+    """The cancellation section cancels in flight, shares a token and fails fast when cancelled."""
+    assert full_tour.returncode == 0, full_tour.stderr
+    cancelled = finding(full_tour.stdout, "sync GET /delay/5, cancelled")
+    assert cancelled.startswith("CancelError('user navigated away') after ")
+    assert finding(full_tour.stdout, "server saw the client go away") == "True"
+    shared = "['CancelError', 'CancelError', 'CancelError']"
+    assert finding(full_tour.stdout, "one token, 3 async requests") == shared
+    fast = "CancelError('too late'), 0 requests sent"
+    assert finding(full_tour.stdout, "already-cancelled token") == fast
+    assert finding(full_tour.stdout, "the instance still works") == "200"
