@@ -376,7 +376,7 @@ async def test_retry_after_is_capped_by_max_delay(send: Sender, server: EchoServ
 
 
 async def test_deadline_stops_retrying(send: Sender, server: EchoServer) -> None:
-    """With waits of 0.3 s and a 0.5 s deadline, a third attempt never starts."""
+    """With waits of 0.3 s and a 0.5 s deadline, a second wait and third attempt never start."""
     strategy = FixedBackoff(0.3, retry_on_status=[503])
     api = AxiosPython(
         {
@@ -390,7 +390,7 @@ async def test_deadline_stops_retrying(send: Sender, server: EchoServer) -> None
     started = time.monotonic()
     with pytest.raises(RetryError, match=r"retry_deadline of 0\.5s") as caught:
         await send(api, "GET", path)
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started >= 0.3  # one wait was made, the next would cross 0.5 s
     assert caught.value.attempts == 2
     assert server.flaky_attempts(key_of(path)) == 2
 
@@ -452,3 +452,38 @@ async def test_interceptors_and_middleware_run_once_per_request(
     assert (await send(api, "GET", path)).retries == 2
     assert seen == ["interceptor", "middleware"]
     assert server.flaky_attempts(key_of(path)) == 3
+
+
+async def test_deadline_bounds_a_request_that_is_not_retried(
+    send: Sender, server: EchoServer
+) -> None:
+    """retry_deadline also bounds a POST that is sent once: it times out at the deadline."""
+    api = AxiosPython({"base_url": server.url, "retry_deadline": 0.2, "timeout": 10})
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        await send(api, "POST", "/delay/3", json={})
+    assert time.monotonic() - started < 1.5
+    assert server.hits["/delay/3"] == 1
+
+
+async def test_custom_strategy_decides_what_to_retry(send: Sender, server: EchoServer) -> None:
+    """A RetryStrategy subclass picks the retryable outcomes and the waits; others stay final."""
+
+    class ServerErrors(RetryStrategy):
+        def backoff(self, retry_number: int) -> float:
+            return 0.01 * retry_number
+
+        def is_retryable(self, outcome: Response | BaseException) -> bool:
+            if isinstance(outcome, Response):
+                return outcome.status_code >= 500
+            return super().is_retryable(outcome)
+
+    api = AxiosPython({"base_url": server.url, "max_retries": 3, "retry_strategy": ServerErrors()})
+    path = flaky(2, status=500)
+    assert (await send(api, "GET", path)).retries == 2
+    assert server.flaky_attempts(key_of(path)) == 3
+    not_found = flaky(1, status=404)
+    with pytest.raises(HTTPStatusError) as caught:
+        await send(api, "GET", not_found)
+    assert caught.value.response.status_code == 404
+    assert server.flaky_attempts(key_of(not_found)) == 1

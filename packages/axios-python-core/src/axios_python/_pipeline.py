@@ -165,7 +165,7 @@ def _attempts(
     strategy: RetryStrategy | None = None
     if max_retries and _may_retry(request, config):
         strategy = config.get("retry_strategy") or _DEFAULT_STRATEGY
-    budget = config.get("retry_deadline") if strategy is not None else None
+    budget = config.get("retry_deadline")
     deadline = None if budget is None else time.monotonic() + budget
     timeout = request.timeout
     plugins = client._plugin_host
@@ -188,8 +188,8 @@ def _attempts(
                 raise token.error() from exc
             wait = _next_wait(strategy, retries, max_retries, exc, deadline)
             if wait is None:
-                if retries or _deadline_stopped(strategy, retries, max_retries, exc, deadline):
-                    raise _exhausted(retries, exc, config, request, budget) from exc
+                if _gave_up(strategy, retries, max_retries, exc):
+                    raise _exhausted(retries, max_retries, exc, config, budget) from exc
                 raise
             _rewind(request, exc)
             retries += 1
@@ -227,11 +227,8 @@ def _attempts(
             config=response.config,
             request=request,
         )
-        retryable = strategy is not None and strategy.is_retryable(response)
-        if retryable and (
-            retries or _deadline_stopped(strategy, retries, max_retries, response, deadline)
-        ):
-            raise _exhausted(retries, status_error, config, request, budget) from status_error
+        if _gave_up(strategy, retries, max_retries, response):
+            raise _exhausted(retries, max_retries, status_error, config, budget) from status_error
         raise status_error
     return response
 
@@ -252,20 +249,16 @@ def _next_wait(
     return wait
 
 
-def _deadline_stopped(
+def _gave_up(
     strategy: RetryStrategy | None,
     retries: int,
     max_retries: int,
     outcome: Response | BaseException,
-    deadline: float | None,
 ) -> bool:
-    """True when only the deadline kept a retryable ``outcome`` from being retried."""
-    return (
-        deadline is not None
-        and strategy is not None
-        and retries < max_retries
-        and strategy.is_retryable(outcome)
-    )
+    """True when ``outcome`` was retryable but attempts or the deadline ran out."""
+    if strategy is None or not strategy.is_retryable(outcome):
+        return False  # final on its own merits: raised as it is
+    return retries > 0 or retries < max_retries  # the latter: stopped by the deadline
 
 
 def _capped(timeout: Timeout, remaining: float) -> Timeout:
@@ -338,20 +331,20 @@ def _rewind(request: Request, last: Response | AxiosPythonError) -> None:
 
 def _exhausted(
     retries: int,
+    max_retries: int,
     last: AxiosPythonError,
     config: RequestConfig,
-    request: Request,
     budget: float | None,
 ) -> RetryError:
     attempts = retries + 1
     why = f"after {attempts} attempt{'s' if attempts > 1 else ''} ({retries} retries)"
-    if budget is not None and retries < config.get("max_retries", 0):
+    if retries < max_retries:
         why += f": retry_deadline of {budget:g}s reached"
     return RetryError(
         f"gave up {why}; last error: {last}",
         attempts=attempts,
         config=dict(config),
-        request=request,
+        request=last.request,
         response=last.response,
     )
 
