@@ -96,7 +96,7 @@ def test_installed_official_plugin_resolves_lazily(monkeypatch: pytest.MonkeyPat
 
     fake.AuthPlugin = AuthPlugin  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "axios_python_auth", fake)
-    from axios_python import AuthPlugin as resolved  # type: ignore[attr-defined]
+    from axios_python import AuthPlugin as resolved
 
     assert resolved is AuthPlugin
 
