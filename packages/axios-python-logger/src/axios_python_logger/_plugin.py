@@ -19,6 +19,7 @@ from axios_python import (
 from axios_python.hookspecs import hookimpl
 
 from ._redact import DEFAULT_HEADERS, DEFAULT_PARAM_WORDS, Redactor
+from ._transport_logs import install as install_transport_filter
 from ._urls import full_url
 
 if TYPE_CHECKING:
@@ -41,7 +42,8 @@ class LoggerPlugin:
     (Authorization, Cookie, Set-Cookie, X-Api-Key... plus any header the request
     marks sensitive), query and body fields named like ``redact_params``, and
     those secrets' values wherever they show up again. Bodies are cut at
-    ``max_body_length`` characters::
+    ``max_body_length`` characters. With ``redact_transport_logs`` (default) the
+    same masking applies to what httpx, httpcore and urllib3 log themselves::
 
         api.plugin(LoggerPlugin(level=logging.INFO, log_headers=False, log_body=True))
     """
@@ -57,6 +59,7 @@ class LoggerPlugin:
         redact_headers: Iterable[str] = (),
         redact_params: Iterable[str] = (),
         max_body_length: int = 1000,
+        redact_transport_logs: bool = True,
     ) -> None:
         self.level = _level(level, "level")
         self.error_level = _level(error_level, "error_level")
@@ -65,7 +68,12 @@ class LoggerPlugin:
                 "LoggerPlugin 'error_level' must be WARNING or above "
                 f"(got {logging.getLevelName(self.error_level)})"
             )
-        for option, value in (("log_headers", log_headers), ("log_body", log_body)):
+        flags = (
+            ("log_headers", log_headers),
+            ("log_body", log_body),
+            ("redact_transport_logs", redact_transport_logs),
+        )
+        for option, value in flags:
             if not isinstance(value, bool):
                 raise ConfigError(f"LoggerPlugin {option!r} must be a bool (got {value!r})")
         self.log_headers = log_headers
@@ -92,6 +100,8 @@ class LoggerPlugin:
             (*DEFAULT_PARAM_WORDS, *_strings(redact_params, "redact_params")),
             max_body_length,
         )
+        if redact_transport_logs:
+            install_transport_filter(self.redactor)
         self._lock = threading.Lock()
         self._started: OrderedDict[int, float] = OrderedDict()
 

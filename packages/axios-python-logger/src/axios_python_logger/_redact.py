@@ -36,7 +36,9 @@ class Redactor:
         self.headers = frozenset(h.lower() for h in headers)
         self.words = tuple(sorted({w.lower() for w in words}))
         self.max_body = max_body
-        names = "|".join(re.escape(w) for w in self.words) or r"(?!x)x"
+        # In free text, a field named like a redacted header (Set-Cookie=...) is masked too.
+        alternatives = sorted({*self.words, *self.headers}, key=len, reverse=True)
+        names = "|".join(re.escape(w) for w in alternatives) or r"(?!x)x"
         field = rf"[^\s=&#?\"'<>:,{{}}]*(?:{names})[^\s=&#?\"'<>:,{{}}]*"
         # name=value (query strings, form bodies, text); name": "value" (JSON, plain or escaped).
         self._pair = re.compile(rf"(?i)(?<![^\s&?;#,(\[{{\"'])({field})=([^&\s#\"',;]*)")
@@ -45,9 +47,12 @@ class Redactor:
     # --- names ------------------------------------------------------------------------
 
     def sensitive_name(self, name: str) -> bool:
-        """True for a query or body field named like a secret (substring, any case)."""
+        """True for a query or body field named like a secret (substring, any case).
+
+        A field named exactly like a redacted header (``cookie``, ``x-api-key``) counts too.
+        """
         lowered = name.lower()
-        return any(word in lowered for word in self.words)
+        return lowered in self.headers or any(word in lowered for word in self.words)
 
     def sensitive_header(self, name: str, extra: Iterable[str] = ()) -> bool:
         """True for a header in the redaction set or in the request's ``sensitive_headers``."""
@@ -99,9 +104,7 @@ class Redactor:
         """A copy of a JSON-like value with fields named like secrets masked."""
         if isinstance(value, Mapping):
             return {
-                str(k): MASK
-                if self.sensitive_name(str(k)) or str(k).lower() in self.headers
-                else self.structure(v)
+                str(k): MASK if self.sensitive_name(str(k)) else self.structure(v)
                 for k, v in value.items()
             }
         if isinstance(value, (list, tuple)):
@@ -148,7 +151,7 @@ class Redactor:
     def _body_secrets(self, body: Any, found: set[str]) -> None:
         if isinstance(body, Mapping):
             for key, value in body.items():
-                if self.sensitive_name(str(key)) or str(key).lower() in self.headers:
+                if self.sensitive_name(str(key)):
                     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
                         found.add(str(value))
                     else:

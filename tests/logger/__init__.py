@@ -1,0 +1,1 @@
+"""Tests of axios-python-logger (LoggerPlugin) against the real echo server."""

@@ -1,0 +1,204 @@
+"""LoggerPlugin records: one per request and response, errors at WARNING, fields in extra."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+from axios_python_logger import LoggerPlugin as DirectLoggerPlugin
+from echo_server import EchoServer, refusing_port
+
+import axios_python
+from axios_python import FixedBackoff, LoggerPlugin
+
+from .conftest import Capture
+
+
+def fields(record: logging.LogRecord) -> dict[str, Any]:
+    http: dict[str, Any] = record.__dict__["http"]
+    return http
+
+
+def test_lazy_core_name_is_the_plugin_class() -> None:
+    """`from axios_python import LoggerPlugin` resolves to axios_python_logger.LoggerPlugin."""
+    assert LoggerPlugin is DirectLoggerPlugin
+
+
+def test_one_record_per_request_and_response(server: EchoServer, capture: Capture) -> None:
+    """The spec example logs a request line and a response line at INFO."""
+    api = axios_python.create({"base_url": server.url})
+    api.plugin(LoggerPlugin(level=logging.INFO, log_headers=False, log_body=True))
+    api.get("/get", params={"q": "python"})
+    request, response = capture.ours()
+    assert (request.levelno, response.levelno) == (logging.INFO, logging.INFO)
+    assert request.getMessage() == f"HTTP request GET {server.url}/get?q=python body="
+    assert fields(request) == {
+        "event": "request",
+        "method": "GET",
+        "url": f"{server.url}/get?q=python",
+        "request_body": "",
+    }
+    info = fields(response)
+    assert info["event"] == "response"
+    assert (info["status"], info["reason"], info["from_cache"], info["retries"]) == (
+        200,
+        "OK",
+        False,
+        0,
+    )
+    assert isinstance(info["elapsed_ms"], float)
+    assert info["elapsed_ms"] >= 0
+    assert response.getMessage().startswith(
+        f"HTTP response GET {server.url}/get?q=python -> 200 OK in "
+    )
+    assert "[network, retries: 0]" in response.getMessage()
+
+
+async def test_async_path_logs_the_same(server: EchoServer, capture: Capture) -> None:
+    """await api.async_get() produces the same two records."""
+    api = axios_python.create({"base_url": server.url}).plugin(LoggerPlugin())
+    await api.async_post("/post", json={"a": 1})
+    assert [fields(r)["event"] for r in capture.ours()] == ["request", "response"]
+    assert fields(capture.ours()[1])["method"] == "POST"
+    await api.aclose()
+
+
+def test_enabled_by_name_with_a_logger_name_and_level(server: EchoServer, capture: Capture) -> None:
+    """api.plugin("logger", level="DEBUG", logger="myapp.http") logs there at DEBUG."""
+    api = axios_python.create({"base_url": server.url})
+    api.plugin("logger", level="DEBUG", logger="myapp.http")
+    api.get("/get")
+    records = capture.ours("myapp.http")
+    assert [r.levelno for r in records] == [logging.DEBUG, logging.DEBUG]
+    assert capture.ours() == []
+
+
+def test_status_error_is_logged_at_warning(server: EchoServer, capture: Capture) -> None:
+    """A rejected status is one WARNING record with status and error type."""
+    api = axios_python.create({"base_url": server.url}).plugin(LoggerPlugin())
+    with pytest.raises(axios_python.HTTPStatusError):
+        api.get("/status/503")
+    _request, error = capture.ours()
+    assert error.levelno == logging.WARNING
+    info = fields(error)
+    assert (info["event"], info["status"], info["error_type"]) == ("error", 503, "HTTPStatusError")
+    assert error.getMessage().startswith(f"HTTP error GET {server.url}/status/503 -> 503")
+
+
+def test_network_error_is_logged_with_its_reason(capture: Capture) -> None:
+    """A refused connection is logged at error_level with the error's type and text."""
+    url = f"http://127.0.0.1:{refusing_port()}"
+    api = axios_python.create({"base_url": url})
+    api.plugin(LoggerPlugin(error_level=logging.ERROR))
+    with pytest.raises(axios_python.NetworkError):
+        api.get("/get")
+    error = capture.ours()[-1]
+    assert error.levelno == logging.ERROR
+    assert fields(error)["error_type"] == "NetworkError"
+    assert fields(error)["status"] is None
+    assert "failed: NetworkError:" in error.getMessage()
+
+
+def test_error_level_below_warning_is_refused() -> None:
+    """Errors are never logged below WARNING: error_level=INFO is an error."""
+    with pytest.raises(axios_python.ConfigError, match="'error_level' must be WARNING or above"):
+        LoggerPlugin(error_level=logging.INFO)
+
+
+def test_retries_are_reported(server: EchoServer, capture: Capture) -> None:
+    """The response record says how many retries it took."""
+    api = axios_python.create(
+        {
+            "base_url": server.url,
+            "max_retries": 2,
+            "retry_strategy": FixedBackoff(delay=0.01, retry_on_status=[503]),
+        }
+    ).plugin(LoggerPlugin())
+    api.get("/flaky/logger-retries/2")
+    response = capture.ours()[-1]
+    assert fields(response)["retries"] == 2
+    assert "retries: 2" in response.getMessage()
+
+
+def test_cache_hits_are_reported(server: EchoServer, capture: Capture) -> None:
+    """With the cache plugin, the second response record says it came from the cache."""
+    api = axios_python.create({"base_url": server.url})
+    api.plugin("cache", ttl=60).plugin(LoggerPlugin())
+    api.get("/get", params={"n": "cache-log"})
+    api.get("/get", params={"n": "cache-log"})
+    responses = [fields(r) for r in capture.ours() if fields(r)["event"] == "response"]
+    assert [r["from_cache"] for r in responses] == [False, True]
+    assert server.hits["/get"] == 1
+
+
+def test_headers_only_when_asked(server: EchoServer, capture: Capture) -> None:
+    """log_headers=False keeps headers out; True adds them to the record and the line."""
+    quiet = axios_python.create({"base_url": server.url}).plugin(LoggerPlugin())
+    quiet.get("/get", headers={"X-Trace": "t-1"})
+    loud = axios_python.create({"base_url": server.url}).plugin(LoggerPlugin(log_headers=True))
+    loud.get("/get", headers={"X-Trace": "t-2"})
+    quiet_request, _, loud_request, loud_response = capture.ours()
+    assert "request_headers" not in fields(quiet_request)
+    assert fields(loud_request)["request_headers"]["X-Trace"] == "t-2"
+    assert "X-Trace" in loud_request.getMessage()
+    assert fields(loud_response)["response_headers"]["Content-Type"] == "application/json"
+
+
+def test_bodies_are_truncated(server: EchoServer, capture: Capture) -> None:
+    """Bodies longer than max_body_length are cut and say how long they were."""
+    api = axios_python.create({"base_url": server.url})
+    api.plugin(LoggerPlugin(log_body=True, max_body_length=40))
+    api.post("/post", data="x" * 500)
+    request, response = capture.ours()
+    assert fields(request)["request_body"] == "x" * 40 + "...[truncated, 500 chars]"
+    assert len(fields(response)["response_body"]) < 80
+    assert "...[truncated," in fields(response)["response_body"]
+
+
+def test_binary_bodies_are_summarised(server: EchoServer, capture: Capture) -> None:
+    """A binary response body is logged as its size and type, not as bytes."""
+    api = axios_python.create({"base_url": server.url}).plugin(LoggerPlugin(log_body=True))
+    api.get("/bytes/64")
+    assert fields(capture.ours()[-1])["response_body"] == "<64 bytes of application/octet-stream>"
+
+
+def test_streamed_bodies_are_not_read(server: EchoServer, capture: Capture) -> None:
+    """A stream=True response is left unread by the logger."""
+    api = axios_python.create({"base_url": server.url}).plugin(LoggerPlugin(log_body=True))
+    with api.get("/stream-bytes/256", stream=True) as response:
+        assert fields(capture.ours()[-1])["response_body"] == "<stream, not read>"
+        assert len(b"".join(response.iter_bytes())) == 256
+
+
+def test_extra_fields_serialise_for_json_formatters(server: EchoServer, capture: Capture) -> None:
+    """record.http is plain JSON data, so a JSON formatter can dump it as is."""
+    api = axios_python.create({"base_url": server.url})
+    api.plugin(LoggerPlugin(log_headers=True, log_body=True))
+    api.post("/post", json={"a": [1, 2]}, params={"page": 2})
+    for record in capture.ours():
+        assert json.loads(json.dumps(fields(record))) == fields(record)
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        ({"level": "LOUD"}, "'level' must be a logging level"),
+        ({"log_headers": "yes"}, "'log_headers' must be a bool"),
+        ({"logger": 3}, "'logger' must be a logger name"),
+        ({"max_body_length": -1}, "'max_body_length' must be a non-negative int"),
+        ({"redact_headers": "Authorization"}, "'redact_headers' must be a list of str"),
+    ],
+)
+def test_bad_options_say_what_was_expected(options: dict[str, Any], fragment: str) -> None:
+    """Each bad option raises ConfigError naming it and the expected kind of value."""
+    with pytest.raises(axios_python.ConfigError, match=fragment):
+        LoggerPlugin(**options)
+
+
+def test_repr_names_the_settings() -> None:
+    """repr() shows level, flags and logger name."""
+    assert repr(LoggerPlugin(level="DEBUG", log_body=True)) == (
+        "LoggerPlugin(level=DEBUG, log_headers=False, log_body=True, logger='axios_python')"
+    )
