@@ -1,0 +1,157 @@
+"""Headers: case-insensitive, spelling-keeping, multi-valued; and as they cross the wire."""
+
+from __future__ import annotations
+
+import pytest
+from echo_server import EchoServer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from axios_python import AxiosPython, Headers
+
+from ._support import Sender
+
+__all__: list[str] = []
+
+
+def test_lookup_ignores_case_and_keeps_spelling() -> None:
+    """Any case finds a field; iteration shows the name as it was set."""
+    headers = Headers({"Content-Type": "application/json"})
+    assert headers["content-type"] == "application/json"
+    assert headers["CONTENT-TYPE"] == "application/json"
+    assert "cOnTeNt-TyPe" in headers
+    assert list(headers) == ["Content-Type"]
+
+
+def test_set_replaces_every_value_of_that_name() -> None:
+    """Assigning a name replaces all of its values, in any case."""
+    headers = Headers([("Accept", "a"), ("accept", "b"), ("X-Other", "o")])
+    headers["ACCEPT"] = "c"
+    assert headers.multi_items() == [("ACCEPT", "c"), ("X-Other", "o")]
+
+
+def test_delete_removes_every_value_and_missing_raises() -> None:
+    """del removes every field of that name; deleting a missing one raises KeyError."""
+    headers = Headers([("Set-Cookie", "a=1"), ("set-cookie", "b=2")])
+    del headers["SET-COOKIE"]
+    assert len(headers) == 0
+    with pytest.raises(KeyError):
+        del headers["Set-Cookie"]
+
+
+def test_repeated_fields_join_on_lookup_and_stay_apart_in_lists() -> None:
+    """A repeated field reads as 'a, b' but get_list and multi_items keep each value."""
+    headers = Headers()
+    headers.add("Vary", "Accept")
+    headers.add("vary", "Origin")
+    assert headers["Vary"] == "Accept, Origin"
+    assert headers.get_list("VARY") == ["Accept", "Origin"]
+    assert len(headers) == 1
+    assert headers.get_list("missing") == []
+
+
+def test_copy_is_independent() -> None:
+    """Changing a copy never changes the original."""
+    original = Headers({"X-A": "1"})
+    copy = original.copy()
+    copy["X-A"] = "2"
+    copy["X-B"] = "3"
+    assert original == {"X-A": "1"}
+
+
+def test_equality_ignores_name_case() -> None:
+    """Headers compare equal to headers or dicts with the same fields in another case."""
+    assert Headers({"X-A": "1"}) == {"x-a": "1"}
+    assert Headers({"X-A": "1"}) == Headers({"X-a": "1"})
+    assert Headers({"X-A": "1"}) != {"X-A": "2"}
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "error", "fragment"),
+    [
+        ("X-A", 1, TypeError, "header 'X-A' must be a str (got int: 1)"),
+        ("X-A", "a\r\nInjected: 1", ValueError, "CR, LF or NUL"),
+        ("Bad Name", "v", ValueError, "'Bad Name'"),
+        ("", "v", ValueError, "non-empty"),
+        ("X:Y", "v", ValueError, "'X:Y'"),
+    ],
+)
+def test_invalid_fields_are_refused_with_the_bad_value(
+    name: str, value: object, error: type[Exception], fragment: str
+) -> None:
+    """Bad names and values raise with a message quoting them."""
+    with pytest.raises(error) as info:
+        Headers({name: value})  # type: ignore[arg-type]
+    assert fragment in str(info.value)
+
+
+def test_update_from_overlays_by_name() -> None:
+    """update_from replaces same-named fields (any case) and keeps the others."""
+    headers = Headers([("Accept", "a"), ("X-Keep", "k")])
+    headers.update_from({"accept": "b", "X-New": "n"})
+    assert headers == {"Accept": "b", "X-Keep": "k", "X-New": "n"}
+
+
+_names = st.sampled_from(["accept", "x-a", "x-b", "content-type"]).flatmap(
+    lambda n: st.tuples(*[st.sampled_from([c.lower(), c.upper()]) for c in n]).map("".join)
+)
+_ops = st.lists(
+    st.tuples(st.sampled_from(["set", "del", "add"]), _names, st.text("abc", max_size=3)),
+    max_size=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ops=_ops)
+def test_headers_behave_like_a_lowercase_keyed_multidict(ops: list[tuple[str, str, str]]) -> None:
+    """Any sequence of set/add/del gives the same fields as a model keyed by lower-case name."""
+    headers = Headers()
+    model: list[tuple[str, str]] = []
+    for op, name, value in ops:
+        key = name.lower()
+        if op == "set":
+            headers[name] = value
+            first = next((i for i, (k, _) in enumerate(model) if k == key), None)
+            if first is None:
+                model.append((key, value))
+            else:
+                model = [
+                    *model[:first],
+                    (key, value),
+                    *[(k, v) for k, v in model[first + 1 :] if k != key],
+                ]
+        elif op == "add":
+            headers.add(name, value)
+            model.append((key, value))
+        elif any(k == key for k, _ in model):
+            del headers[name]
+            model = [(k, v) for k, v in model if k != key]
+        else:
+            with pytest.raises(KeyError):
+                del headers[name]
+    assert [(k.lower(), v) for k, v in headers.multi_items()] == model
+    for key in {k for k, _ in model}:
+        assert headers[key.upper()] == ", ".join(v for k, v in model if k == key)
+
+
+async def test_response_headers_are_case_insensitive(send: Sender, api: AxiosPython) -> None:
+    """Response headers from the server can be read in any case; repeats stay apart."""
+    response = await send(
+        api,
+        "GET",
+        "/response-headers",
+        params=[("X-Thing", "one"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")],
+    )
+    assert response.headers["x-thing"] == "one"
+    assert response.headers["X-THING"] == "one"
+    assert response.headers.get_list("set-cookie") == ["a=1", "b=2"]
+    assert isinstance(response.headers, Headers)
+
+
+async def test_request_headers_reach_the_server_as_spelt(
+    send: Sender, api: AxiosPython, server: EchoServer
+) -> None:
+    """Headers given per request are sent with the caller's spelling."""
+    await send(api, "GET", "/headers", headers={"X-Mixed-Case": "v"})
+    names = [name for name, _ in server.requests[-1].headers]
+    assert "X-Mixed-Case" in names

@@ -1,0 +1,331 @@
+"""Interceptors: ids, eject and clear, registration order, rejected handlers and recovery."""
+
+from __future__ import annotations
+
+import pytest
+from echo_server import EchoServer, refusing_port
+
+import axios_python
+from axios_python import (
+    AxiosPython,
+    HTTPStatusError,
+    InterceptorError,
+    NetworkError,
+    RequestConfig,
+    Response,
+    TimeoutError,
+)
+
+from ._support import Factory, Sender
+
+__all__: list[str] = []
+
+
+def _tag(name: str, log: list[str]):  # type: ignore[no-untyped-def]
+    """A request interceptor that logs ``name`` and appends it to X-Order."""
+
+    def interceptor(config: RequestConfig) -> RequestConfig:
+        log.append(name)
+        previous = config["headers"].get("X-Order")
+        config["headers"]["X-Order"] = f"{previous},{name}" if previous else name
+        return config
+
+    return interceptor
+
+
+# --- registration ------------------------------------------------------------------------
+
+
+def test_use_returns_distinct_ids_and_eject_removes() -> None:
+    """use() returns a new id each time; eject(id) removes exactly that entry once."""
+    api = axios_python.create()
+    first = api.interceptors.request.use(lambda c: c)
+    second = api.interceptors.request.use(lambda c: c)
+    assert first != second
+    assert len(api.interceptors.request) == 2
+    assert api.interceptors.request.eject(first) is True
+    assert api.interceptors.request.eject(first) is False
+    assert len(api.interceptors.request) == 1
+
+
+def test_clear_removes_every_handler() -> None:
+    """clear() empties a manager."""
+    api = axios_python.create()
+    api.interceptors.response.use(lambda r: r)
+    api.interceptors.response.use(None, lambda e: None)
+    api.interceptors.response.clear()
+    assert len(api.interceptors.response) == 0
+
+
+def test_use_checks_its_arguments() -> None:
+    """use() needs at least one handler, and handlers must be callable."""
+    api = axios_python.create()
+    with pytest.raises(TypeError, match="fulfilled or rejected"):
+        api.interceptors.request.use()
+    with pytest.raises(TypeError, match="must be callable"):
+        api.interceptors.request.use("nope")  # type: ignore[arg-type]
+
+
+async def test_request_interceptors_run_in_registration_order(
+    send: Sender, api: AxiosPython, server: EchoServer
+) -> None:
+    """Request interceptors run first-registered first, and each sees the previous one's config."""
+    log: list[str] = []
+    for name in ("a", "b", "c"):
+        api.interceptors.request.use(_tag(name, log))
+    await send(api, "GET", "/get")
+    assert log == ["a", "b", "c"]
+    assert server.requests[-1].header("X-Order") == "a,b,c"
+
+
+async def test_ejected_interceptor_no_longer_runs(
+    send: Sender, api: AxiosPython, server: EchoServer
+) -> None:
+    """After eject, the other interceptors still run in their order."""
+    log: list[str] = []
+    api.interceptors.request.use(_tag("a", log))
+    middle = api.interceptors.request.use(_tag("b", log))
+    api.interceptors.request.use(_tag("c", log))
+    api.interceptors.request.eject(middle)
+    await send(api, "GET", "/get")
+    assert server.requests[-1].header("X-Order") == "a,c"
+
+
+async def test_response_interceptors_run_in_registration_order(
+    send: Sender, api: AxiosPython
+) -> None:
+    """Response interceptors run first-registered first on the response."""
+    log: list[str] = []
+
+    def make(name: str):  # type: ignore[no-untyped-def]
+        def interceptor(response: Response) -> Response:
+            log.append(name)
+            return response
+
+        return interceptor
+
+    for name in ("x", "y", "z"):
+        api.interceptors.response.use(make(name))
+    await send(api, "GET", "/get")
+    assert log == ["x", "y", "z"]
+
+
+async def test_request_interceptor_changes_reach_the_server(
+    send: Sender, api: AxiosPython, server: EchoServer
+) -> None:
+    """A request interceptor may change url, method, params and body."""
+
+    def rewrite(config: RequestConfig) -> RequestConfig:
+        config["url"] = "/anything/rewritten"
+        config["method"] = "PUT"
+        config["params"] = {"via": "interceptor"}
+        config["json"] = {"changed": True}
+        return config
+
+    api.interceptors.request.use(rewrite)
+    response = await send(api, "POST", "/post", json={"original": True})
+    assert response.data["method"] == "PUT"
+    assert response.data["path"] == "/anything/rewritten"
+    assert response.data["args"] == {"via": "interceptor"}
+    assert response.data["json"] == {"changed": True}
+
+
+async def test_response_interceptor_may_replace_data(send: Sender, api: AxiosPython) -> None:
+    """A response interceptor can reshape data before the caller sees it."""
+
+    def unwrap(response: Response) -> Response:
+        response.data = response.data["slideshow"]["title"]
+        return response
+
+    api.interceptors.response.use(unwrap)
+    assert (await send(api, "GET", "/json")).data == "A Tour of the Echo Server"
+
+
+# --- rejected handlers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "options", "expected"),
+    [
+        ("/status/500", {}, HTTPStatusError),
+        ("/delay/2", {"timeout": 0.1}, TimeoutError),
+        ("/reset", {}, NetworkError),
+    ],
+)
+async def test_rejected_handler_sees_transport_and_status_errors(
+    path: str,
+    options: dict[str, object],
+    expected: type[Exception],
+    send: Sender,
+    api: AxiosPython,
+) -> None:
+    """A response rejected handler receives HTTPStatusError, TimeoutError and NetworkError."""
+    seen: list[Exception] = []
+
+    def rejected(error: Exception) -> Response:
+        seen.append(error)
+        raise error
+
+    api.interceptors.response.use(None, rejected)
+    with pytest.raises(expected) as info:
+        await send(api, "GET", path, **options)
+    assert seen == [info.value]
+
+
+async def test_rejected_handler_sees_connection_refused(send: Sender, make: Factory) -> None:
+    """Connection refused reaches the rejected handler as NetworkError."""
+    api = make({"base_url": f"http://127.0.0.1:{refusing_port()}"})
+    seen: list[type[Exception]] = []
+
+    def rejected(error: Exception) -> Response:
+        seen.append(type(error))
+        raise error
+
+    api.interceptors.response.use(None, rejected)
+    with pytest.raises(NetworkError):
+        await send(api, "GET", "/")
+    assert seen == [NetworkError]
+
+
+async def test_rejected_handler_may_recover_with_a_response(send: Sender, api: AxiosPython) -> None:
+    """Returning a Response from a rejected handler makes the request succeed with it."""
+
+    def recover(error: Exception) -> Response:
+        assert isinstance(error, HTTPStatusError)
+        return Response(200, data={"fallback": True, "was": error.response.status_code})
+
+    api.interceptors.response.use(None, recover)
+    response = await send(api, "GET", "/status/503")
+    assert response.data == {"fallback": True, "was": 503}
+
+
+async def test_after_recovery_later_fulfilled_handlers_run(send: Sender, api: AxiosPython) -> None:
+    """Once a rejected handler recovers, later fulfilled handlers get the recovered response."""
+    api.interceptors.response.use(None, lambda error: Response(200, data={"n": 1}))
+
+    def bump(response: Response) -> Response:
+        response.data = {"n": response.data["n"] + 1}
+        return response
+
+    api.interceptors.response.use(bump)
+    assert (await send(api, "GET", "/status/500")).data == {"n": 2}
+
+
+async def test_rejected_handler_may_raise_another_error(send: Sender, api: AxiosPython) -> None:
+    """A rejected handler that raises a new error replaces the original for the caller."""
+
+    class Translated(Exception):
+        pass
+
+    def translate(error: Exception) -> Response:
+        raise Translated("service down") from error
+
+    api.interceptors.response.use(None, translate)
+    with pytest.raises(Translated) as info:
+        await send(api, "GET", "/status/503")
+    assert isinstance(info.value.__cause__, HTTPStatusError)
+
+
+async def test_error_in_fulfilled_reaches_later_rejected(send: Sender, api: AxiosPython) -> None:
+    """An exception raised by a response fulfilled handler goes to later rejected handlers."""
+
+    def broken(response: Response) -> Response:
+        raise ValueError("bad envelope")
+
+    seen: list[Exception] = []
+
+    def rejected(error: Exception) -> Response:
+        seen.append(error)
+        return Response(200, data="recovered")
+
+    api.interceptors.response.use(broken)
+    api.interceptors.response.use(None, rejected)
+    assert (await send(api, "GET", "/get")).data == "recovered"
+    assert [str(e) for e in seen] == ["bad envelope"]
+
+
+async def test_error_from_request_interceptor_reaches_rejected_handlers(
+    send: Sender, api: AxiosPython, server: EchoServer
+) -> None:
+    """A request interceptor's error reaches later request and response rejected handlers."""
+    seen: list[str] = []
+
+    def fail(config: RequestConfig) -> RequestConfig:
+        raise RuntimeError("no token")
+
+    def request_rejected(error: Exception) -> RequestConfig:
+        seen.append(f"request:{error}")
+        raise error
+
+    def response_rejected(error: Exception) -> Response:
+        seen.append(f"response:{error}")
+        raise error
+
+    api.interceptors.request.use(fail)
+    api.interceptors.request.use(None, request_rejected)
+    api.interceptors.response.use(None, response_rejected)
+    with pytest.raises(RuntimeError, match="no token"):
+        await send(api, "GET", "/get")
+    assert seen == ["request:no token", "response:no token"]
+    assert server.requests == []
+
+
+async def test_request_rejected_handler_may_recover_with_a_config(
+    send: Sender, api: AxiosPython, server: EchoServer
+) -> None:
+    """A request rejected handler that returns a config lets the request go ahead."""
+    kept: list[RequestConfig] = []
+
+    def remember(config: RequestConfig) -> RequestConfig:
+        kept.append(config)
+        return config
+
+    def fail(config: RequestConfig) -> RequestConfig:
+        raise RuntimeError("optional step failed")
+
+    api.interceptors.request.use(remember)
+    api.interceptors.request.use(fail)
+    api.interceptors.request.use(None, lambda error: kept[0])
+    assert (await send(api, "GET", "/get")).status_code == 200
+    assert len(server.requests) == 1
+
+
+# --- misuse --------------------------------------------------------------------------------
+
+
+async def test_request_interceptor_returning_none_is_a_clear_error(
+    send: Sender, api: AxiosPython, server: EchoServer
+) -> None:
+    """A request interceptor that forgets to return raises InterceptorError naming it."""
+
+    def forgot_return(config: RequestConfig) -> None:
+        config["headers"]["X-A"] = "1"
+
+    api.interceptors.request.use(forgot_return)  # type: ignore[arg-type]
+    with pytest.raises(InterceptorError) as info:
+        await send(api, "GET", "/get")
+    message = str(info.value)
+    assert "forgot_return" in message
+    assert "returned None" in message
+    assert "return" in message.split("returned None", 1)[1]
+    assert server.requests == []
+
+
+async def test_response_interceptor_returning_none_is_a_clear_error(
+    send: Sender, api: AxiosPython
+) -> None:
+    """A response interceptor that returns None raises InterceptorError naming it."""
+
+    def no_return(response: Response) -> None:
+        return None
+
+    api.interceptors.response.use(no_return)  # type: ignore[arg-type]
+    with pytest.raises(
+        InterceptorError, match=r"no_return returned None.*must return the response"
+    ):
+        await send(api, "GET", "/get")
+
+
+def test_interceptor_error_is_a_type_error() -> None:
+    """InterceptorError is also a TypeError (a handler returned the wrong kind of thing)."""
+    assert issubclass(InterceptorError, TypeError)

@@ -1,0 +1,244 @@
+"""URL joining under base_url (never leaves its origin), params, and credentials kept home."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from echo_server import EchoServer
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from axios_python import AxiosPython, ConfigError
+
+from ._support import Factory, Recorder, Sender
+
+__all__: list[str] = []
+
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+ATTACKS = [
+    "//evil.example/x",
+    "///evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "\\/evil.example",
+    "http:evil.example",
+    "https:/evil.example",
+    "http:\\\\evil.example",
+    "HTTP:/\\evil.example",
+    "@evil.example",
+    ":@evil.example",
+    "user:pass@evil.example/x",
+    "%2F%2Fevil.example",
+    "/%2F%2Fevil.example",
+    "%5C%5Cevil.example",
+    "/%5Cevil.example",
+    "..//evil.example",
+    "/.//evil.example",
+    "?@evil.example",
+    "#@evil.example",
+    "  //evil.example",
+    "\u3002evil.example",
+    "\uff0f\uff0fevil.example",
+]
+
+BASES = [
+    "http://127.0.0.1:8080",
+    "http://127.0.0.1:8080/",
+    "https://api.example.test/v1",
+    "https://api.example.test/v1/",
+    "http://[::1]:9000/a/b?",
+]
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of ``url`` as httpx parses it, default ports filled in."""
+    parsed = httpx.URL(url)
+    port = parsed.port or {"http": 80, "https": 443}[parsed.scheme]
+    return parsed.scheme, parsed.host, port
+
+
+_tricky = st.text(
+    alphabet=st.sampled_from(list("/\\@:?#%.;=&+ -_~!$'()*,[]aeEvilxmp2F5Cé\u3002\uff0f\u2028")),
+    max_size=24,
+)
+_relative = st.one_of(_tricky, st.builds(lambda a, b: a + b, st.sampled_from(ATTACKS), _tricky))
+
+
+@settings(max_examples=400, deadline=None)
+@given(base=st.sampled_from(BASES), url=_relative)
+@example(base=BASES[0], url="//evil.example/x")
+@example(base=BASES[2], url="/\\evil.example")
+def test_relative_url_never_leaves_base_origin(base: str, url: str) -> None:
+    """Whatever relative string is given, the request goes to base_url's scheme, host and port."""
+    if _ABSOLUTE.match(url):  # "scheme://..." is absolute by definition; not this property
+        return
+    recorder = Recorder()
+    api = AxiosPython({"base_url": base}, transport=recorder)
+    api.get(url)
+    assert _origin(recorder.last.url) == _origin(base)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    base=st.sampled_from(BASES),
+    head=_relative,
+    control=st.sampled_from(["\t", "\n", "\r", "\x00", "\x1b", "\x7f"]),
+    tail=_tricky,
+)
+def test_control_characters_are_refused(base: str, head: str, control: str, tail: str) -> None:
+    """A url with a tab, newline or other control character raises ConfigError and sends nothing."""
+    recorder = Recorder()
+    api = AxiosPython({"base_url": base}, transport=recorder)
+    with pytest.raises(ConfigError, match="control characters"):
+        api.get(head + control + tail)
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+async def test_attacks_reach_only_the_base_server(
+    attack: str, send: Sender, server: EchoServer, make: Factory
+) -> None:
+    """Known origin-changing tricks, sent for real, arrive at the base_url server as paths."""
+    api = make({"base_url": server.url, "validate_status": None})
+    response = await send(api, "GET", attack)
+    assert response.request is not None
+    assert _origin(response.request.url) == _origin(server.url)
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("base", "url", "expected"),
+    [
+        ("https://x.test/v1", "users", "https://x.test/v1/users"),
+        ("https://x.test/v1", "/users", "https://x.test/v1/users"),
+        ("https://x.test/v1/", "/users", "https://x.test/v1/users"),
+        ("https://x.test/v1/", "users/", "https://x.test/v1/users/"),
+        ("https://x.test", "", "https://x.test"),
+        ("https://x.test/v1", "?page=2", "https://x.test/v1?page=2"),
+        ("https://x.test/v1", "//evil.example/x", "https://x.test/v1/evil.example/x"),
+        ("https://x.test/v1", "/\\evil.example", "https://x.test/v1/%5Cevil.example"),
+        ("https://x.test/v1", "http:evil.example", "https://x.test/v1/http:evil.example"),
+        ("https://x.test/v1", "https://other.test/a", "https://other.test/a"),
+    ],
+)
+def test_join_examples(base: str, url: str, expected: str, recorder: Recorder) -> None:
+    """Paths are joined Axios-style with exactly one slash; an absolute url is kept as is."""
+    api = AxiosPython({"base_url": base}, transport=recorder)
+    api.get(url)
+    assert recorder.last.url == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "query"),
+    [
+        ({"q": "python"}, "q=python"),
+        ({"tags": ["a", "b"]}, "tags=a&tags=b"),
+        ({"flag": True, "off": False}, "flag=true&off=false"),
+        ({"skip": None, "n": 1}, "n=1"),
+        ([("a", "1"), ("a", "2")], "a=1&a=2"),
+        ("raw=1&x=y", "raw=1&x=y"),
+        ({"s": "a b&c=d/é"}, "s=a%20b%26c%3Dd%2F%C3%A9"),
+    ],
+)
+def test_params_encoding(params: object, query: str, recorder: Recorder) -> None:
+    """params accept mappings, pairs and strings; lists repeat the key, None is skipped."""
+    api = AxiosPython({"base_url": "https://x.test"}, transport=recorder)
+    api.get("/p", params=params)  # type: ignore[arg-type]
+    assert recorder.last.url == f"https://x.test/p?{query}"
+
+
+def test_params_append_to_an_existing_query_before_the_fragment(recorder: Recorder) -> None:
+    """params are added after a query already in the url and before any fragment."""
+    api = AxiosPython({"base_url": "https://x.test"}, transport=recorder)
+    api.get("/p?a=1#frag", params={"b": 2})
+    assert recorder.last.url == "https://x.test/p?a=1&b=2#frag"
+
+
+# --- credentials stay with base_url's origin ---------------------------------------------
+
+_SECRETS = {
+    "Authorization": "Bearer secret",
+    "Proxy-Authorization": "Basic cHJveHk=",
+    "Cookie": "session=1",
+    "X-Api-Key": "k",
+    "X-Public": "p",
+}
+
+
+def _sent_secrets(srv: EchoServer) -> dict[str, str | None]:
+    """The secret-ish headers the last request to ``srv`` carried."""
+    last = srv.requests[-1]
+    return {name: last.header(name) for name in _SECRETS}
+
+
+async def test_absolute_url_to_foreign_origin_drops_sensitive_headers(
+    send: Sender, server: EchoServer, other: EchoServer, make: Factory
+) -> None:
+    """Authorization, Proxy-Authorization, Cookie and custom sensitive headers stay home."""
+    api = make({"base_url": server.url, "headers": _SECRETS, "sensitive_headers": ["X-Api-Key"]})
+    response = await send(api, "GET", f"{other.url}/headers")
+    assert response.status_code == 200
+    assert _sent_secrets(other) == {
+        "Authorization": None,
+        "Proxy-Authorization": None,
+        "Cookie": None,
+        "X-Api-Key": None,
+        "X-Public": "p",
+    }
+    await send(api, "GET", "/headers")
+    assert _sent_secrets(server) == _SECRETS
+
+
+async def test_absolute_url_to_own_origin_keeps_sensitive_headers(
+    send: Sender, server: EchoServer, make: Factory
+) -> None:
+    """An absolute url on base_url's own origin keeps the credentials."""
+    api = make({"base_url": f"{server.url}/v1", "headers": _SECRETS})
+    await send(api, "GET", f"{server.url}/headers")
+    assert _sent_secrets(server) == _SECRETS
+
+
+async def test_trusted_origin_receives_sensitive_headers(
+    send: Sender, server: EchoServer, other: EchoServer, make: Factory
+) -> None:
+    """An origin listed in trusted_origins gets the credentials too."""
+    api = make({"base_url": server.url, "headers": _SECRETS, "trusted_origins": [other.url]})
+    await send(api, "GET", f"{other.url}/headers")
+    assert _sent_secrets(other)["Authorization"] == "Bearer secret"
+    assert _sent_secrets(other)["Cookie"] == "session=1"
+
+
+async def test_origins_compare_scheme_host_and_port(
+    send: Sender, server: EchoServer, other: EchoServer, make: Factory
+) -> None:
+    """Same host on another port is another origin; 'localhost' is not '127.0.0.1'."""
+    assert server.host == other.host
+    api = make({"base_url": server.url, "headers": _SECRETS})
+    await send(api, "GET", f"http://localhost:{server.port}/headers")
+    assert _sent_secrets(server)["Authorization"] is None
+    await send(api, "GET", f"http://127.0.0.1:{other.port}/headers")
+    assert _sent_secrets(other)["Authorization"] is None
+
+
+def test_default_port_matches_explicit_port(recorder: Recorder) -> None:
+    """https://host and https://host:443 are one origin, so credentials are kept."""
+    api = AxiosPython(
+        {"base_url": "https://api.example.test", "headers": {"Authorization": "t"}},
+        transport=recorder,
+    )
+    api.get("https://api.example.test:443/x")
+    assert recorder.last.headers.get("Authorization") == "t"
+    api.get("http://api.example.test/x")
+    assert "Authorization" not in recorder.last.headers
+
+
+def test_per_request_credentials_to_foreign_origin_are_dropped_too(recorder: Recorder) -> None:
+    """Sensitive headers passed with the request itself are also kept from foreign origins."""
+    api = AxiosPython({"base_url": "https://api.example.test"}, transport=recorder)
+    api.get("https://other.test/x", headers={"Authorization": "t", "X-Fine": "1"})
+    assert "Authorization" not in recorder.last.headers
+    assert recorder.last.headers["X-Fine"] == "1"
