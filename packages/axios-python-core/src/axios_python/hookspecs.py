@@ -9,6 +9,10 @@ naming the coroutine, so offer a plain value on the sync path.
 
 Order: pluggy calls the most recently registered plugin first; mark an
 implementation ``@hookimpl(tryfirst=True)`` or ``trylast=True`` to pin it.
+An implementation may take any subset of the hook's arguments. The simpler
+``axios_python.Plugin`` base class (on_request / on_response / on_error) is
+an adapter onto axios_request / axios_response / axios_error. The author guide
+is docs/plugins.md.
 
 Example::
 
@@ -64,8 +68,9 @@ def axios_client_created(client: AxiosPython) -> None:
 def axios_request(config: RequestConfig, client: AxiosPython) -> Awaitable[None] | None:
     """Called for every request after the request interceptors, before middleware (stage 3).
 
-    Edit ``config`` in place (headers, params, url...). Every implementation
-    runs. May return an awaitable on the async path. Since 0.1.0.
+    Edit ``config`` in place (headers, params, url...) and return None; any
+    other return value is a PluginError. Every implementation runs. May
+    return an awaitable on the async path (its result is ignored). Since 0.1.0.
     """
 
 
@@ -76,8 +81,10 @@ def axios_cached_response(
     """Called before each attempt is sent (inside the retry loop, stage 5).
 
     Return a Response to answer without the network (a cache hit); the first
-    non-None result wins and the transport is skipped. ``request`` is the
-    prepared request (final URL and headers). Since 0.1.0.
+    non-None result wins and the transport is skipped (the response is still
+    status-validated and passed to axios_response). ``request`` is the
+    prepared request (final URL and headers). A returned awaitable counts as
+    the result even if it resolves to None. Since 0.1.0.
     """
 
 
@@ -111,5 +118,8 @@ def axios_transport(client: AxiosPython, kind: Literal["sync", "async"]) -> Base
     """Called when plugins change, once per side: return the transport for ``kind``.
 
     Return None to keep the default for that side, so a transport plugin may
-    supply only the sync or only the async sender. Since 0.1.0.
+    supply only the sync or only the async sender. Never called per request,
+    nor when the client was created with an explicit ``transport=`` (which
+    wins). A transport that cannot serve ``kind`` is refused at registration.
+    Since 0.1.0.
     """
