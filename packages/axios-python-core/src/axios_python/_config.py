@@ -364,8 +364,9 @@ def _show(value: Any) -> str:
 def merge_config(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
     """Layer validated ``overrides`` on ``base``; the result owns its headers and params.
 
-    Headers merge by name (case-insensitive); params merge by key when both are
-    mappings; every other key in ``overrides`` replaces the base value.
+    Headers merge by name (case-insensitive); params merge by name when the base is
+    a mapping and the override a mapping or a list of pairs (a query string replaces
+    them); every other key in ``overrides`` replaces the base value.
     """
     merged = dict(base)
     merged.update(overrides)
@@ -378,6 +379,10 @@ def merge_config(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[
         extra = overrides.get("params")
         if isinstance(extra, Mapping):
             merged["params"] = {**base_params, **extra}
+        elif isinstance(extra, list):  # (name, value) pairs: their names replace the base's
+            names = {name for name, _ in extra}
+            kept = [(name, value) for name, value in base_params.items() if name not in names]
+            merged["params"] = kept + extra
         elif "params" not in overrides:
             merged["params"] = dict(base_params)
     return merged
