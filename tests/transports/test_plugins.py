@@ -1,0 +1,146 @@
+"""Transports by name: api.plugin("urllib3" | "aiohttp" | "httpx2") swaps one client's sender."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+
+import httpx2
+import pytest
+from axios_python_aiohttp import AiohttpPlugin, AiohttpTransport
+from axios_python_urllib3 import Urllib3Plugin, Urllib3Transport
+from echo_server import EchoServer
+
+import axios_python
+from axios_python import AxiosPython, HttpxTransport, PluginError, PluginOptionsError
+from axios_python.transports.httpx2 import Httpx2Plugin
+
+from ._support import eventually
+
+
+@pytest.fixture
+async def api(server: EchoServer) -> AsyncIterator[AxiosPython]:
+    """A plain client on the echo server, closed (every pool, both sides) afterwards."""
+    client = axios_python.create({"base_url": server.url})
+    yield client
+    await client.aclose()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "distribution"),
+    [
+        ("urllib3", "axios_python_urllib3:Urllib3Plugin", "axios-python-urllib3"),
+        ("aiohttp", "axios_python_aiohttp:AiohttpPlugin", "axios-python-aiohttp"),
+        ("httpx2", "axios_python.transports.httpx2:Httpx2Plugin", "axios-python-core"),
+    ],
+)
+def test_transport_plugins_are_installed_entry_points(
+    name: str, value: str, distribution: str
+) -> None:
+    """Each transport is listed under its name, from its distribution, with its one hook."""
+    found = {info.name: info for info in axios_python.list_plugins()}
+    assert found[name].value == value
+    assert found[name].distribution == distribution
+    assert found[name].hooks == ("axios_transport",)
+
+
+async def test_urllib3_by_name_takes_the_sync_side_only(api: AxiosPython) -> None:
+    """api.plugin("urllib3") sends sync requests with urllib3; async ones keep httpx."""
+    api.plugin("urllib3")
+    assert api.get("/user-agent").data["user-agent"].startswith("python-urllib3/")
+    assert isinstance(api._sync_transport, Urllib3Transport)
+    assert isinstance(api._async_transport, HttpxTransport)
+    assert (await api.async_get("/get")).status_code == 200
+
+
+async def test_aiohttp_by_name_takes_the_async_side_only(api: AxiosPython) -> None:
+    """api.plugin("aiohttp") sends async requests with aiohttp; sync ones keep httpx."""
+    api.plugin("aiohttp")
+    response = await api.async_get("/user-agent")
+    assert "aiohttp" in response.data["user-agent"]
+    assert isinstance(api._async_transport, AiohttpTransport)
+    assert isinstance(api._sync_transport, HttpxTransport)
+    assert api.get("/get").status_code == 200
+
+
+async def test_both_fast_paths_chained(api: AxiosPython) -> None:
+    """api.plugin("urllib3").plugin("aiohttp") gives urllib3 for sync and aiohttp for async."""
+    assert api.plugin("urllib3").plugin("aiohttp") is api
+    assert api.get("/user-agent").data["user-agent"].startswith("python-urllib3/")
+    assert "aiohttp" in (await api.async_get("/user-agent")).data["user-agent"]
+
+
+async def test_httpx2_by_name_takes_both_sides(api: AxiosPython) -> None:
+    """api.plugin("httpx2") sends sync and async requests through httpx2."""
+    api.plugin("httpx2")
+    sync_side, async_side = api._sync_transport, api._async_transport
+    assert sync_side is async_side
+    assert isinstance(sync_side, HttpxTransport)
+    assert sync_side._httpx is httpx2
+    assert api.get("/get").status_code == 200
+    assert (await api.async_get("/get")).status_code == 200
+
+
+async def test_a_later_plugin_wins_its_side(api: AxiosPython) -> None:
+    """After httpx2, urllib3 takes the sync side and httpx2 keeps the async one."""
+    api.plugin("httpx2").plugin("urllib3")
+    assert isinstance(api._sync_transport, Urllib3Transport)
+    assert api._async_transport._httpx is httpx2  # type: ignore[attr-defined]
+
+
+async def test_other_clients_are_untouched(api: AxiosPython, server: EchoServer) -> None:
+    """A transport plugin on one client leaves another client on httpx."""
+    api.plugin("urllib3")
+    other = AxiosPython({"base_url": server.url})
+    assert isinstance(other._sync_transport, HttpxTransport)
+    other.close()
+
+
+async def test_unplugin_restores_the_default(api: AxiosPython) -> None:
+    """Removing the plugin sends with httpx again."""
+    api.plugin("urllib3").unplugin("urllib3")
+    assert isinstance(api._sync_transport, HttpxTransport)
+    assert api.get("/get").status_code == 200
+
+
+async def test_options_reach_the_transport(api: AxiosPython) -> None:
+    """Options given with the name configure the plugin's transport."""
+    api.plugin("urllib3", max_connections=3).plugin("aiohttp", max_connections=7)
+    assert api._sync_transport._max_connections == 3  # type: ignore[attr-defined]
+    assert "max_connections=7" in repr(api._async_transport)
+
+
+@pytest.mark.parametrize("name", ["urllib3", "aiohttp"])
+def test_bad_options_name_the_plugin(api: AxiosPython, name: str) -> None:
+    """A misspelt option is refused when the plugin is added, naming plugin and option."""
+    with pytest.raises(PluginOptionsError, match=f"plugin '{name}'.*max_conections"):
+        api.plugin(name, max_conections=3)
+
+
+async def test_client_close_closes_the_plugin_transports(server: EchoServer) -> None:
+    """Closing the client closes the pools its transport plugins opened."""
+    api = axios_python.create({"base_url": server.url}).plugin("urllib3").plugin("aiohttp")
+    api.get("/get")
+    await api.async_get("/get")
+    assert server.open_connections == 2
+    await api.aclose()
+    assert await eventually(lambda: server.open_connections == 0)
+
+
+def test_hooks_answer_for_their_side_only(api: AxiosPython) -> None:
+    """Each plugin's axios_transport returns its transport for its side and None otherwise."""
+    urllib3_plugin, aiohttp_plugin = Urllib3Plugin(), AiohttpPlugin()
+    assert urllib3_plugin.axios_transport(api, "sync") is urllib3_plugin.transport
+    assert urllib3_plugin.axios_transport(api, "async") is None
+    assert aiohttp_plugin.axios_transport(api, "async") is aiohttp_plugin.transport
+    assert aiohttp_plugin.axios_transport(api, "sync") is None
+    httpx2_plugin = Httpx2Plugin()
+    assert httpx2_plugin.axios_transport(api, "sync") is httpx2_plugin.axios_transport(api, "async")
+
+
+def test_httpx2_missing_names_the_extra(api: AxiosPython, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without httpx2 installed, adding the plugin raises PluginError telling what to install."""
+    monkeypatch.setitem(sys.modules, "httpx2", None)
+    with pytest.raises(PluginError, match=r"axios-python-core\[httpx2\]"):
+        api.plugin("httpx2")
+    assert api.plugin_names == ()

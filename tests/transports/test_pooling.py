@@ -1,0 +1,42 @@
+"""Keep-alive and pool limits: connections are reused and never exceed the limit."""
+
+from __future__ import annotations
+
+from echo_server import EchoServer
+
+from ._support import Client, eventually
+
+
+async def test_sequential_requests_reuse_one_connection(client: Client) -> None:
+    """Five requests in a row travel on a single kept-alive connection."""
+    for _ in range(5):
+        response = await client.get("/get")
+        assert response.status_code == 200
+    assert client.server.connections_opened == 1
+
+
+async def test_streamed_response_read_in_full_returns_its_connection(client: Client) -> None:
+    """A streamed body read to the end gives its connection back for the next request."""
+    response = await client.get("/stream/3", stream=True)
+    await client.lines(response)
+    await client.get("/get")
+    assert client.server.connections_opened == 1
+
+
+async def test_concurrent_requests_respect_the_pool_limit(
+    client: Client, own_server: EchoServer
+) -> None:
+    """Eight concurrent requests with max_connections=2 open at most two connections."""
+    client.api = client.new(max_connections=2, base_url=own_server.url)
+    responses = await client.gather(8, "/delay/0.1")
+    assert [r.status_code for r in responses] == [200] * 8
+    assert 1 <= own_server.connections_opened <= 2
+
+
+async def test_close_releases_idle_connections(client: Client, own_server: EchoServer) -> None:
+    """Closing the client closes its idle kept-alive connections."""
+    api = client.new(base_url=own_server.url)
+    await client.get("/get", api=api)
+    assert own_server.open_connections == 1
+    await api.aclose()
+    assert await eventually(lambda: own_server.open_connections == 0)

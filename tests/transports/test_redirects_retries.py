@@ -1,0 +1,71 @@
+"""Redirects and retries are the pipeline's, so every transport behaves the same under them."""
+
+from __future__ import annotations
+
+import pytest
+
+from axios_python import FixedBackoff, NetworkError, RetryError, TooManyRedirectsError
+
+from ._support import Client
+
+
+async def test_relative_redirect_chain_is_followed(client: Client) -> None:
+    """Three relative redirects end at /get, with the hops in history."""
+    response = await client.get("/redirect/3")
+    assert response.status_code == 200
+    assert response.url == f"{client.server.url}/get"
+    assert [hop.status_code for hop in response.history] == [302, 302, 302]
+    assert client.server.hits["/get"] == 1
+
+
+async def test_absolute_redirect_is_followed(client: Client) -> None:
+    """An absolute Location is followed too."""
+    response = await client.get("/absolute-redirect/2")
+    assert response.url == f"{client.server.url}/get"
+    assert len(response.history) == 2
+
+
+async def test_transport_never_follows_redirects_itself(client: Client) -> None:
+    """With follow_redirects off, the 302 itself comes back (the transport did not follow it)."""
+    response = await client.get(
+        "/redirect/1", follow_redirects=False, validate_status=lambda status: True
+    )
+    assert response.status_code == 302
+    assert response.headers["location"] == "/get"
+    assert client.server.hits["/get"] == 0
+
+
+async def test_see_other_turns_post_into_get(client: Client) -> None:
+    """A 303 after a POST is followed with a GET and no body."""
+    response = await client.post(
+        "/redirect-to", params={"url": "/anything/done", "status_code": 303}, json={"a": 1}
+    )
+    assert response.data["method"] == "GET"
+    assert response.data["body"] == ""
+
+
+async def test_too_many_redirects(client: Client) -> None:
+    """More hops than max_redirects raises TooManyRedirectsError."""
+    with pytest.raises(TooManyRedirectsError):
+        await client.get("/redirect/5", max_redirects=2)
+
+
+async def test_retry_until_the_server_recovers(client: Client) -> None:
+    """A 503 twice, then 200: two retries, three attempts on the same transport."""
+    response = await client.get(
+        "/flaky/conformance/2",
+        max_retries=3,
+        retry_strategy=FixedBackoff(0, retry_on_status=[503]),
+    )
+    assert response.status_code == 200
+    assert response.retries == 2
+    assert client.server.flaky_attempts("conformance") == 3
+
+
+async def test_network_errors_are_retried_then_reported(client: Client) -> None:
+    """A connection reset on every attempt ends in RetryError caused by NetworkError."""
+    with pytest.raises(RetryError) as caught:
+        await client.get("/reset", max_retries=2, retry_strategy=FixedBackoff(0))
+    assert caught.value.attempts == 3
+    assert isinstance(caught.value.__cause__, NetworkError)
+    assert client.server.hits["/reset"] == 3
