@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
+import difflib
+import inspect
 import threading
 import weakref
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from typing import Any
 
 import aiohttp
@@ -15,6 +18,7 @@ from yarl import URL
 from axios_python import (
     AsyncByteStream,
     BaseTransport,
+    CancelToken,
     ConfigError,
     Request,
     Response,
@@ -88,12 +92,7 @@ class AiohttpTransport(BaseTransport):
             )
         if keepalive_expiry <= 0:
             raise ConfigError(f"keepalive_expiry must be positive (got {keepalive_expiry!r})")
-        owned = sorted(_OWNED_OPTIONS & set(session_options))
-        if owned:
-            raise ConfigError(
-                f"AiohttpTransport sets {', '.join(owned)} itself (got {owned!r}); use "
-                "max_connections, keepalive_expiry, ssl and the request's 'timeout' config"
-            )
+        _check_session_options(session_options)
         self._connector_options: dict[str, Any] = {
             "limit": max_connections,
             "limit_per_host": max_connections_per_host,
@@ -128,6 +127,11 @@ class AiohttpTransport(BaseTransport):
                         timeout=aiohttp.ClientTimeout(),
                         **self._session_options,
                     )
+                    # aiohttp resends an idempotent request once when the connection
+                    # breaks; retries are the pipeline's (max_retries), so turn that off
+                    # (the switch aiohttp's own test utilities use).
+                    if hasattr(session, "_retry_connection"):
+                        session._retry_connection = False
                     self._sessions[loop] = session
         return session
 
@@ -249,6 +253,26 @@ class AiohttpTransport(BaseTransport):
                     _close_orphan(session)
 
 
+def _check_session_options(options: dict[str, Any]) -> None:
+    """Refuse options ClientSession would only reject when first used, or that we set."""
+    owned = sorted(_OWNED_OPTIONS & set(options))
+    if owned:
+        raise ConfigError(
+            f"AiohttpTransport sets {', '.join(owned)} itself (got {owned!r}); use "
+            "max_connections, keepalive_expiry, ssl and the request's 'timeout' config"
+        )
+    known = sorted(set(inspect.signature(aiohttp.ClientSession.__init__).parameters) - {"self"})
+    for name in options:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(
+                f"AiohttpTransport got an unknown option {name!r}{hint} (expected "
+                "max_connections, max_connections_per_host, keepalive_expiry, ssl "
+                "or an aiohttp.ClientSession option)"
+            )
+
+
 def _watch(seconds: float) -> WriteWatch:
     task = asyncio.current_task()
     assert task is not None  # awaits always run in a task under asyncio
@@ -271,20 +295,43 @@ def _close_orphan(session: aiohttp.ClientSession) -> None:
 
 
 class _Stream(AsyncByteStream):
-    """A response body read as it arrives; aclose() frees the connection (closing it if unread)."""
+    """A response body read as it arrives; aclose() frees the connection (closing it if unread).
+
+    A CancelToken on the request closes the response from its loop while the body
+    is being read, so a pending read ends at once and raises CancelError.
+    """
 
     def __init__(self, raw: aiohttp.ClientResponse, request: Request) -> None:
         self._raw = raw
         self._request = request
+        self._token: CancelToken | None = request.extensions.get("cancel_token")
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        token = self._token
+        unregister = _watch_token(token, self._raw) if token is not None else None
         try:
             async for chunk in self._raw.content.iter_chunked(_CHUNK):
                 yield chunk
         except BaseException as exc:
             self._raw.close()
+            if token is not None and token.is_cancelled and isinstance(exc, Exception):
+                token.raise_if_cancelled()
             reraise(exc, self._request)
+        finally:
+            if unregister is not None:
+                unregister()
 
     async def aclose(self) -> None:
         # release() keeps a fully read connection and closes one with unread bytes.
         self._raw.release()
+
+
+def _watch_token(token: CancelToken, raw: aiohttp.ClientResponse) -> Callable[[], None]:
+    """Close ``raw`` on its loop when ``token`` is cancelled (from any thread)."""
+    loop = asyncio.get_running_loop()
+
+    def on_cancel(_reason: str | None) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nothing reads any more
+            loop.call_soon_threadsafe(raw.close)
+
+    return token.on_cancel(on_cancel)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.exceptions import EmptyPoolError
 
 from axios_python import CancelToken
 
@@ -23,6 +25,7 @@ __all__ = [
     "Call",
     "CancellableConnection",
     "CancellableHTTPSConnection",
+    "CancelledWait",
     "HTTPPool",
     "HTTPSPool",
     "current_call",
@@ -142,27 +145,59 @@ class CancellableHTTPSConnection(_CallAware, HTTPSConnection):
     """An HTTPS connection the current request can time out on writes and cancel."""
 
 
+_QUEUE_POLL = 0.05  # seconds between cancellation checks while queued for a connection
+
+
+class CancelledWait(EmptyPoolError):
+    """A request queued for a pool connection was cancelled.
+
+    An EmptyPoolError, so urlopen unwinds as for a pool timeout: it returns
+    nothing to the pool, as the request never held a connection.
+    """
+
+
 def _release(conn: Any) -> None:
     call = getattr(conn, "_axios_call", None) if conn is not None else None
     if call is not None:
         call.release()
 
 
-class HTTPPool(HTTPConnectionPool):
-    """HTTPConnectionPool whose connections are CancellableConnection."""
+class _PoolMixin:
+    """Pool behaviour shared by HTTP and HTTPS: a cancellable wait, a clean hand-back."""
+
+    block: bool
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        call = current_call()
+        if call is None or call.token is None or not self.block:
+            return super()._get_conn(timeout)  # type: ignore[misc]
+        # A blocked queue.get() cannot be woken for one waiter alone, so wait in slices.
+        token = call.token
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if token.is_cancelled:
+                raise CancelledWait(self, "cancelled while waiting for a connection")  # type: ignore[arg-type]
+            step = _QUEUE_POLL
+            if deadline is not None:
+                step = max(0.0, min(step, deadline - time.monotonic()))
+            try:
+                return super()._get_conn(step)  # type: ignore[misc]
+            except EmptyPoolError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    def _put_conn(self, conn: Any) -> None:
+        _release(conn)  # before another request can take it
+        super()._put_conn(conn)  # type: ignore[misc]
+
+
+class HTTPPool(_PoolMixin, HTTPConnectionPool):
+    """HTTPConnectionPool whose connections and waits the current request can cancel."""
 
     ConnectionCls = CancellableConnection
 
-    def _put_conn(self, conn: Any) -> None:
-        _release(conn)  # before another request can take it
-        super()._put_conn(conn)
 
-
-class HTTPSPool(HTTPSConnectionPool):
-    """HTTPSConnectionPool whose connections are CancellableHTTPSConnection."""
+class HTTPSPool(_PoolMixin, HTTPSConnectionPool):
+    """HTTPSConnectionPool whose connections and waits the current request can cancel."""
 
     ConnectionCls = CancellableHTTPSConnection
-
-    def _put_conn(self, conn: Any) -> None:
-        _release(conn)  # before another request can take it
-        super()._put_conn(conn)

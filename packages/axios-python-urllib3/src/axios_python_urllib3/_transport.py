@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
+import inspect
 import re
 import threading
 from collections.abc import AsyncIterable, Iterable, Iterator
 from typing import Any
 
 import urllib3
-from urllib3 import BaseHTTPResponse, HTTPConnectionPool, HTTPHeaderDict
+from urllib3 import BaseHTTPResponse, HTTPConnectionPool, HTTPHeaderDict, HTTPSConnectionPool
+from urllib3.connection import HTTPSConnection
 from urllib3.util import Retry, parse_url
 from urllib3.util.request import ACCEPT_ENCODING
 
@@ -64,12 +68,7 @@ class Urllib3Transport(BaseTransport):
             raise ConfigError(f"max_connections must be an int (got {max_connections!r})")
         if max_connections < 1:
             raise ConfigError(f"max_connections must be at least 1 (got {max_connections!r})")
-        owned = sorted(_OWNED_OPTIONS & set(pool_options))
-        if owned:
-            raise ConfigError(
-                f"Urllib3Transport sets {', '.join(owned)} itself (got {owned!r}); use "
-                "max_connections, pool_block and the request's 'timeout' config instead"
-            )
+        _check_pool_options(pool_options)
         self._max_connections = max_connections
         self._block = pool_block
         self._options = pool_options
@@ -199,6 +198,36 @@ class Urllib3Transport(BaseTransport):
             pools, self._pools = list(self._pools.values()), {}
         for pool in pools:
             pool.close()
+
+
+def _check_pool_options(options: dict[str, Any]) -> None:
+    """Refuse options urllib3 would only reject at the first connection, or that we set."""
+    owned = sorted(_OWNED_OPTIONS & set(options))
+    if owned:
+        raise ConfigError(
+            f"Urllib3Transport sets {', '.join(owned)} itself (got {owned!r}); use "
+            "max_connections, pool_block and the request's 'timeout' config instead"
+        )
+    known = _known_pool_options()
+    for name in options:
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(
+                f"Urllib3Transport got an unknown option {name!r}{hint} (expected "
+                "max_connections, pool_block or an urllib3 HTTPSConnectionPool option)"
+            )
+
+
+@functools.cache
+def _known_pool_options() -> frozenset[str]:
+    names: set[str] = set()
+    for target in (HTTPSConnectionPool.__init__, HTTPSConnection.__init__):
+        names.update(inspect.signature(target).parameters)
+    # Pool-wide headers would be ignored (every request passes its own); proxies need
+    # urllib3's ProxyManager, which this transport does not use.
+    unsupported = {"headers", "proxy", "proxy_config", "_proxy", "_proxy_headers"}
+    return frozenset(names - {"self", "args", "kwargs", "conn_kw"} - unsupported - _OWNED_OPTIONS)
 
 
 def _headers(headers: Headers) -> Any:
