@@ -8,6 +8,7 @@ import itertools
 import threading
 from collections.abc import Callable
 from types import TracebackType
+from typing import Final
 
 from ._exceptions import CancelError
 
@@ -156,7 +157,7 @@ class TaskInterrupt:
     def _interrupt(self) -> None:
         if self._active and not self._fired:
             self._fired = True
-            self._task.cancel()
+            self._task.cancel(_CANCEL_MESSAGE)
 
     def __exit__(
         self,
@@ -169,7 +170,15 @@ class TaskInterrupt:
         if not self._fired:
             return
         uncancel = getattr(self._task, "uncancel", None)  # Python 3.11+
-        if uncancel is not None and uncancel() > 0:
+        if (
+            uncancel is not None
+            and uncancel() > 0
+            and isinstance(exc, asyncio.CancelledError)
+            and _CANCEL_MESSAGE not in exc.args
+        ):
             return  # the task was cancelled from elsewhere too: that CancelledError wins
         if exc is not None:
             raise self._token.error() from None
+
+
+_CANCEL_MESSAGE: Final = "axios_python: CancelToken cancelled"
