@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+import inspect
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from ._exceptions import InterceptorError
+from ._models import Response
 
 if TYPE_CHECKING:
     from ._config import RequestConfig
-    from ._models import Response
 
 __all__ = ["InterceptorManager", "Interceptors", "run_request_chain", "run_response_chain"]
 
@@ -36,6 +37,11 @@ class InterceptorManager(Generic[T]):
         for role, handler in (("fulfilled", fulfilled), ("rejected", rejected)):
             if handler is not None and not callable(handler):
                 raise TypeError(f"{self._what} interceptor {role} handler must be callable")
+            if inspect.iscoroutinefunction(handler):
+                raise TypeError(
+                    f"{self._what} interceptor {role} handler {_name(handler)} is async def; "
+                    "interceptors are synchronous, so do async work in middleware (api.use)"
+                )
         handler_id = self._next_id
         self._next_id += 1
         self._handlers[handler_id] = (fulfilled, rejected)
@@ -80,12 +86,12 @@ def run_request_chain(
             if fulfilled is None:
                 continue
             try:
-                config = _checked(fulfilled(config), fulfilled, "request", "the config")
+                config = _config(fulfilled(config), fulfilled, "the config")
             except Exception as exc:
                 error = exc
         elif rejected is not None:
             try:
-                config = _checked(rejected(error), rejected, "request", "a config")
+                config = _config(rejected(error), rejected, "a config")
                 error = None
             except Exception as exc:
                 error = exc
@@ -109,12 +115,12 @@ def run_response_chain(
             if fulfilled is None or response is None:
                 continue
             try:
-                response = _checked(fulfilled(response), fulfilled, "response", "the response")
+                response = _response(fulfilled(response), fulfilled, "the response")
             except Exception as exc:
                 error = exc
         elif rejected is not None:
             try:
-                response = _checked(rejected(error), rejected, "response", "a response")
+                response = _response(rejected(error), rejected, "a response")
                 error = None
             except Exception as exc:
                 error = exc
@@ -125,11 +131,41 @@ def run_response_chain(
     return response
 
 
-def _checked(result: T | None, handler: Callable[..., Any], stage: str, expected: str) -> T:
+def _config(result: Any, handler: Callable[..., Any], expected: str) -> RequestConfig:
+    if isinstance(result, Mapping):
+        return result  # type: ignore[return-value]
+    _refuse(result, handler, "request", f"{expected} (a dict)")
+
+
+def _response(result: Any, handler: Callable[..., Any], expected: str) -> Response:
+    if isinstance(result, Response):
+        return result
+    _refuse(result, handler, "response", f"{expected} (an axios_python.Response)")
+
+
+def _refuse(result: Any, handler: Callable[..., Any], stage: str, expected: str) -> NoReturn:
+    name = _name(handler)
+    if inspect.isawaitable(result):
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()  # never awaited: close it so Python does not warn about it later
+        raise InterceptorError(
+            f"{stage} interceptor {name} returned an awaitable; interceptors are synchronous, "
+            "so do async work in middleware (api.use)"
+        )
     if result is None:
-        name = getattr(handler, "__qualname__", repr(handler))
         raise InterceptorError(
             f"{stage} interceptor {name} returned None; it must return {expected} "
             "(did you forget a 'return'?)"
         )
-    return result
+    shown = repr(result)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    raise InterceptorError(
+        f"{stage} interceptor {name} returned {type(result).__name__} ({shown}); "
+        f"it must return {expected}"
+    )
+
+
+def _name(handler: Callable[..., Any]) -> str:
+    return getattr(handler, "__qualname__", None) or repr(handler)
