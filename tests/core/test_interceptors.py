@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 import pytest
 from echo_server import EchoServer, refusing_port
 
@@ -21,7 +24,7 @@ from ._support import Factory, Sender
 __all__: list[str] = []
 
 
-def _tag(name: str, log: list[str]):  # type: ignore[no-untyped-def]
+def _tag(name: str, log: list[str]) -> Callable[[RequestConfig], RequestConfig]:
     """A request interceptor that logs ``name`` and appends it to X-Order."""
 
     def interceptor(config: RequestConfig) -> RequestConfig:
@@ -97,7 +100,7 @@ async def test_response_interceptors_run_in_registration_order(
     """Response interceptors run first-registered first on the response."""
     log: list[str] = []
 
-    def make(name: str):  # type: ignore[no-untyped-def]
+    def make(name: str) -> Callable[[Response], Response]:
         def interceptor(response: Response) -> Response:
             log.append(name)
             return response
@@ -324,6 +327,71 @@ async def test_response_interceptor_returning_none_is_a_clear_error(
         InterceptorError, match=r"no_return returned None.*must return the response"
     ):
         await send(api, "GET", "/get")
+
+
+@pytest.mark.parametrize("stage", ["request", "response"])
+def test_async_def_interceptor_is_refused_at_registration(stage: str) -> None:
+    """Interceptors are synchronous: use() refuses an async def and points to middleware."""
+    api = axios_python.create()
+
+    async def refresh(value: Any) -> Any:
+        return value
+
+    manager = api.interceptors.request if stage == "request" else api.interceptors.response
+    with pytest.raises(TypeError, match=r"refresh is async def.*middleware \(api\.use\)"):
+        manager.use(refresh)
+    with pytest.raises(TypeError, match=r"rejected handler .*refresh is async def"):
+        manager.use(None, refresh)
+
+
+async def test_interceptor_returning_an_awaitable_is_refused(
+    send: Sender, api: AxiosPython
+) -> None:
+    """A handler that returns a coroutine gets InterceptorError and the coroutine is closed."""
+    created: list[Coroutine[Any, Any, Response]] = []
+
+    async def later(response: Response) -> Response:
+        return response
+
+    def sneaky(response: Response) -> Response:
+        coroutine = later(response)
+        created.append(coroutine)
+        return coroutine  # type: ignore[return-value]
+
+    api.interceptors.response.use(sneaky)
+    with pytest.raises(InterceptorError, match="sneaky returned an awaitable"):
+        await send(api, "GET", "/get")
+    assert created[0].cr_frame is None  # closed, so no "never awaited" warning
+
+
+@pytest.mark.parametrize(
+    ("stage", "returned", "fragment"),
+    [
+        ("request", "GET /x", r"returned str \('GET /x'\); it must return the config \(a dict\)"),
+        ("request", 42, r"returned int \(42\); it must return the config"),
+        ("response", {"data": 1}, r"returned dict .*axios_python\.Response"),
+        ("response", "ok", r"returned str \('ok'\); it must return the response"),
+    ],
+)
+async def test_interceptor_returning_the_wrong_type_is_named(
+    stage: str, returned: object, fragment: str, send: Sender, api: AxiosPython
+) -> None:
+    """A handler returning something other than a config / Response gets a clear error."""
+
+    def wrong(value: Any) -> Any:
+        return returned
+
+    manager = api.interceptors.request if stage == "request" else api.interceptors.response
+    manager.use(wrong)
+    with pytest.raises(InterceptorError, match=fragment):
+        await send(api, "GET", "/get")
+
+
+def test_rejected_handler_returning_the_wrong_type_is_named(api: AxiosPython) -> None:
+    """A rejected handler must recover with a Response; anything else is an InterceptorError."""
+    api.interceptors.response.use(None, lambda error: {"fallback": True})
+    with pytest.raises(InterceptorError, match="must return a response"):
+        api.get("/status/500")
 
 
 def test_interceptor_error_is_a_type_error() -> None:
