@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import tracemalloc
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 from echo_server import EchoServer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from axios_python import AxiosPython, HTTPStatusError, HttpxTransport, StreamError
+from axios_python import (
+    AsyncByteStream,
+    AxiosPython,
+    HTTPStatusError,
+    HttpxTransport,
+    Response,
+    StreamError,
+    SyncByteStream,
+)
 
 from ._support import Sender
 
@@ -163,3 +175,75 @@ async def test_async_stream_memory_stays_bounded(api: AxiosPython) -> None:
     assert total == _LARGE
     assert first == bytes(range(256)) * 2
     assert peak < _MEMORY_CEILING, f"peak {peak} bytes while streaming {_LARGE}"
+
+
+# --- chunking properties ---------------------------------------------------------------------
+
+
+class _Chunks(SyncByteStream):
+    """A sync byte stream over fixed chunks."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._chunks)
+
+
+class _AsyncChunks(AsyncByteStream):
+    """An async byte stream over fixed chunks."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._chunks = chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self._chunks:
+            yield chunk
+
+
+def _split(data: bytes, cuts: list[int]) -> list[bytes]:
+    """Split ``data`` at the given offsets (empty pieces included)."""
+    points = sorted({min(c, len(data)) for c in cuts})
+    pieces, start = [], 0
+    for point in points:
+        pieces.append(data[start:point])
+        start = point
+    pieces.append(data[start:])
+    return pieces
+
+
+_TEXT = st.text(alphabet="ab \r\né€\t", max_size=60)
+_CUTS = st.lists(st.integers(min_value=0, max_value=200), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_TEXT, cuts=_CUTS)
+def test_iter_lines_is_independent_of_chunking(text: str, cuts: list[int]) -> None:
+    """However the bytes are chunked (even inside \\r\\n or a UTF-8 character), lines match."""
+    pieces = _split(text.encode("utf-8"), cuts)
+    response = Response(200, stream=_Chunks(pieces))
+    assert list(response.iter_lines()) == text.splitlines()
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=_TEXT, cuts=_CUTS)
+def test_aiter_lines_is_independent_of_chunking(text: str, cuts: list[int]) -> None:
+    """The async line iterator gives the same lines for any chunking."""
+    pieces = _split(text.encode("utf-8"), cuts)
+
+    async def collect() -> list[str]:
+        response = Response(200, stream=_AsyncChunks(pieces))
+        return [line async for line in response.aiter_lines()]
+
+    assert asyncio.run(collect()) == text.splitlines()
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=300), cuts=_CUTS, size=st.integers(min_value=1, max_value=64))
+def test_iter_bytes_rechunks_exactly(data: bytes, cuts: list[int], size: int) -> None:
+    """iter_bytes(n) yields n-byte chunks (only the last shorter) that join to the body."""
+    response = Response(200, stream=_Chunks(_split(data, cuts)))
+    chunks = list(response.iter_bytes(chunk_size=size))
+    assert b"".join(chunks) == data
+    assert all(len(chunk) == size for chunk in chunks[:-1])
+    assert all(0 < len(chunk) <= size for chunk in chunks)
