@@ -15,7 +15,8 @@ _PARTS = ("connect", "read", "write", "pool")
 class Timeout:
     """Per-phase limits in seconds; None means no limit for that phase.
 
-    ``Timeout(5)`` sets all four; ``Timeout(5, read=30)`` overrides one.
+    The phases are positional: ``Timeout(5)`` limits only connect. For one limit
+    everywhere use ``Timeout.of(5)`` (what ``timeout=5`` does).
     """
 
     connect: float | None = None
