@@ -6,13 +6,26 @@ import pytest
 from echo_server import EchoServer
 
 import axios_python
-from axios_python import AxiosPython, HTTPStatusError, TooManyRedirectsError
+from axios_python import (
+    AxiosPython,
+    BaseTransport,
+    HTTPStatusError,
+    Request,
+    Response,
+    TooManyRedirectsError,
+)
 
 from ._support import Factory, Sender
 
 __all__: list[str] = []
 
-_SECRETS = {"Authorization": "Bearer s", "Cookie": "sid=1", "X-Api-Key": "k", "X-Public": "p"}
+_SECRETS = {
+    "Authorization": "Bearer s",
+    "Proxy-Authorization": "Basic cA==",
+    "Cookie": "sid=1",
+    "X-Api-Key": "k",
+    "X-Public": "p",
+}
 
 
 async def test_relative_redirect_chain_is_followed(
@@ -107,6 +120,7 @@ async def test_cross_origin_redirect_strips_sensitive_headers(
     assert _received(server) == _SECRETS
     assert _received(other) == {
         "Authorization": None,
+        "Proxy-Authorization": None,
         "Cookie": None,
         "X-Api-Key": None,
         "X-Public": "p",
@@ -154,3 +168,52 @@ async def test_redirect_without_base_url_keeps_first_origin_home(
     assert response.ok
     assert server.requests[-1].header("Authorization") == "t"
     assert other.requests[-1].header("Authorization") is None
+
+
+async def test_streamed_response_after_redirects(send: Sender, api: AxiosPython) -> None:
+    """stream=True follows redirects and streams the final body; the hops are closed."""
+    response = await send(api, "GET", "/redirect/2", params={"n": "1"}, stream=True)
+    assert all(hop.is_closed for hop in response.history)
+    body = await response.aread() if send.is_async else response.read()
+    assert b'"path": "/get"' in body
+
+
+class _Redirecting(BaseTransport):
+    """Answers the first request with a redirect to ``target``, later ones with 200."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.requests: list[Request] = []
+
+    def send(self, request: Request) -> Response:
+        self.requests.append(request)
+        if len(self.requests) == 1:
+            return Response(302, headers={"Location": self.target}, request=request)
+        return Response(200, data={"ok": True}, request=request)
+
+    async def send_async(self, request: Request) -> Response:
+        return self.send(request)
+
+
+@pytest.mark.parametrize(
+    ("target", "kept"),
+    [
+        ("http://api.example.test/next", False),  # https -> http: another scheme
+        ("https://api.example.test:8443/next", False),  # another port
+        ("https://sub.api.example.test/next", False),  # another host
+        ("https://API.example.test:443/next", True),  # same origin, spelt differently
+        ("/next", True),  # relative: same origin
+    ],
+)
+async def test_redirect_origin_compares_scheme_host_and_port(
+    target: str, kept: bool, send: Sender
+) -> None:
+    """A redirect keeps credentials only when scheme, host and port all stay the same."""
+    transport = _Redirecting(target)
+    api = AxiosPython(
+        {"base_url": "https://api.example.test", "headers": {"Authorization": "t"}},
+        transport=transport,
+    )
+    await send(api, "GET", "/start")
+    assert transport.requests[0].headers.get("Authorization") == "t"
+    assert ("Authorization" in transport.requests[1].headers) is kept
