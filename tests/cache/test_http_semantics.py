@@ -11,7 +11,15 @@ from axios_python_cache import CachePlugin
 from echo_server import EchoServer
 
 import axios_python
-from axios_python import AxiosPython
+from axios_python import (
+    AxiosPython,
+    BaseTransport,
+    FixedBackoff,
+    HttpxTransport,
+    NetworkError,
+    Request,
+    Response,
+)
 
 from ._support import Sender
 
@@ -163,3 +171,51 @@ async def test_private_response_is_cached_per_user_when_authenticated(
     )
     assert hit.from_cache
     assert not other.from_cache
+
+
+class _FailNextSend(BaseTransport):
+    """Delegates to HttpxTransport, but the send after ``arm()`` fails with NetworkError."""
+
+    def __init__(self) -> None:
+        self.inner = HttpxTransport()
+        self.armed = False
+
+    def arm(self) -> None:
+        self.armed = True
+
+    def _maybe_fail(self, request: Request) -> None:
+        if self.armed:
+            self.armed = False
+            raise NetworkError("connection dropped (test)", request=request)
+
+    def send(self, request: Request) -> Response:
+        self._maybe_fail(request)
+        return self.inner.send(request)
+
+    async def send_async(self, request: Request) -> Response:
+        self._maybe_fail(request)
+        return await self.inner.send_async(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_a_retried_revalidation_still_serves_the_stored_body(
+    server: EchoServer, send: Sender
+) -> None:
+    """When the conditional request is retried, the retry revalidates too and the 304 is served."""
+    transport = _FailNextSend()
+    api = axios_python.create(
+        {"base_url": server.url, "max_retries": 1, "retry_strategy": FixedBackoff(delay=0)},
+        transport=transport,
+    )
+    plugin = CachePlugin(respect_cache_control=True)
+    api.plugin(plugin)
+    first = await send(api, "GET", "/etag/r1")
+    transport.arm()
+    second = await send(api, "GET", "/etag/r1")
+    assert second.from_cache
+    assert second.data == first.data
+    assert second.retries == 1
+    assert server.requests[-1].header("If-None-Match") == '"r1"'
+    await transport.aclose()

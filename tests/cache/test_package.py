@@ -5,11 +5,11 @@ from __future__ import annotations
 from importlib.metadata import distribution, entry_points
 from pathlib import Path
 
+import axios_python_cache
+from axios_python_cache import CachePlugin, SQLiteStorage
 from echo_server import EchoServer
 
 import axios_python
-import axios_python_cache
-from axios_python_cache import CachePlugin, SQLiteStorage
 
 from ._support import Sender
 

@@ -11,9 +11,10 @@ Also available by name once installed: ``api.plugin("cache", ttl=120)``.
 
 from __future__ import annotations
 
+from ._driver import CacheStorageWarning
 from ._entry import Entry, StoredResponse
 from ._memory import MemoryStorage
-from ._plugin import CachePlugin, CacheStorageWarning
+from ._plugin import CachePlugin
 from ._redis import RedisStorage
 from ._sqlite import SQLiteStorage
 from ._stats import CacheStats

@@ -1,27 +1,23 @@
 """CachePlugin: answers repeated GETs from a storage, through the axios_python hooks.
 
-The cache logic is written once, as generators that yield storage operations;
-``_run_sync`` performs them with the storage's blocking methods and
-``_run_async`` awaits its ``a*`` methods (Redis), so both paths behave alike.
+Decisions (what to look up, store or drop) are made here without I/O; the
+storage work is written as flows that ``_driver.StorageRunner`` performs on the
+sync or the async path.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import os
-import sys
 import time
-import warnings
-from collections.abc import Awaitable, Generator, Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass
-from types import FrameType
-from typing import Any, Final, TypeVar, Union
+from typing import Any, Final
 
 from axios_python import ConfigError, Headers, HTTPStatusError, Request, Response, StreamError
 from axios_python.hookspecs import hookimpl
 
 from . import _policy
+from ._driver import Delete, Flow, Get, Set, StorageRunner
 from ._entry import Entry, StoredResponse
 from ._keys import (
     ALWAYS_CREDENTIALS,
@@ -34,11 +30,7 @@ from ._memory import MemoryStorage
 from ._stats import CacheStats, Counters
 from ._storage import BaseStorage
 
-__all__ = ["CachePlugin", "CacheStorageWarning"]
-
-logger = logging.getLogger("axios_python_cache")
-
-T = TypeVar("T")
+__all__ = ["CachePlugin"]
 
 # Where the plugin leaves its per-request notes; redirects share this dict.
 _EXTENSION: Final = "axios_python_cache"
@@ -50,36 +42,6 @@ _MAX_VARIANTS: Final = 32
 _STORAGE_NAMES: Final = ("memory", "sqlite", "redis")
 
 
-class CacheStorageWarning(RuntimeWarning):
-    """A cache storage failed (e.g. Redis is down); the request went to the network instead."""
-
-
-class _Get:
-    __slots__ = ("key",)
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-
-class _Set:
-    __slots__ = ("entry", "key")
-
-    def __init__(self, key: str, entry: Entry) -> None:
-        self.key = key
-        self.entry = entry
-
-
-class _Delete:
-    __slots__ = ("key",)
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-
-_Op = Union[_Get, _Set, _Delete]
-_Flow = Generator[_Op, Any, T]
-
-
 @dataclass
 class _Pending:
     """What the lookup learned about one request, read again when its response arrives."""
@@ -89,36 +51,7 @@ class _Pending:
     partition: str | None = None
     invalidate: bool = False
     revalidating: tuple[StoredResponse, ...] = ()
-
-
-def _on_async_path() -> bool:
-    """True when the async driver runs this hook (then Redis must be awaited, not blocked on).
-
-    The hooks are not told which driver calls them. The caller's frames are: the
-    hook, pluggy, the core's hook caller and pipeline generators, then the driver
-    function that resumed them (``run_sync`` or ``run_async``). Finding that name
-    tells a sync request made from inside a coroutine from a real async one; if
-    the core ever renames its drivers, a running event loop decides instead.
-    """
-    frame: FrameType | None = sys._getframe(2)
-    for _ in range(40):
-        if frame is None:
-            break
-        name = frame.f_code.co_name
-        if name in _SYNC_DRIVERS:
-            return False
-        if name in _ASYNC_DRIVERS:
-            return True
-        frame = frame.f_back
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
-_SYNC_DRIVERS: Final = frozenset({"run_sync", "_perform_sync"})
-_ASYNC_DRIVERS: Final = frozenset({"run_async", "_perform_async"})
+    added_headers: tuple[str, ...] = ()  # conditional headers the plugin put on the request
 
 
 def _directives(value: str) -> set[str]:
@@ -200,7 +133,7 @@ class CachePlugin:
         self.max_entry_bytes = max_entry_bytes
         self.storage = self._make_storage(storage, sqlite_path, redis_url)
         self._counters = Counters()
-        self._failing = False
+        self._runner = StorageRunner(self.storage, self._counters)
 
     def _make_storage(
         self,
@@ -266,12 +199,15 @@ class CachePlugin:
         self, request: Request, config: Mapping[str, Any], client: object
     ) -> Response | Awaitable[Response | None] | None:
         """Answer a fresh cached GET; drop the URL's entry before a POST/PUT/PATCH/DELETE."""
-        request.extensions.pop(_EXTENSION, None)
+        previous = request.extensions.pop(_EXTENSION, None)
+        if isinstance(previous, _Pending):  # a retried attempt: start from the caller's headers
+            for name in previous.added_headers:
+                request.headers.pop(name, None)
         if request.method in _INVALIDATING:
             key = url_key("GET", request.url)
             request.extensions[_EXTENSION] = _Pending(key, request, invalidate=True)
             self._counters.add("invalidations")
-            return self._drive(self._invalidate(key))
+            return self._runner.run(self._invalidate(key))
         if request.method != "GET":
             return None
         if request.stream:
@@ -283,7 +219,7 @@ class CachePlugin:
             return None
         pending = _Pending(url_key("GET", request.url), request, partition)
         request.extensions[_EXTENSION] = pending
-        return self._drive(self._lookup(pending))
+        return self._runner.run(self._lookup(pending))
 
     @hookimpl
     def axios_response(
@@ -294,15 +230,15 @@ class CachePlugin:
         if pending is None or response.from_cache:
             return None
         if pending.invalidate:
-            return self._drive(self._invalidate(pending.key))
+            return self._runner.run(self._invalidate(pending.key))
         if response.status_code == 304 and pending.revalidating:
-            return self._drive(self._refresh(pending, response, config))
+            return self._runner.run(self._refresh(pending, response, config))
         stored = self._storable(pending, response)
         if stored is None:
             if pending.revalidating:
                 self._counters.add("misses")
             return None
-        return self._drive(self._store(pending, stored))
+        return self._runner.run(self._store(pending, stored))
 
     @hookimpl
     def axios_error(
@@ -315,7 +251,7 @@ class CachePlugin:
         pending = self._pending(response)
         if pending is None or response.status_code != 304 or not pending.revalidating:
             return None
-        return self._drive(self._refresh(pending, response, config))
+        return self._runner.run(self._refresh(pending, response, config))
 
     # --- decisions (no I/O) --------------------------------------------------------------
 
@@ -382,12 +318,12 @@ class CachePlugin:
 
     # --- flows (yield storage operations) ------------------------------------------------
 
-    def _invalidate(self, key: str) -> _Flow[None]:
-        yield _Delete(key)
+    def _invalidate(self, key: str) -> Flow[None]:
+        yield Delete(key)
 
-    def _lookup(self, pending: _Pending) -> _Flow[Response | None]:
+    def _lookup(self, pending: _Pending) -> Flow[Response | None]:
         request = pending.request
-        entry: Entry | None = yield _Get(pending.key)
+        entry: Entry | None = yield Get(pending.key)
         now = time.time()
         candidates = [
             stored
@@ -410,13 +346,14 @@ class CachePlugin:
         if isinstance(decision, _policy.Revalidate):
             request.headers.update_from(decision.conditional_headers)
             pending.revalidating = decision.candidates
+            pending.added_headers = tuple(decision.conditional_headers)
             self._counters.add("revalidations")
             return None
         self._counters.add("misses")
         return None
 
-    def _put(self, pending: _Pending, stored: StoredResponse) -> _Flow[None]:
-        entry: Entry | None = yield _Get(pending.key)
+    def _put(self, pending: _Pending, stored: StoredResponse) -> Flow[None]:
+        entry: Entry | None = yield Get(pending.key)
         now = time.time()
         kept = tuple(
             item
@@ -424,9 +361,9 @@ class CachePlugin:
             if (item.partition, item.vary) != (stored.partition, stored.vary)
             and self._young(item, now)
         )
-        yield _Set(pending.key, (*kept, stored)[-_MAX_VARIANTS:])
+        yield Set(pending.key, (*kept, stored)[-_MAX_VARIANTS:], self.ttl)
 
-    def _store(self, pending: _Pending, stored: StoredResponse) -> _Flow[None]:
+    def _store(self, pending: _Pending, stored: StoredResponse) -> Flow[None]:
         if pending.revalidating:
             self._counters.add("misses")
         yield from self._put(pending, stored)
@@ -434,7 +371,7 @@ class CachePlugin:
 
     def _refresh(
         self, pending: _Pending, not_modified: Response, config: Mapping[str, Any]
-    ) -> _Flow[Response | None]:
+    ) -> Flow[Response | None]:
         refreshed = _policy.refresh(
             pending.request,
             pending.revalidating,
@@ -450,69 +387,6 @@ class CachePlugin:
         response = refreshed.to_response(pending.request)
         response.config = dict(config)
         response.elapsed = not_modified.elapsed
+        response.retries = not_modified.retries
+        response.history = list(not_modified.history)
         return response
-
-    # --- drivers -----------------------------------------------------------------------------
-
-    def _drive(self, flow: _Flow[T]) -> T | Awaitable[T]:
-        if self.storage.async_native and _on_async_path():
-            return self._run_async(flow)
-        return self._run_sync(flow)
-
-    def _run_sync(self, flow: _Flow[T]) -> T:
-        value: Any = None
-        while True:
-            try:
-                op = flow.send(value)
-            except StopIteration as stop:
-                result: T = stop.value
-                return result
-            try:
-                if isinstance(op, _Get):
-                    value = self.storage.get(op.key)
-                elif isinstance(op, _Set):
-                    self.storage.set(op.key, op.entry, self.ttl)
-                    value = None
-                else:
-                    self.storage.delete(op.key)
-                    value = None
-            except Exception as exc:  # a broken cache must never fail the request
-                self._failed(op, exc)
-                value = None
-            else:
-                self._failing = False
-
-    async def _run_async(self, flow: _Flow[T]) -> T:
-        value: Any = None
-        while True:
-            try:
-                op = flow.send(value)
-            except StopIteration as stop:
-                result: T = stop.value
-                return result
-            try:
-                if isinstance(op, _Get):
-                    value = await self.storage.aget(op.key)
-                elif isinstance(op, _Set):
-                    await self.storage.aset(op.key, op.entry, self.ttl)
-                    value = None
-                else:
-                    await self.storage.adelete(op.key)
-                    value = None
-            except Exception as exc:  # a broken cache must never fail the request
-                self._failed(op, exc)
-                value = None
-            else:
-                self._failing = False
-
-    def _failed(self, op: _Op, exc: Exception) -> None:
-        self._counters.add("errors")
-        action = {"_Get": "read", "_Set": "write", "_Delete": "delete"}[type(op).__name__]
-        message = (
-            f"cache storage {self.storage!r} failed to {action} an entry "
-            f"({type(exc).__name__}: {exc}); the request goes to the network instead"
-        )
-        warnings.warn(message, CacheStorageWarning, stacklevel=2)
-        if not self._failing:  # log once per outage, not once per request
-            self._failing = True
-            logger.warning("%s", message)
