@@ -1,0 +1,344 @@
+"""Fast transports benchmark: urllib3, aiohttp and httpx2 through the full pipeline, side by side.
+
+Every library scenario runs the whole pipeline as a real client would: 2
+request interceptors, 1 response interceptor, 2 middleware, and the cache, auth
+and logger plugins registered (the cache, with its defaults, looks up and stores
+nothing, as every request carries the auth plugin's Authorization), plus the transport
+plugin under test. They are measured in the same run, in alternating rounds
+whose order rotates, against raw httpx, raw urllib3 and raw aiohttp, on the
+keep-alive server of benchmarks/bench_server.py (its own process)::
+
+    python benchmarks/bench_transports.py            # 7 rounds, about two minutes
+    python benchmarks/bench_transports.py --quick    # a rough look
+    python benchmarks/bench_transports.py --json     # machine-readable
+
+Targets (issue 6): sync urllib3 >= 1.5x raw httpx; async aiohttp at concurrency
+64 >= 0.85x raw aiohttp; async httpx2 >= 2.5x raw httpx.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+import aiohttp
+import httpx
+import httpx2
+import urllib3
+from bench_measure import Sample, Settings, run_rounds
+from bench_scenarios import AsyncSubject, Scenario, SyncSubject, add_full_pipeline, httpx_limits
+from run import bench_server
+
+import axios_python
+from axios_python import HttpxTransport
+
+__all__ = ["PLUGINS", "Target", "main"]
+
+PLUGINS = (
+    "cache (defaults: authenticated requests are not cached, so no hits), "
+    "auth (bearer token), logger (INFO, below the root logger's level: nothing emitted)"
+)
+_FULL = Settings()
+_QUICK = Settings(rounds=3, sync_requests=300, async_requests=640, warmup=30)
+
+
+@dataclass(frozen=True)
+class Target:
+    """``scenario`` must reach ``minimum`` times the req/s of ``versus`` (same rounds)."""
+
+    scenario: str
+    versus: str
+    minimum: float
+
+
+TARGETS = (
+    Target("sync urllib3", "sync raw-httpx", 1.5),
+    Target("async aiohttp", "async raw-aiohttp", 0.85),
+    Target("async httpx2", "async raw-httpx", 2.5),
+)
+
+
+# --- raw clients --------------------------------------------------------------------------
+
+
+def _raw_httpx_sync(base_url: str) -> SyncSubject:
+    client = httpx.Client(base_url=base_url, limits=httpx_limits())
+    return SyncSubject(lambda: client.get("/"), client.close)
+
+
+def _raw_urllib3_sync(base_url: str) -> SyncSubject:
+    parsed = urllib3.util.parse_url(base_url)
+    pool = urllib3.HTTPConnectionPool(parsed.host or "127.0.0.1", parsed.port, maxsize=1)
+
+    def fetch() -> object:
+        return pool.request("GET", "/").data
+
+    return SyncSubject(fetch, pool.close)
+
+
+def _raw_httpx_async(base_url: str) -> AsyncSubject:
+    client = httpx.AsyncClient(base_url=base_url, limits=httpx_limits())
+
+    async def fetch() -> object:
+        return await client.get("/")
+
+    return AsyncSubject(fetch, client.aclose)
+
+
+def _raw_aiohttp_async(base_url: str) -> AsyncSubject:
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
+    url = base_url + "/"
+
+    async def fetch() -> object:
+        async with session.get(url) as response:
+            return await response.read()
+
+    return AsyncSubject(fetch, session.close)
+
+
+# --- this library, full pipeline -------------------------------------------------------------
+
+
+def _full_client(base_url: str, transport: str | None) -> axios_python.AxiosPython:
+    """The full pipeline and the three plugins; ``transport`` names a transport plugin."""
+    if transport is None:
+        api = axios_python.create(
+            {"base_url": base_url}, transport=HttpxTransport(limits=httpx_limits())
+        )
+    else:
+        api = axios_python.create({"base_url": base_url})
+    add_full_pipeline(api)
+    api.plugin("cache")
+    api.plugin("auth", token="bench-token")
+    api.plugin("logger")
+    if transport == "httpx2":
+        limits = httpx2.Limits(max_connections=100, max_keepalive_connections=100)
+        api.plugin("httpx2", limits=limits)
+    elif transport is not None:
+        api.plugin(transport)
+    return api
+
+
+def _bare_client(base_url: str, transport: str) -> axios_python.AxiosPython:
+    """Only the transport plugin: what the pipeline itself costs on that transport."""
+    return axios_python.create({"base_url": base_url}).plugin(transport)
+
+
+def _bare_sync(transport: str) -> Callable[[str], SyncSubject]:
+    def build(base_url: str) -> SyncSubject:
+        api = _bare_client(base_url, transport)
+        return SyncSubject(lambda: api.get("/"), api.close)
+
+    return build
+
+
+def _bare_async(transport: str) -> Callable[[str], AsyncSubject]:
+    def build(base_url: str) -> AsyncSubject:
+        api = _bare_client(base_url, transport)
+
+        async def fetch() -> object:
+            return await api.async_get("/")
+
+        return AsyncSubject(fetch, api.aclose)
+
+    return build
+
+
+def _library_sync(transport: str | None) -> Callable[[str], SyncSubject]:
+    def build(base_url: str) -> SyncSubject:
+        api = _full_client(base_url, transport)
+        return SyncSubject(lambda: api.get("/"), api.close)
+
+    return build
+
+
+def _library_async(transport: str | None) -> Callable[[str], AsyncSubject]:
+    def build(base_url: str) -> AsyncSubject:
+        api = _full_client(base_url, transport)
+
+        async def fetch() -> object:
+            return await api.async_get("/")
+
+        return AsyncSubject(fetch, api.aclose)
+
+    return build
+
+
+_PIPELINE = "full pipeline + plugins"
+SYNC = [
+    Scenario("sync", "raw-httpx", "raw httpx.Client", _raw_httpx_sync, baseline=True),
+    Scenario("sync", "raw-urllib3", "raw urllib3.HTTPConnectionPool", _raw_urllib3_sync),
+    Scenario(
+        "sync", "urllib3-bare", "api.plugin('urllib3') and nothing else", _bare_sync("urllib3")
+    ),
+    Scenario("sync", "httpx", f"{_PIPELINE}, default httpx transport", _library_sync(None)),
+    Scenario("sync", "urllib3", f"{_PIPELINE}, api.plugin('urllib3')", _library_sync("urllib3")),
+    Scenario("sync", "httpx2", f"{_PIPELINE}, api.plugin('httpx2')", _library_sync("httpx2")),
+]
+ASYNC = [
+    Scenario("async", "raw-httpx", "raw httpx.AsyncClient", _raw_httpx_async, baseline=True),
+    Scenario("async", "raw-aiohttp", "raw aiohttp.ClientSession", _raw_aiohttp_async),
+    Scenario(
+        "async", "aiohttp-bare", "api.plugin('aiohttp') and nothing else", _bare_async("aiohttp")
+    ),
+    Scenario("async", "httpx", f"{_PIPELINE}, default httpx transport", _library_async(None)),
+    Scenario("async", "aiohttp", f"{_PIPELINE}, api.plugin('aiohttp')", _library_async("aiohttp")),
+    Scenario("async", "httpx2", f"{_PIPELINE}, api.plugin('httpx2')", _library_async("httpx2")),
+]
+
+
+# --- reduction and report ----------------------------------------------------------------
+
+
+def paired_ratio(samples: dict[str, list[Sample]], name: str, versus: str) -> float:
+    """Median over rounds of req/s(name) / req/s(versus), each round paired with itself."""
+    return statistics.median(
+        a.rps / b.rps for a, b in zip(samples[name], samples[versus], strict=True)
+    )
+
+
+def _rows(samples: dict[str, list[Sample]]) -> list[dict[str, Any]]:
+    rows = []
+    for group in (SYNC, ASYNC):
+        baseline = group[0].name
+        raw_other = group[1].name
+        for scenario in group:
+            runs = samples[scenario.name]
+            rows.append(
+                {
+                    "name": scenario.name,
+                    "description": scenario.description,
+                    "rps": statistics.median(s.rps for s in runs),
+                    "cpu_us_per_request": statistics.median(s.cpu_us for s in runs),
+                    "vs_raw_httpx": paired_ratio(samples, scenario.name, baseline),
+                    f"vs_{raw_other.split()[1].replace('-', '_')}": paired_ratio(
+                        samples, scenario.name, raw_other
+                    ),
+                    "rounds_rps": [s.rps for s in runs],
+                }
+            )
+    return rows
+
+
+def _targets(samples: dict[str, list[Sample]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "scenario": t.scenario,
+            "versus": t.versus,
+            "minimum": t.minimum,
+            "ratio": (ratio := paired_ratio(samples, t.scenario, t.versus)),
+            "ok": ratio >= t.minimum,
+        }
+        for t in TARGETS
+    ]
+
+
+def _print(
+    settings: Settings,
+    env: dict[str, Any],
+    rows: list[dict[str, Any]],
+    targets: list[dict[str, Any]],
+) -> None:
+    print(
+        f"axios-python {env['axios_python']}: fast transports, {env['python']}, {env['cpus']} CPUs"
+    )
+    print(f"  versions: {env['versions']}")
+    print(f"  every library row: {env['pipeline']}")
+    print(
+        f"  median of {settings.rounds} alternating rounds; ratios are medians of same-round pairs"
+    )
+    for kind, title, other in (
+        ("sync", f"sync sequential GETs ({settings.sync_requests} per round)", "vs_raw_urllib3"),
+        (
+            "async",
+            f"async GETs at concurrency {settings.concurrency} "
+            f"({settings.async_requests} per round)",
+            "vs_raw_aiohttp",
+        ),
+    ):
+        label = other.removeprefix("vs_").replace("_", " ")
+        print()
+        print(title)
+        columns = f"{'req/s':>9}{'vs raw httpx':>14}{'vs ' + label:>17}{'CPU us/req':>12}"
+        print(f"  {'scenario':<20}{columns}")
+        for row in rows:
+            if row["name"].split()[0] != kind:
+                continue
+            print(
+                f"  {row['name']:<20}{row['rps']:>9,.0f}{row['vs_raw_httpx']:>13.2f}x"
+                f"{row[other]:>16.2f}x{row['cpu_us_per_request']:>12.1f}"
+            )
+    print()
+    print("targets")
+    for t in targets:
+        verdict = "ok" if t["ok"] else "MISS"
+        wanted = f"(>= {t['minimum']}x) {verdict}"
+        print(f"  {t['scenario']:<16} vs {t['versus']:<18} {t['ratio']:.2f}x  {wanted}")
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="3 short rounds: a rough look")
+    parser.add_argument("--rounds", type=int, help=f"rounds (default {_FULL.rounds})")
+    parser.add_argument("--server-workers", type=int, default=1, help="server processes")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    args = parser.parse_args(argv)
+    if args.rounds is not None and args.rounds < 1:
+        parser.error(f"--rounds must be at least 1 (got {args.rounds})")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every scenario in alternating rounds; print the table (or JSON)."""
+    args = _parse(argv)
+    base = _QUICK if args.quick else _FULL
+    settings = Settings(
+        rounds=args.rounds or base.rounds,
+        sync_requests=base.sync_requests,
+        async_requests=base.async_requests,
+        concurrency=base.concurrency,
+        warmup=base.warmup,
+    )
+
+    def progress(round_index: int, scenario: Scenario, sample: Sample) -> None:
+        if not args.quiet:
+            print(
+                f"round {round_index + 1}/{settings.rounds}  {scenario.name:<20}"
+                f"{sample.rps:>9,.0f} req/s {sample.cpu_us:>8.1f} CPU us/req",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    env = {
+        "axios_python": axios_python.__version__,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "versions": (
+            f"httpx {httpx.__version__}, httpx2 {httpx2.__version__}, "
+            f"urllib3 {metadata.version('urllib3')}, aiohttp {aiohttp.__version__}"
+        ),
+        "pipeline": f"2 request interceptors, 1 response interceptor, 2 middleware; {PLUGINS}",
+        "command": "python benchmarks/bench_transports.py" + (" " + " ".join(argv) if argv else ""),
+    }
+    with bench_server(args.server_workers, None) as base_url:
+        samples = run_rounds([SYNC, ASYNC], base_url, settings, progress)
+    rows, targets = _rows(samples), _targets(samples)
+    if args.json:
+        json.dump({"environment": env, "scenarios": rows, "targets": targets}, sys.stdout, indent=2)
+        print()
+    else:
+        _print(settings, env, rows, targets)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
