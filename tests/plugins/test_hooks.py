@@ -310,3 +310,45 @@ def test_request_hook_must_not_return_a_value(server: EchoServer) -> None:
 
     with pytest.raises(PluginError, match="edit the config in place and return None"):
         _api(server, Returns()).get("/json")
+
+
+def test_wrapper_hookimpls_are_honoured(server: EchoServer) -> None:
+    """A pluggy wrapper around a hook sees the other implementations' results."""
+    seen: list[list[Any]] = []
+
+    class Around:
+        @hookimpl(wrapper=True)
+        def axios_response(self, response: Response, config: Any, client: Any) -> Any:
+            results = yield
+            seen.append(results)
+            return results
+
+    class Replace:
+        @hookimpl
+        def axios_response(self, response: Response, config: Any, client: Any) -> Response:
+            return Response(299, data="replaced", request=response.request)
+
+    response = _api(server, Replace(), Around()).get("/json")
+    assert response.data == "replaced"
+    assert [[r.data for r in results] for results in seen] == [["replaced"]]
+
+
+def test_hooks_take_any_subset_of_arguments(server: EchoServer) -> None:
+    """An implementation may declare only the arguments it needs, in any order."""
+    seen: list[str] = []
+
+    class Picky:
+        @hookimpl
+        def axios_request(self, client: Any, config: Any) -> None:
+            seen.append(f"{type(client).__name__} {config['url']}")
+
+        @hookimpl
+        def axios_cached_response(self, request: Any) -> None:
+            seen.append(request.method)
+
+        @hookimpl
+        def axios_response(self) -> None:
+            seen.append("response")
+
+    _api(server, Picky()).get("/json")
+    assert seen == ["AxiosPython /json", "GET", "response"]

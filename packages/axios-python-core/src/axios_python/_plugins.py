@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import difflib
 import inspect
-from collections.abc import Callable, Generator, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Generator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 import pluggy
+from pluggy import HookCaller
 
 from . import hookspecs
 from ._entrypoints import load_factory
@@ -26,6 +27,8 @@ from ._plugin_errors import PluginNotFoundError, PluginOptionsError, PluginRegis
 from .transports.base import BaseTransport
 
 if TYPE_CHECKING:
+    from pluggy import HookImpl, Result
+
     from ._client import AxiosPython
     from ._config import RequestConfig
 
@@ -33,6 +36,10 @@ __all__ = ["PluginHost", "add_plugin", "plugin_name", "remove_plugin"]
 
 HookGen = Generator[Await, Any, Any]
 Transports = tuple[BaseTransport | None, BaseTransport | None]
+# How one hook is called: None (no implementation), the implementations to call
+# directly, newest first, with their argument names (the fast path), or pluggy's
+# HookCaller (when a wrapper or call monitoring needs its full machinery).
+Plan = Union[None, tuple[tuple[Callable[..., Any], tuple[str, ...]], ...], HookCaller]
 
 
 class _Manager(pluggy.PluginManager):
@@ -64,15 +71,37 @@ class PluginHost:
         self.manager = _Manager(hookspecs.PROJECT_NAME)
         self.manager.add_hookspecs(hookspecs)
         self._hook = self.manager.hook
+        self._monitored = False
         self._hook.axios_client_created.call_historic(kwargs={"client": client})
         self._refresh()
 
     def _refresh(self) -> None:
-        hook = self._hook
-        self._has_request = bool(hook.axios_request.get_hookimpls())
-        self._has_cached = bool(hook.axios_cached_response.get_hookimpls())
-        self._has_response = bool(hook.axios_response.get_hookimpls())
-        self._has_error = bool(hook.axios_error.get_hookimpls())
+        """Re-plan the request-path hooks; runs whenever plugins or monitoring change."""
+        self._request = self._plan("axios_request")
+        self._cached = self._plan("axios_cached_response")
+        self._response = self._plan("axios_response")
+        self._error = self._plan("axios_error")
+
+    def _plan(self, name: str) -> Plan:
+        caller: HookCaller = getattr(self._hook, name)
+        impls = caller.get_hookimpls()
+        if not impls:
+            return None
+        if self._monitored or any(impl.wrapper or impl.hookwrapper for impl in impls):
+            return caller
+        # The same order and arguments pluggy's _multicall uses, without its
+        # per-call bookkeeping: a no-op plugin then costs about a function call.
+        return tuple((impl.function, tuple(impl.argnames)) for impl in reversed(impls))
+
+    def monitor(
+        self,
+        before: Callable[[str, Sequence[HookImpl], Mapping[str, Any]], None],
+        after: Callable[[Result[Any], str, Sequence[HookImpl], Mapping[str, Any]], None],
+    ) -> None:
+        """Report every hook call to ``before`` / ``after`` (pluggy's hook-call monitoring)."""
+        self.manager.add_hookcall_monitoring(before, after)
+        self._monitored = True
+        self._refresh()
 
     # --- registration ----------------------------------------------------------------------------
 
@@ -158,8 +187,8 @@ class PluginHost:
 
     def request_hook(self, config: RequestConfig) -> HookGen:
         """Stage 3: every axios_request runs and edits ``config`` in place."""
-        if self._has_request:
-            results = self._hook.axios_request(config=config, client=self._client)
+        if self._request is not None:
+            results = _run_all(self._request, {"config": config, "client": self._client})
             for result in results:
                 if result is config:
                     continue
@@ -174,22 +203,22 @@ class PluginHost:
 
     def cached_response_hook(self, request: Any, config: RequestConfig) -> HookGen:
         """Stage 5, per attempt: the first Response an axios_cached_response returns, or None."""
-        if not self._has_cached:
+        if self._cached is None:
             return None
-        result = self._hook.axios_cached_response(
-            request=request, config=config, client=self._client
-        )
+        kwargs = {"request": request, "config": config, "client": self._client}
+        result = _run_first(self._cached, kwargs)
         if result is not None and not isinstance(result, Response) and inspect.isawaitable(result):
             result = yield Await(result, self._source("axios_cached_response", result))
         return _response_or_none("axios_cached_response", result)
 
     def response_hook(self, response: Response, config: RequestConfig | None = None) -> HookGen:
         """Stage 6: every axios_response runs; a returned Response replaces ``response``."""
-        if not self._has_response:
+        if self._response is None:
             return response
         if config is None:
             config = response.config if response.config is not None else {}  # type: ignore[assignment]
-        results = self._hook.axios_response(response=response, config=config, client=self._client)
+        kwargs = {"response": response, "config": config, "client": self._client}
+        results = _run_all(self._response, kwargs)
         for result in results:
             value = result
             if not isinstance(value, Response) and inspect.isawaitable(value):
@@ -201,9 +230,9 @@ class PluginHost:
 
     def error_hook(self, error: Exception, config: RequestConfig) -> HookGen:
         """Stage 7: the first Response an axios_error returns recovers the request; else None."""
-        if not self._has_error:
+        if self._error is None:
             return None
-        result = self._hook.axios_error(error=error, config=config, client=self._client)
+        result = _run_first(self._error, {"error": error, "config": config, "client": self._client})
         if result is not None and not isinstance(result, Response) and inspect.isawaitable(result):
             result = yield Await(result, self._source("axios_error", result))
         return _response_or_none("axios_error", result)
@@ -216,6 +245,30 @@ class PluginHost:
             if qualname == impl.function.__qualname__ or qualname.startswith(prefixes):
                 return f"plugin {impl.plugin_name!r} ({qualname}, from {hook})"
         return f"a plugin's {hook} ({qualname})"
+
+
+def _run_all(plan: Plan, kwargs: dict[str, Any]) -> list[Any]:
+    """Call every implementation; the non-None results, in call order."""
+    if isinstance(plan, HookCaller):
+        results: list[Any] = plan(**kwargs)
+        return results
+    results = []
+    for function, argnames in plan or ():
+        result = function(*[kwargs[name] for name in argnames])
+        if result is not None:
+            results.append(result)
+    return results
+
+
+def _run_first(plan: Plan, kwargs: dict[str, Any]) -> Any:
+    """Call implementations until one returns non-None (firstresult); that result."""
+    if isinstance(plan, HookCaller):
+        return plan(**kwargs)
+    for function, argnames in plan or ():
+        result = function(*[kwargs[name] for name in argnames])
+        if result is not None:
+            return result
+    return None
 
 
 def _hook_names() -> list[str]:

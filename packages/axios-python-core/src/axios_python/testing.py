@@ -234,7 +234,7 @@ class HookRecorder:
             client.plugin(_Marker(self.NAME))
         host = client._plugin_host
         assert host is not None
-        host.manager.add_hookcall_monitoring(self._before, self._after)
+        host.monitor(self._before, self._after)
         return self
 
     def _before(self, hook: str, impls: Sequence[HookImpl], kwargs: Mapping[str, Any]) -> None:
