@@ -353,3 +353,22 @@ def test_bad_options_name_the_plugin_and_the_value(
     with pytest.raises(ConfigError, match="CachePlugin") as info:
         CachePlugin(**options)  # type: ignore[arg-type]
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("header", ["Authorization", "X-Api-Key"])
+async def test_headers_added_by_the_auth_plugin_count_as_credentials(
+    server: EchoServer, send: Sender, header: str
+) -> None:
+    """A credential the auth plugin adds (marked sensitive) keeps the request out of the cache."""
+    from axios_python import AuthPlugin
+
+    plugin = CachePlugin()
+    api = axios_python.create({"base_url": server.url})
+    api.plugin(plugin)
+    api.plugin(AuthPlugin(scheme=None, token="secret-value", header=header))
+    for _ in range(2):
+        response = await send(api, "GET", "/headers")
+        assert not response.from_cache
+        assert response.data["headers"][header] == "secret-value"
+    assert server.hits["/headers"] == 2
+    assert plugin.stats.bypasses == 2

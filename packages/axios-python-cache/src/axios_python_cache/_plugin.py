@@ -16,7 +16,6 @@ from typing import Any, Final
 from axios_python import ConfigError, Headers, HTTPStatusError, Request, Response, StreamError
 from axios_python.hookspecs import hookimpl
 
-from . import _policy
 from ._driver import Delete, Flow, Get, Set, StorageRunner
 from ._entry import Entry, StoredResponse
 from ._keys import (
@@ -131,6 +130,8 @@ class CachePlugin:
         self.cache_authenticated = cache_authenticated
         self.credential_headers = frozenset(name.lower() for name in credential_headers)
         self.max_entry_bytes = max_entry_bytes
+        if respect_cache_control:
+            from . import _policy  # noqa: F401  (load hishel now, not during the first request)
         self.storage = self._make_storage(storage, sqlite_path, redis_url)
         self._counters = Counters()
         self._runner = StorageRunner(self.storage, self._counters)
@@ -297,6 +298,8 @@ class CachePlugin:
             return None
         now = time.time()
         if self.respect_cache_control:
+            from . import _policy  # hishel (and what it imports) loads only in this mode
+
             headers = _policy.storable_headers(
                 request, response, now, shared=self._shared(pending.partition)
             )
@@ -337,6 +340,8 @@ class CachePlugin:
                 return None
             self._counters.add("hits")
             return candidates[-1].to_response(request)
+        from . import _policy
+
         decision = _policy.lookup(request, candidates, shared=self._shared(pending.partition))
         if isinstance(decision, _policy.Fresh):
             self._counters.add("hits")
@@ -372,6 +377,8 @@ class CachePlugin:
     def _refresh(
         self, pending: _Pending, not_modified: Response, config: Mapping[str, Any]
     ) -> Flow[Response | None]:
+        from . import _policy
+
         refreshed = _policy.refresh(
             pending.request,
             pending.revalidating,
