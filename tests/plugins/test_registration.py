@@ -171,3 +171,26 @@ def test_unknown_declared_plugin_fails_create(axios_mock: MockTransport) -> None
     """A declared plugin that is not installed makes create() fail with the reason."""
     with pytest.raises(PluginNotFoundError, match="no plugin named 'no-such-plugin-xyz'"):
         axios_python.create({"plugins": {"no-such-plugin-xyz": {}}}, transport=axios_mock)
+
+
+def test_unmarked_hook_methods_count(axios_mock: MockTransport) -> None:
+    """As in pytest, a method named after a hook is an implementation without hookimpl."""
+
+    class Plain:
+        def axios_request(self, config: Any, client: Any) -> None:
+            config["headers"]["X-Plain"] = "yes"
+
+    api = _client(axios_mock).plugin(Plain())
+    api.get("/")
+    assert axios_mock.calls[-1].headers["X-Plain"] == "yes"
+
+
+def test_unmarked_misspelt_hook_is_refused(axios_mock: MockTransport) -> None:
+    """The axios_ prefix is reserved for hooks, so an unmarked typo is caught too."""
+
+    class Typo:
+        def axios_respnse(self, response: Any) -> None:
+            raise AssertionError("never called")
+
+    with pytest.raises(PluginError, match=r"did you mean 'axios_response'\?"):
+        _client(axios_mock).plugin(Typo())

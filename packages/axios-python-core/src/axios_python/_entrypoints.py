@@ -22,6 +22,7 @@ from importlib.machinery import PathFinder
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from ._plugin_base import ADAPTED_HOOKS, Plugin
 from ._plugin_errors import PluginConflictError, PluginImportError, PluginNotFoundError
 
 if TYPE_CHECKING:
@@ -49,8 +50,8 @@ HOOK_NAMES: Final = (
     "axios_response",
     "axios_transport",
 )
-_ADAPTED: Final = {"on_request": "axios_request", "on_response": "axios_response"}
-_ADAPTED_ERROR: Final = {"on_error": "axios_error"}
+# Plugin base-class methods and the hook each one feeds.
+_METHOD_HOOKS: Final = {method: hook for hook, method in ADAPTED_HOOKS.items()}
 _PLUGIN_BASES: Final = frozenset({"Plugin", "axios_python.Plugin", "object"})
 
 # Names whose distributions the project publishes, for an install hint.
@@ -246,13 +247,11 @@ def hooks_of(obj: object) -> tuple[str, ...] | None:
     if not isinstance(obj, type) and callable(obj) and not _has_hooks(cls):
         return None  # a factory function: what it builds is unknown until it is called
     hooks = {name for name in HOOK_NAMES if callable(getattr(cls, name, None))}
-    base = sys.modules.get("axios_python._plugin_base")
-    plugin_base = getattr(base, "Plugin", None)
-    if plugin_base is not None and isinstance(cls, type) and issubclass(cls, plugin_base):
-        for method, hook in {**_ADAPTED, **_ADAPTED_ERROR}.items():
-            inherited = getattr(cls, hook) is getattr(plugin_base, hook)
-            if inherited and getattr(cls, method) is getattr(plugin_base, method):
-                hooks.discard(hook)
+    if issubclass(cls, Plugin):
+        for method, hook in _METHOD_HOOKS.items():
+            inherited = getattr(cls, hook) is getattr(Plugin, hook)
+            if inherited and getattr(cls, method) is getattr(Plugin, method):
+                hooks.discard(hook)  # the adapter is registered only for overridden methods
     return tuple(sorted(hooks))
 
 
@@ -348,8 +347,8 @@ def _class_hooks(node: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> tuple[
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if item.name in HOOK_NAMES:
                     hooks.add(item.name)
-                elif item.name in _ADAPTED or item.name in _ADAPTED_ERROR:
-                    hooks.add({**_ADAPTED, **_ADAPTED_ERROR}[item.name])
+                elif item.name in _METHOD_HOOKS:
+                    hooks.add(_METHOD_HOOKS[item.name])
     return tuple(sorted(hooks))
 
 

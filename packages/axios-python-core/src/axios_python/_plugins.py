@@ -18,7 +18,7 @@ import pluggy
 from pluggy import HookCaller
 
 from . import hookspecs
-from ._entrypoints import load_factory
+from ._entrypoints import HOOK_NAMES, load_factory
 from ._exceptions import PluginError
 from ._models import Response
 from ._pipeline import Await
@@ -43,16 +43,25 @@ Plan = Union[None, tuple[tuple[Callable[..., Any], tuple[str, ...]], ...], HookC
 
 
 class _Manager(pluggy.PluginManager):
-    """A PluginManager that also registers a Plugin subclass's overridden on_* methods."""
+    """A PluginManager where a method named after a hook is an implementation, marked or not.
+
+    As in pytest, ``hookimpl`` is needed only for options (tryfirst, wrapper...).
+    For a Plugin subclass, an on_* adapter is registered only when the subclass
+    overrides the on_* method, so an unused one costs nothing per request.
+    """
 
     def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
         opts = super().parse_hookimpl_opts(plugin, name)
-        if opts is not None or not isinstance(plugin, Plugin) or name not in ADAPTED_HOOKS:
+        if opts is not None or name not in HOOK_NAMES:
             return opts
-        cls = type(plugin)
-        method = ADAPTED_HOOKS[name]
-        if getattr(cls, method) is getattr(Plugin, method):
-            return None  # not overridden: no hook, no per-request cost
+        if isinstance(plugin, Plugin) and name in ADAPTED_HOOKS:
+            cls, method = type(plugin), ADAPTED_HOOKS[name]
+            if getattr(cls, name) is getattr(Plugin, name) and (
+                getattr(cls, method) is getattr(Plugin, method)
+            ):
+                return None
+        if not inspect.isroutine(getattr(plugin, name, None)):
+            return None
         return pluggy.HookimplOpts(
             wrapper=False,
             hookwrapper=False,
@@ -143,15 +152,15 @@ class PluginHost:
     def _check_hook_names(self, plugin: object, name: str) -> None:
         """Reject an ``axios_*`` method that matches no hook (a typo would never run)."""
         for attr in dir(plugin):
-            if not attr.startswith("axios_") or attr in _hook_names():
+            if not attr.startswith("axios_") or attr in HOOK_NAMES:
                 continue
-            if self.manager.parse_hookimpl_opts(plugin, attr) is None:
+            if not inspect.isroutine(getattr(plugin, attr, None)):
                 continue
-            close = difflib.get_close_matches(attr, _hook_names(), n=1)
+            close = difflib.get_close_matches(attr, list(HOOK_NAMES), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise PluginError(
                 f"plugin {name!r} implements {attr!r}, which is not an axios_python hook{hint} "
-                f"(hooks: {', '.join(_hook_names())})"
+                f"(hooks: {', '.join(list(HOOK_NAMES))})"
             )
 
     def unregister(self, name: str) -> object:
@@ -269,10 +278,6 @@ def _run_first(plan: Plan, kwargs: dict[str, Any]) -> Any:
         if result is not None:
             return result
     return None
-
-
-def _hook_names() -> list[str]:
-    return sorted(name for name in vars(hookspecs) if name.startswith("axios_"))
 
 
 def _response_or_none(hook: str, value: object) -> Response | None:

@@ -1,7 +1,9 @@
 """The hooks a plugin may implement, one by one (pluggy project ``axios_python``).
 
-A plugin is any object with methods named after these hooks, decorated with
-``hookimpl``; it needs to implement only the hooks it uses. Hooks are called
+A plugin is any object with methods named after these hooks; it needs to
+implement only the hooks it uses. As in pytest, the ``hookimpl`` marker is
+optional (it carries options such as ``tryfirst``), and the ``axios_`` prefix
+is reserved: a method named ``axios_*`` that is no hook is refused. Hooks are called
 synchronously on both paths and never do network I/O themselves. A hook that
 needs I/O on the async path (an async token provider, a Redis lookup) returns an
 awaitable; the async driver awaits it, and the sync driver raises PluginError
