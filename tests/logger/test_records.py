@@ -11,7 +11,7 @@ from axios_python_logger import LoggerPlugin as DirectLoggerPlugin
 from echo_server import EchoServer, refusing_port
 
 import axios_python
-from axios_python import FixedBackoff, LoggerPlugin
+from axios_python import AuthPlugin, FixedBackoff, LoggerPlugin
 
 from .conftest import Capture
 
@@ -120,6 +120,39 @@ def test_retries_are_reported(server: EchoServer, capture: Capture) -> None:
     response = capture.ours()[-1]
     assert fields(response)["retries"] == 2
     assert "retries: 2" in response.getMessage()
+
+
+def test_elapsed_covers_the_whole_request_with_its_retries(
+    server: EchoServer, capture: Capture
+) -> None:
+    """elapsed_ms runs from the request record to the response, back-off waits included."""
+    api = axios_python.create(
+        {
+            "base_url": server.url,
+            "max_retries": 2,
+            "retry_strategy": FixedBackoff(delay=0.05, retry_on_status=[503]),
+        }
+    ).plugin(LoggerPlugin())
+    response = api.get("/flaky/logger-elapsed/2")
+    logged = fields(capture.ours()[-1])["elapsed_ms"]
+    assert logged >= 100  # two 50 ms back-offs happened inside this request
+    assert logged >= response.elapsed.total_seconds() * 1000
+
+
+def test_a_refreshed_401_logs_the_failure_and_the_replay(
+    server: EchoServer, capture: Capture
+) -> None:
+    """With the auth plugin refreshing a 401: WARNING for it, then the replay's two records."""
+    api = axios_python.create({"base_url": server.url})
+    api.plugin(LoggerPlugin()).plugin(AuthPlugin(token="old-token", refresh=lambda: "new-token"))
+    api.get("/flaky/logger-auth/1", params={"status": 401})
+    events = [(r.levelno, fields(r)["event"], fields(r).get("status")) for r in capture.ours()]
+    assert events == [
+        (logging.INFO, "request", None),
+        (logging.WARNING, "error", 401),
+        (logging.INFO, "request", None),
+        (logging.INFO, "response", 200),
+    ]
 
 
 def test_cache_hits_are_reported(server: EchoServer, capture: Capture) -> None:

@@ -117,9 +117,10 @@ class LoggerPlugin:
     @hookimpl(trylast=True)
     def axios_request(self, config: RequestConfig, client: AxiosPython) -> None:
         """Log the request as sent: after every other plugin changed it (trylast)."""
+        key = _request_key(config)
         with self._lock:
-            self._started[id(config)] = time.perf_counter()
-            self._started.move_to_end(id(config))
+            self._started[key] = time.perf_counter()
+            self._started.move_to_end(key)
             while len(self._started) > _MAX_PENDING:
                 self._started.popitem(last=False)
         if not self.logger.isEnabledFor(self.level):
@@ -206,7 +207,7 @@ class LoggerPlugin:
 
     def _pop(self, config: Mapping[str, Any]) -> float | None:
         with self._lock:
-            return self._started.pop(id(config), None)
+            return self._started.pop(_request_key(config), None)
 
     def _url(self, url: str) -> str:
         return self.redactor.url(url)
@@ -265,6 +266,15 @@ class LoggerPlugin:
             return f"<{len(content)} bytes of {content_type.split(';')[0]}>"
         text = content.decode(response.encoding, errors="replace")
         return self.redactor.body(text, secrets)
+
+
+def _request_key(config: Mapping[str, Any]) -> int:
+    """Identify one request across hooks.
+
+    The response hook may see a copy of the config (``response.config``), but a
+    shallow copy shares the request's Headers object, so that is the key.
+    """
+    return id(config.get("headers"))
 
 
 def _ms(started: float | None) -> float | None:
