@@ -127,7 +127,6 @@ class LoggerPlugin:
             return
         method = config.get("method", "GET")
         url = full_url(config)
-        secrets = self._config_secrets(config, url)
         fields: dict[str, Any] = {"event": "request", "method": method, "url": self._url(url)}
         message = f"HTTP request {method} {fields['url']}"
         if self.log_headers:
@@ -136,6 +135,7 @@ class LoggerPlugin:
             )
             message += f" headers={fields['request_headers']}"
         if self.log_body:
+            secrets = self._config_secrets(config, url)
             fields["request_body"] = self._request_body(config, secrets)
             message += f" body={fields['request_body']}"
         self.logger.log(self.level, message, extra={"http": fields})
@@ -156,11 +156,11 @@ class LoggerPlugin:
             f"HTTP response {method} {fields['url']} -> {status} "
             f"in {fields['elapsed_ms']:.1f} ms [{source}, retries: {fields['retries']}]"
         )
-        secrets = self._config_secrets(config, full_url(config), response)
         if self.log_headers:
             fields["response_headers"] = self.redactor.header_map(response.headers)
             message += f" headers={fields['response_headers']}"
         if self.log_body:
+            secrets = self._config_secrets(config, full_url(config), response)
             fields["response_body"] = self._response_body(response, secrets)
             message += f" body={fields['response_body']}"
         self.logger.log(self.level, message, extra={"http": fields})
