@@ -120,6 +120,7 @@ async def test_redis_outage_degrades_to_a_miss(
     assert not second.from_cache
     assert server.hits["/get"] == 2
     assert plugin.stats.errors >= 2
+    assert plugin.stats.stores == 0
     assert len([r for r in caplog.records if r.name == "axios_python_cache"]) == 1
 
 

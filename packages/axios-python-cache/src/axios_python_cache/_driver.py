@@ -45,7 +45,7 @@ class Get:
 
 
 class Set:
-    """Operation: store ``entry`` under ``key`` for ``ttl`` seconds."""
+    """Operation: store ``entry`` under ``key`` for ``ttl`` seconds (the flow gets True if done)."""
 
     __slots__ = ("entry", "key", "ttl")
 
@@ -56,7 +56,7 @@ class Set:
 
 
 class Delete:
-    """Operation: drop the entry under ``key``."""
+    """Operation: drop the entry under ``key`` (the flow receives True if done)."""
 
     __slots__ = ("key",)
 
@@ -122,8 +122,10 @@ class StorageRunner:
                     value = self.storage.get(op.key)
                 elif isinstance(op, Set):
                     self.storage.set(op.key, op.entry, op.ttl)
+                    value = True
                 else:
                     self.storage.delete(op.key)
+                    value = True
             except Exception as exc:  # a broken cache must never fail the request
                 self._failed(op, exc)
             else:
@@ -143,8 +145,10 @@ class StorageRunner:
                     value = await self.storage.aget(op.key)
                 elif isinstance(op, Set):
                     await self.storage.aset(op.key, op.entry, op.ttl)
+                    value = True
                 else:
                     await self.storage.adelete(op.key)
+                    value = True
             except Exception as exc:  # a broken cache must never fail the request
                 self._failed(op, exc)
             else:

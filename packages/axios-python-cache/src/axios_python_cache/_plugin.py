@@ -116,9 +116,8 @@ class CachePlugin:
         ):
             if not isinstance(value, bool):
                 raise ConfigError(f"CachePlugin: {flag!r} must be a bool (got {value!r})")
-        if isinstance(credential_headers, str) or not all(
-            isinstance(name, str) for name in credential_headers
-        ):
+        names = () if isinstance(credential_headers, str) else tuple(credential_headers)
+        if isinstance(credential_headers, str) or not all(isinstance(n, str) for n in names):
             raise ConfigError(
                 "CachePlugin: 'credential_headers' must be a list of header names "
                 f"(got {credential_headers!r})"
@@ -128,7 +127,7 @@ class CachePlugin:
         self.respect_cache_control = respect_cache_control
         self.shared = shared
         self.cache_authenticated = cache_authenticated
-        self.credential_headers = frozenset(name.lower() for name in credential_headers)
+        self.credential_headers = frozenset(name.lower() for name in names)
         self.max_entry_bytes = max_entry_bytes
         if respect_cache_control:
             from . import _policy  # noqa: F401  (load hishel now, not during the first request)
@@ -357,7 +356,7 @@ class CachePlugin:
         self._counters.add("misses")
         return None
 
-    def _put(self, pending: _Pending, stored: StoredResponse) -> Flow[None]:
+    def _put(self, pending: _Pending, stored: StoredResponse) -> Flow[bool]:
         entry: Entry | None = yield Get(pending.key)
         now = time.time()
         kept = tuple(
@@ -366,13 +365,14 @@ class CachePlugin:
             if (item.partition, item.vary) != (stored.partition, stored.vary)
             and self._young(item, now)
         )
-        yield Set(pending.key, (*kept, stored)[-_MAX_VARIANTS:], self.ttl)
+        done: bool | None = yield Set(pending.key, (*kept, stored)[-_MAX_VARIANTS:], self.ttl)
+        return bool(done)
 
     def _store(self, pending: _Pending, stored: StoredResponse) -> Flow[None]:
         if pending.revalidating:
             self._counters.add("misses")
-        yield from self._put(pending, stored)
-        self._counters.add("stores")
+        if (yield from self._put(pending, stored)):
+            self._counters.add("stores")
 
     def _refresh(
         self, pending: _Pending, not_modified: Response, config: Mapping[str, Any]
