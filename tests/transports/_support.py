@@ -7,6 +7,7 @@ TRANSPORTS: a new transport gets the whole conformance suite by adding one line.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import AsyncGenerator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,31 +28,38 @@ __all__ = ["TRANSPORTS", "Client", "TransportCase", "cases", "eventually"]
 
 @dataclass(frozen=True)
 class TransportCase:
-    """One transport: its name, how to build it (optionally with a pool limit), its sides."""
+    """One transport: its name, how to build it, and the sides it serves.
+
+    ``build(max_connections, ssl_context)`` makes a fresh transport: None for
+    either keeps that transport's default pool limit or certificate trust.
+    """
 
     name: str
-    build: Callable[[int | None], BaseTransport]
+    build: Callable[[int | None, ssl.SSLContext | None], BaseTransport]
     sides: tuple[str, ...]
 
 
-def _httpx(limit: int | None) -> BaseTransport:
-    if limit is None:
-        return HttpxTransport()
-    return HttpxTransport(limits=httpx.Limits(max_connections=limit))
+def _httpx(limit: int | None, context: ssl.SSLContext | None) -> BaseTransport:
+    options: dict[str, Any] = {} if context is None else {"verify": context}
+    if limit is not None:
+        options["limits"] = httpx.Limits(max_connections=limit)
+    return HttpxTransport(**options)
 
 
-def _httpx2(limit: int | None) -> BaseTransport:
-    if limit is None:
-        return httpx2_transport()
-    return httpx2_transport(limits=httpx2.Limits(max_connections=limit))
+def _httpx2(limit: int | None, context: ssl.SSLContext | None) -> BaseTransport:
+    options: dict[str, Any] = {} if context is None else {"verify": context}
+    if limit is not None:
+        options["limits"] = httpx2.Limits(max_connections=limit)
+    return httpx2_transport(**options)
 
 
-def _urllib3(limit: int | None) -> BaseTransport:
-    return Urllib3Transport() if limit is None else Urllib3Transport(max_connections=limit)
+def _urllib3(limit: int | None, context: ssl.SSLContext | None) -> BaseTransport:
+    options: dict[str, Any] = {} if context is None else {"ssl_context": context}
+    return Urllib3Transport(max_connections=limit or 100, **options)
 
 
-def _aiohttp(limit: int | None) -> BaseTransport:
-    return AiohttpTransport() if limit is None else AiohttpTransport(max_connections=limit)
+def _aiohttp(limit: int | None, context: ssl.SSLContext | None) -> BaseTransport:
+    return AiohttpTransport(max_connections=limit or 100, ssl=True if context is None else context)
 
 
 TRANSPORTS: tuple[TransportCase, ...] = (
@@ -85,11 +93,16 @@ class Client:
         """True when requests go through the async_ methods."""
         return self.side == "async"
 
-    def new(self, max_connections: int | None = None, **config: Any) -> AxiosPython:
+    def new(
+        self,
+        max_connections: int | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        **config: Any,
+    ) -> AxiosPython:
         """Another client on a fresh transport of this case (closed when the test ends)."""
         api = AxiosPython(
             {"base_url": self.server.url, **config},
-            transport=self.case.build(max_connections),
+            transport=self.case.build(max_connections, ssl_context),
         )
         self._opened.append(api)
         return api

@@ -17,7 +17,7 @@ from ._support import TRANSPORTS
 @pytest.mark.parametrize("case", TRANSPORTS, ids=lambda case: case.name)
 def test_declared_sides_match_the_transport(case: object) -> None:
     """Each transport supports exactly the sides the conformance suite runs it on."""
-    transport = case.build(None)  # type: ignore[attr-defined]
+    transport = case.build(None, None)  # type: ignore[attr-defined]
     sides = case.sides  # type: ignore[attr-defined]
     assert transport.supports_sync == ("sync" in sides)
     assert transport.supports_async == ("async" in sides)

@@ -1,0 +1,89 @@
+"""A small HTTPS server on 127.0.0.1 with a throwaway CA (trustme), for the TLS tests."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+import trustme
+
+__all__ = ["TLSServer"]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """``/slow`` answers after 3 s (or when the server stops); anything else answers at once."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet."""
+
+    def setup(self) -> None:
+        """Count the connection."""
+        super().setup()
+        owner: TLSServer = self.server.owner  # type: ignore[attr-defined]
+        owner.note_connection()
+
+    def do_GET(self) -> None:
+        """Answer JSON describing the request, after a wait for /slow."""
+        if self.path.startswith("/slow"):
+            owner: TLSServer = self.server.owner  # type: ignore[attr-defined]
+            owner.stopping.wait(3)
+        body = json.dumps({"path": self.path, "tls": True}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class TLSServer:
+    """HTTPS on 127.0.0.1 with a certificate from its own CA; ``trust()`` gives a client context."""
+
+    def __init__(self) -> None:
+        self.ca = trustme.CA()
+        server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.ca.issue_cert("127.0.0.1").configure_cert(server_context)
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd.daemon_threads = True
+        self._httpd.socket = server_context.wrap_socket(self._httpd.socket, server_side=True)
+        self._httpd.owner = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+        self._lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.connections = 0
+
+    @property
+    def url(self) -> str:
+        """https://127.0.0.1:PORT"""
+        return f"https://127.0.0.1:{self._httpd.server_address[1]}"
+
+    def trust(self) -> ssl.SSLContext:
+        """A client SSL context that trusts this server's CA (and nothing else)."""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        self.ca.configure_trust(context)
+        return context
+
+    def note_connection(self) -> None:
+        """Count one accepted connection (a TLS handshake that succeeded)."""
+        with self._lock:
+            self.connections += 1
+
+    def __enter__(self) -> TLSServer:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
