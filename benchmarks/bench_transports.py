@@ -2,13 +2,15 @@
 
 Every library scenario runs the whole pipeline as a real client would: 2
 request interceptors, 1 response interceptor, 2 middleware, and the cache, auth
-and logger plugins registered (the cache, with its defaults, looks up and stores
-nothing, as every request carries the auth plugin's Authorization), plus the transport
-plugin under test. They are measured in the same run, in alternating rounds
-whose order rotates, against raw httpx, raw urllib3 and raw aiohttp, on the
-keep-alive server of benchmarks/bench_server.py (its own process)::
+and logger plugins registered (the cache, with its defaults, looks up and
+stores nothing, as every request carries the auth plugin's Authorization), plus
+the transport plugin under test. "-bare" rows register the transport plugin
+only; "-alone" rows call the transport with no pipeline at all. All are
+measured in the same run, in alternating rounds whose order rotates, against
+raw httpx, raw urllib3 and raw aiohttp, on the keep-alive server of
+benchmarks/bench_server.py (its own process)::
 
-    python benchmarks/bench_transports.py            # 7 rounds, about two minutes
+    python benchmarks/bench_transports.py            # 7 rounds, ten minutes or more
     python benchmarks/bench_transports.py --quick    # a rough look
     python benchmarks/bench_transports.py --json     # machine-readable
 
@@ -33,12 +35,14 @@ import aiohttp
 import httpx
 import httpx2
 import urllib3
+from axios_python_aiohttp import AiohttpTransport
+from axios_python_urllib3 import Urllib3Transport
 from bench_measure import Sample, Settings, run_rounds
 from bench_scenarios import AsyncSubject, Scenario, SyncSubject, add_full_pipeline, httpx_limits
 from run import bench_server
 
 import axios_python
-from axios_python import HttpxTransport
+from axios_python import HttpxTransport, Request
 
 __all__ = ["PLUGINS", "Target", "main"]
 
@@ -102,6 +106,25 @@ def _raw_aiohttp_async(base_url: str) -> AsyncSubject:
             return await response.read()
 
     return AsyncSubject(fetch, session.close)
+
+
+# --- the transports alone (no pipeline): what the transport itself costs ---------------------
+
+
+def _transport_sync(base_url: str) -> SyncSubject:
+    transport = Urllib3Transport()
+    request = Request("GET", base_url + "/")
+    return SyncSubject(lambda: transport.send(request), transport.close)
+
+
+def _transport_async(base_url: str) -> AsyncSubject:
+    transport = AiohttpTransport()
+    request = Request("GET", base_url + "/")
+
+    async def fetch() -> object:
+        return await transport.send_async(request)
+
+    return AsyncSubject(fetch, transport.aclose)
 
 
 # --- this library, full pipeline -------------------------------------------------------------
@@ -186,6 +209,9 @@ SYNC = [
 ASYNC = [
     Scenario("async", "raw-httpx", "raw httpx.AsyncClient", _raw_httpx_async, baseline=True),
     Scenario("async", "raw-aiohttp", "raw aiohttp.ClientSession", _raw_aiohttp_async),
+    Scenario(
+        "async", "aiohttp-alone", "AiohttpTransport.send_async(), no pipeline", _transport_async
+    ),
     Scenario(
         "async", "aiohttp-bare", "api.plugin('aiohttp') and nothing else", _bare_async("aiohttp")
     ),
