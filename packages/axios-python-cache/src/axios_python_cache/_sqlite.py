@@ -43,6 +43,8 @@ class SQLiteStorage(BaseStorage):
         )
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
+            # A cache may lose its last writes in a power cut; it must not fsync on every hit.
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(_SCHEMA)
 
     def __repr__(self) -> str:
