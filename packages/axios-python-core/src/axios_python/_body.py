@@ -32,9 +32,10 @@ def apply_transforms(
 def encode_body(config: Mapping[str, Any], headers: Headers) -> RequestContent:
     """Encode the config's body into request content, setting Content-Type when absent.
 
-    ``json`` becomes compact UTF-8 JSON; a ``data`` mapping becomes a urlencoded
-    form (or the fields of a multipart body when ``files`` is given); str and
-    bytes are sent as they are; an iterable of bytes is streamed.
+    ``json`` becomes compact UTF-8 JSON (NaN and infinities are refused: they
+    are not JSON); a ``data`` mapping or list of (name, value) pairs becomes a
+    urlencoded form (or the fields of a multipart body when ``files`` is given);
+    str and bytes-like values are sent as they are; an iterable of bytes is streamed.
     """
     json_value = config.get("json")
     data = config.get("data")
@@ -45,7 +46,10 @@ def encode_body(config: Mapping[str, Any], headers: Headers) -> RequestContent:
             json_value = apply_transforms(transforms, json_value, headers, "transform_request")
         else:
             data = apply_transforms(transforms, data, headers, "transform_request")
+    pairs = _is_pairs(data)
     if files:
+        if pairs:
+            data = _pairs_as_fields(data)
         if data is not None and not isinstance(data, Mapping):
             raise ConfigError("with 'files', 'data' must be a mapping of form fields")
         if json_value is not None:
@@ -59,17 +63,22 @@ def encode_body(config: Mapping[str, Any], headers: Headers) -> RequestContent:
     if json_value is not None:
         headers.setdefault("Content-Type", "application/json")
         try:
-            return jsonlib.dumps(json_value, ensure_ascii=False, separators=(",", ":")).encode()
+            text = jsonlib.dumps(
+                json_value, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+            )
+            return text.encode()
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"'json' could not be encoded as JSON: {exc}") from exc
     if data is None:
         return None
     if isinstance(data, bytes):
         return data
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
     if isinstance(data, str):
         headers.setdefault("Content-Type", "text/plain; charset=utf-8")
         return data.encode("utf-8")
-    if isinstance(data, Mapping):
+    if isinstance(data, Mapping) or pairs:
         headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         return encode_params(data).encode("ascii")
     if isinstance(data, (Iterable, AsyncIterable)):
@@ -78,3 +87,24 @@ def encode_body(config: Mapping[str, Any], headers: Headers) -> RequestContent:
         f"the request body became {type(data).__name__}; expected bytes, str, a mapping "
         "or an iterable of bytes (check transform_request)"
     )
+
+
+def _is_pairs(data: Any) -> bool:
+    """True for a list or tuple of (name, value) pairs: form fields in order, repeats kept."""
+    return (
+        isinstance(data, (list, tuple))
+        and bool(data)
+        and all(isinstance(item, tuple) and len(item) == 2 for item in data)
+    )
+
+
+def _pairs_as_fields(pairs: Any) -> dict[str, Any]:
+    """Group pairs by name (repeated names become lists) for the multipart encoder."""
+    fields: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in fields:
+            previous = fields[name]
+            fields[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            fields[name] = value
+    return fields
