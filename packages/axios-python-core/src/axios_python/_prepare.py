@@ -26,6 +26,7 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
     raw_headers = config.get("headers")
     headers = raw_headers.copy() if isinstance(raw_headers, Headers) else Headers(raw_headers)
     content = encode_body(config, headers)
+    _check_portable(headers)
     if base_url and is_absolute(url) and not trusted(full_url, config):
         strip_sensitive_headers(headers, config)
     timeout = config.get("timeout")
@@ -59,3 +60,13 @@ def strip_sensitive_headers(headers: Headers, config: Mapping[str, Any]) -> None
     for name in [*config.get("sensitive_headers", ()), "host"]:
         if name in headers:
             del headers[name]
+
+
+def _check_portable(headers: Headers) -> None:
+    """Refuse non-ASCII header text here, the same for every transport, with a clear message."""
+    for name, value in headers.multi_items():
+        if not (name.isascii() and value.isascii()):
+            raise ConfigError(
+                f"header {name!r} must be ASCII text (got {value!r}); percent-encode the value "
+                "(urllib.parse.quote) or send it in the body"
+            )
