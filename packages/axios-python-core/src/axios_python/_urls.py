@@ -73,9 +73,9 @@ def append_params(url: str, params: ParamsInput) -> str:
 
 
 def encode_params(params: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> str:
-    """Encode query parameters: lists repeat the key, booleans are true/false."""
+    """Encode query parameters: lists repeat the key, booleans are true/false, bytes as is."""
     items = params.items() if isinstance(params, Mapping) else params
-    pairs: list[tuple[str, str]] = []
+    pairs: list[tuple[str, str | bytes]] = []
     for key, value in items:
         if isinstance(value, (list, tuple)):
             pairs.extend((str(key), _param_str(v)) for v in value if v is not None)
@@ -84,7 +84,9 @@ def encode_params(params: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> str:
     return urlencode(pairs, quote_via=quote)
 
 
-def _param_str(value: Any) -> str:
+def _param_str(value: Any) -> str | bytes:
+    if isinstance(value, (bytes, str)):
+        return value  # bytes are percent-encoded as they are, not as "b'...'"
     if value is True:
         return "true"
     if value is False:
