@@ -7,7 +7,7 @@ from echo_server import EchoServer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from axios_python import AxiosPython, Headers
+from axios_python import AxiosPython, ConfigError, Headers, RequestConfig
 
 from ._support import Sender
 
@@ -155,3 +155,30 @@ async def test_request_headers_reach_the_server_as_spelt(
     await send(api, "GET", "/headers", headers={"X-Mixed-Case": "v"})
     names = [name for name, _ in server.requests[-1].headers]
     assert "X-Mixed-Case" in names
+
+
+@pytest.mark.parametrize(("name", "value"), [("X-Name", "José"), ("X-Emoji", "😀"), ("Ñame", "v")])
+async def test_non_ascii_header_is_a_config_error(
+    name: str, value: str, send: Sender, api: AxiosPython, server: EchoServer
+) -> None:
+    """Non-ASCII header text is refused before sending, naming the header and the value."""
+    with pytest.raises(ConfigError) as info:
+        await send(api, "GET", "/headers", headers={name: value})
+    assert repr(name) in str(info.value)
+    assert repr(value) in str(info.value) or value == "v"
+    assert "ASCII" in str(info.value)
+    assert server.requests == []
+
+
+async def test_non_ascii_header_added_by_interceptor_is_refused(
+    send: Sender, api: AxiosPython
+) -> None:
+    """The check also covers headers that interceptors add after config validation."""
+
+    def add(config: RequestConfig) -> RequestConfig:
+        config["headers"]["X-User"] = "Zoë"
+        return config
+
+    api.interceptors.request.use(add)
+    with pytest.raises(ConfigError, match="'X-User' must be ASCII text"):
+        await send(api, "GET", "/headers")

@@ -142,6 +142,8 @@ def test_join_examples(base: str, url: str, expected: str, recorder: Recorder) -
         ([("a", "1"), ("a", "2")], "a=1&a=2"),
         ("raw=1&x=y", "raw=1&x=y"),
         ({"s": "a b&c=d/é"}, "s=a%20b%26c%3Dd%2F%C3%A9"),
+        ({"b": b"\x00raw"}, "b=%00raw"),
+        ({"n": 1, "f": 1.5}, "n=1&f=1.5"),
     ],
 )
 def test_params_encoding(params: object, query: str, recorder: Recorder) -> None:
