@@ -109,6 +109,7 @@ class HttpxTransport(BaseTransport):
         """Close the sync pool; async pools are dropped (aclose() in a loop closes them)."""
         with self._lock:
             client, self._client = self._client, None
+            self._sync_pools = []
             self._async_clients.clear()
         if client is not None:
             client.close()
