@@ -352,3 +352,24 @@ def test_hooks_take_any_subset_of_arguments(server: EchoServer) -> None:
 
     _api(server, Picky()).get("/json")
     assert seen == ["AxiosPython /json", "GET", "response"]
+
+
+def test_sync_path_closes_every_pending_awaitable(server: EchoServer) -> None:
+    """When the sync path refuses the first awaitable, the others are closed, not leaked."""
+    made: list[Any] = []
+
+    class Lazy:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        @hookimpl
+        def axios_request(self, config: Any, client: Any) -> Any:
+            async def later() -> None:
+                return None
+
+            made.append(later())
+            return made[-1]
+
+    with pytest.raises(PluginError, match="during a sync request"):
+        _api(server, Lazy("a"), Lazy("b")).get("/json")
+    assert [inspect.getcoroutinestate(c) for c in made] == [inspect.CORO_CLOSED] * 2

@@ -198,16 +198,19 @@ class PluginHost:
         """Stage 3: every axios_request runs and edits ``config`` in place."""
         if self._request is not None:
             results = _run_all(self._request, {"config": config, "client": self._client})
-            for result in results:
-                if result is config:
-                    continue
-                if inspect.isawaitable(result):
+            for index, result in enumerate(results):
+                try:
+                    if result is config:
+                        continue
+                    if not inspect.isawaitable(result):
+                        raise PluginError(
+                            "axios_request hooks edit the config in place and return None "
+                            f"(a plugin returned {type(result).__name__}: {result!r:.80})"
+                        )
                     yield Await(result, self._source("axios_request", result))
-                else:
-                    raise PluginError(
-                        "axios_request hooks edit the config in place and return None "
-                        f"(a plugin returned {type(result).__name__}: {result!r:.80})"
-                    )
+                except BaseException:
+                    _close(results[index + 1 :])
+                    raise
         return config
 
     def cached_response_hook(self, request: Any, config: RequestConfig) -> HookGen:
@@ -228,11 +231,15 @@ class PluginHost:
             config = response.config if response.config is not None else {}  # type: ignore[assignment]
         kwargs = {"response": response, "config": config, "client": self._client}
         results = _run_all(self._response, kwargs)
-        for result in results:
-            value = result
-            if not isinstance(value, Response) and inspect.isawaitable(value):
-                value = yield Await(value, self._source("axios_response", value))
-            replacement = _response_or_none("axios_response", value)
+        for index, result in enumerate(results):
+            try:
+                value = result
+                if not isinstance(value, Response) and inspect.isawaitable(value):
+                    value = yield Await(value, self._source("axios_response", value))
+                replacement = _response_or_none("axios_response", value)
+            except BaseException:
+                _close(results[index + 1 :])
+                raise
             if replacement is not None:
                 response = replacement
         return response
@@ -254,6 +261,14 @@ class PluginHost:
             if qualname == impl.function.__qualname__ or qualname.startswith(prefixes):
                 return f"plugin {impl.plugin_name!r} ({qualname}, from {hook})"
         return f"a plugin's {hook} ({qualname})"
+
+
+def _close(results: list[Any]) -> None:
+    """Close awaitables that will never be awaited (no "never awaited" warning follows)."""
+    for result in results:
+        close = getattr(result, "close", None)
+        if inspect.isawaitable(result) and close is not None:
+            close()
 
 
 def _run_all(plan: Plan, kwargs: dict[str, Any]) -> list[Any]:
