@@ -254,3 +254,26 @@ def test_instances_have_separate_interceptors_and_middleware(recorder: Recorder)
     assert len(second.interceptors.request) == 0
     assert len(second.interceptors.response) == 0
     assert first.interceptors is not second.interceptors
+
+
+async def test_middleware_ctx_mutations_do_not_persist(
+    send: Sender, server: EchoServer, make: Factory
+) -> None:
+    """A middleware changing ctx headers and params affects its request only."""
+    api = make({"base_url": server.url, "headers": {"X-Base": "1"}, "params": {"p": "1"}})
+    calls = 0
+
+    async def once(ctx: RequestConfig, next_fn: AsyncNext) -> Response:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            ctx["headers"]["X-Base"] = "changed"
+            ctx["params"]["p"] = "changed"  # type: ignore[index]
+        return await next_fn(ctx)
+
+    api.use(once)
+    first = await send(api, "GET", "/get")
+    second = await send(api, "GET", "/get")
+    assert first.data["args"] == {"p": "changed"}
+    assert second.data["args"] == {"p": "1"}
+    assert [r.header("X-Base") for r in server.requests] == ["changed", "1"]

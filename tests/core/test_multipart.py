@@ -100,3 +100,43 @@ def test_files_must_be_a_mapping(api: AxiosPython) -> None:
     """files= of the wrong shape is a ConfigError quoting it."""
     with pytest.raises(ConfigError, match="'files' must be a mapping"):
         api.post("/post", files="report.csv")  # type: ignore[arg-type]
+
+
+async def test_filename_cannot_inject_part_headers(send: Sender, api: AxiosPython) -> None:
+    """CR/LF and quotes in a filename are escaped, so they cannot add headers or parts."""
+    response = await send(
+        api,
+        "POST",
+        "/post",
+        files={"f": ('a"\r\nContent-Type: text/evil\r\n.txt', b"x", "text/plain")},
+    )
+    part = response.data["files"]["f"]
+    assert part["content_type"] == "text/plain"
+    assert "\r" not in part["filename"]
+    assert "\n" not in part["filename"]
+    assert part["content"] == "x"
+    assert set(response.data["files"]) == {"f"}
+
+
+async def test_files_as_pairs_allow_repeated_fields(send: Sender, api: AxiosPython) -> None:
+    """files= as a list of (field, file) pairs may repeat a field name."""
+    response = await send(
+        api,
+        "POST",
+        "/post",
+        files=[("doc", ("a.txt", b"first")), ("doc", ("b.txt", b"second"))],
+    )
+    body = response.data["body"]
+    assert 'filename="a.txt"' in body
+    assert 'filename="b.txt"' in body
+    assert body.index("first") < body.index("second")
+
+
+async def test_file_is_read_from_its_current_position(
+    send: Sender, api: AxiosPython, report: Path
+) -> None:
+    """A handle that was partly read is sent from where it stands."""
+    with report.open("rb") as handle:
+        handle.readline()
+        response = await send(api, "POST", "/post", files={"f": ("r.csv", handle)})
+    assert response.data["files"]["f"]["content"] == CSV.split("\n", 1)[1]

@@ -101,6 +101,13 @@ async def test_sync_body_refuses_async_iteration(api: AxiosPython) -> None:
         _ = [chunk async for chunk in response.aiter_bytes()]
 
 
+async def test_async_body_refuses_sync_reading(api: AxiosPython) -> None:
+    """A response streamed by the async path says to use the async readers."""
+    async with await api.async_get("/stream/1", stream=True) as response:
+        with pytest.raises(StreamError, match="async body"):
+            response.read()
+
+
 async def test_leaving_early_releases_the_connection(send: Sender, server: EchoServer) -> None:
     """Closing a half-read stream frees its connection, even with a pool of one."""
     transport = HttpxTransport(limits=httpx.Limits(max_connections=1))
