@@ -90,7 +90,8 @@ def ensure_example_installed(cache: Path) -> str:
     digest = _digest(EXAMPLE)
     prefix = hashlib.sha256(sys.prefix.encode()).hexdigest()[:8]
     marker = cache / f"example-{digest}-{prefix}.installed"
-    with _locked(cache / "install.lock"):
+    # One lock per environment: two checkouts may share it (and pip must not race).
+    with _locked(Path(tempfile.gettempdir()) / f"axios-python-env-{prefix}.lock"):
         if not marker.exists() or not _installed(EXAMPLE_DISTRIBUTION):
             out = cache / f"example-{digest}"
             shutil.rmtree(out, ignore_errors=True)
