@@ -487,3 +487,15 @@ async def test_custom_strategy_decides_what_to_retry(send: Sender, server: EchoS
         await send(api, "GET", not_found)
     assert caught.value.response.status_code == 404
     assert server.flaky_attempts(key_of(not_found)) == 1
+
+
+def test_a_strategy_without_backoff_says_what_is_missing() -> None:
+    """The bare base class, or a subclass that forgot backoff, names the method to write."""
+
+    class Forgetful(RetryStrategy):
+        def __init__(self) -> None:  # no super().__init__(): the defaults still apply
+            pass
+
+    with pytest.raises(NotImplementedError, match=r"Forgetful must override backoff"):
+        Forgetful().delay(1, NetworkError("x"))
+    assert Forgetful().is_retryable(NetworkError("x"))

@@ -42,6 +42,11 @@ class RetryStrategy:
     it is off by default so delays are exact.
     """
 
+    # Class-level defaults keep a subclass that skips super().__init__() working.
+    max_delay: float | None = None
+    retry_on_status: frozenset[int] = frozenset()
+    jitter: bool = False
+
     def __init__(
         self,
         *,
@@ -59,7 +64,9 @@ class RetryStrategy:
 
     def backoff(self, retry_number: int) -> float:
         """Seconds to wait before retry number ``retry_number`` (1-based), before capping."""
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} must override backoff(retry_number) to return seconds"
+        )
 
     def is_retryable(self, outcome: Response | BaseException) -> bool:
         """True for network errors, timeouts and responses whose status is in retry_on_status."""
