@@ -85,3 +85,10 @@ def test_its_own_test_suite_passes(example_plugin: str) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "6 passed" in done.stdout
+
+
+def test_installed_is_not_enabled(example_plugin: str) -> None:
+    """Installing a plugin changes nothing until a client asks for it by name."""
+    api = axios_python.create()
+    assert api.plugin_names == ()
+    assert api._plugin_host is None

@@ -373,3 +373,18 @@ def test_sync_path_closes_every_pending_awaitable(server: EchoServer) -> None:
     with pytest.raises(PluginError, match="during a sync request"):
         _api(server, Lazy("a"), Lazy("b")).get("/json")
     assert [inspect.getcoroutinestate(c) for c in made] == [inspect.CORO_CLOSED] * 2
+
+
+async def test_async_request_hook_is_awaited_before_sending(server: EchoServer) -> None:
+    """An awaitable from axios_request (an async token lookup) completes before the send."""
+
+    class AsyncToken:
+        @hookimpl
+        def axios_request(self, config: Any, client: Any) -> Awaitable[None]:
+            async def fetch() -> None:
+                config["headers"]["Authorization"] = "Bearer from-vault"
+
+            return fetch()
+
+    response = await _api(server, AsyncToken()).async_get("/headers")
+    assert response.data["headers"]["Authorization"] == "Bearer from-vault"
