@@ -26,6 +26,7 @@ from axios_python import (
     TimeoutError,
 )
 from axios_python._retry import retry_after_seconds
+from axios_python.hookspecs import hookimpl
 
 from ._support import Sender
 
@@ -499,3 +500,37 @@ def test_a_strategy_without_backoff_says_what_is_missing() -> None:
     with pytest.raises(NotImplementedError, match=r"Forgetful must override backoff"):
         Forgetful().delay(1, NetworkError("x"))
     assert Forgetful().is_retryable(NetworkError("x"))
+
+
+async def test_each_attempt_asks_the_cache_hook_and_request_hooks_run_once(
+    send: Sender, server: EchoServer
+) -> None:
+    """axios_cached_response runs before every attempt; axios_request only once per request."""
+    calls: list[str] = []
+
+    class Counting:
+        @hookimpl
+        def axios_request(self, config: Any, client: Any) -> None:
+            calls.append("request")
+
+        @hookimpl
+        def axios_cached_response(self, request: Any, config: Any, client: Any) -> None:
+            calls.append("cached_response")
+
+    api = AxiosPython({"base_url": server.url, "max_retries": 2, "retry_strategy": fast()})
+    api.plugin(Counting())
+    assert (await send(api, "GET", flaky(2))).retries == 2
+    assert calls == ["request", "cached_response", "cached_response", "cached_response"]
+
+
+async def test_each_attempt_follows_redirects_from_the_start(
+    send: Sender, server: EchoServer
+) -> None:
+    """A retry resends the original request and follows its redirects again."""
+    api = AxiosPython({"base_url": server.url, "max_retries": 1, "retry_strategy": fast()})
+    path = flaky(1)
+    response = await send(api, "GET", "/redirect-to", params={"url": path})
+    assert response.retries == 1
+    assert len(response.history) == 1
+    assert server.hits["/redirect-to"] == 2
+    assert server.flaky_attempts(key_of(path)) == 2
