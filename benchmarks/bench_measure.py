@@ -33,8 +33,8 @@ class Settings:
     """How much to measure: rounds, requests per measurement, async concurrency, warm-up."""
 
     rounds: int = 7
-    sync_requests: int = 3000
-    async_requests: int = 3200
+    sync_requests: int = 2000
+    async_requests: int = 2560
     concurrency: int = 64
     warmup: int = 200
 

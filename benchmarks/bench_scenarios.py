@@ -33,6 +33,7 @@ __all__ = [
     "Scenario",
     "SyncSubject",
     "add_full_pipeline",
+    "add_noop_plugin",
     "httpx_limits",
     "register",
     "scenarios",
@@ -248,7 +249,8 @@ class NoopPlugin:
         return None
 
 
-def _noop_plugin(api: axios_python.AxiosPython) -> None:
+def add_noop_plugin(api: axios_python.AxiosPython) -> None:
+    """Register one NoopPlugin on ``api`` (RuntimeError while api.plugin does not exist)."""
     plugin = getattr(api, "plugin", None)
     if plugin is None:
         raise RuntimeError(_plugin_missing())
@@ -265,7 +267,7 @@ register(Scenario("sync", "bare", "axios-python, nothing registered", _library_s
 register(Scenario("sync", "full", _FULL, _library_sync(_full),
                   min_ratio=0.90, max_own_cpu_us=60))  # fmt: skip
 register(Scenario("sync", "noop-plugin", "axios-python + one no-op plugin",
-                  _library_sync(_noop_plugin), available=_plugin_missing))  # fmt: skip
+                  _library_sync(add_noop_plugin), available=_plugin_missing))  # fmt: skip
 
 register(Scenario("async", "raw", "raw httpx.AsyncClient", _raw_async, baseline=True))
 register(Scenario("async", "bare", "axios-python, nothing registered", _library_async(_bare),
@@ -275,4 +277,4 @@ register(Scenario("async", "full", _FULL, _library_async(_full),
 register(Scenario("async", "full-defmw", "as full, but the timing middleware is a plain def",
                   _library_async(_full_def_middleware)))  # fmt: skip
 register(Scenario("async", "noop-plugin", "axios-python + one no-op plugin",
-                  _library_async(_noop_plugin), available=_plugin_missing))  # fmt: skip
+                  _library_async(add_noop_plugin), available=_plugin_missing))  # fmt: skip

@@ -3,7 +3,8 @@
 It answers every request with the same small JSON body, reading only as much of
 the request as it must (the head, and a body when Content-Length says so), on
 asyncio Protocols with no per-request objects. ``--workers N`` pre-forks N
-processes sharing one listening socket (POSIX only). Run by benchmarks/run.py in
+processes sharing one listening socket (POSIX only); ``--delay-ms`` holds each
+answer back, to imitate a remote service's latency. Run by benchmarks/run.py in
 its own process; on its own::
 
     python benchmarks/bench_server.py --port 8080
@@ -33,10 +34,11 @@ RESPONSE = (
 class _HTTPProtocol(asyncio.Protocol):
     """One connection: answer each complete request (pipelined ones too) with RESPONSE."""
 
-    __slots__ = ("_buffer", "_transport")
+    __slots__ = ("_buffer", "_delay", "_transport")
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         self._buffer = b""
+        self._delay = delay
         self._transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -60,6 +62,13 @@ class _HTTPProtocol(asyncio.Protocol):
             answered += 1
         self._buffer = buffer
         if answered and self._transport is not None:
+            if self._delay:
+                asyncio.get_running_loop().call_later(self._delay, self._write, answered)
+            else:
+                self._transport.write(RESPONSE * answered)
+
+    def _write(self, answered: int) -> None:
+        if self._transport is not None and not self._transport.is_closing():
             self._transport.write(RESPONSE * answered)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -84,8 +93,8 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(sock: socket.socket) -> None:
-    """Serve on the listening ``sock`` until SIGTERM or SIGINT."""
+def serve(sock: socket.socket, delay: float = 0.0) -> None:
+    """Serve on the listening ``sock`` until SIGTERM or SIGINT, answering ``delay`` s late."""
 
     async def run() -> None:
         loop = asyncio.get_running_loop()
@@ -93,7 +102,7 @@ def serve(sock: socket.socket) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, stop.set_result, None)
-        server = await loop.create_server(_HTTPProtocol, sock=sock, backlog=1024)
+        server = await loop.create_server(lambda: _HTTPProtocol(delay), sock=sock, backlog=1024)
         async with server:
             await stop
 
@@ -108,9 +117,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--workers", type=int, default=1, help="processes (POSIX only)")
     parser.add_argument("--cpu", type=int, default=None, help="pin the server to this CPU")
+    parser.add_argument("--delay-ms", type=float, default=0.0, help="answer this much later")
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error(f"--workers must be at least 1 (got {args.workers})")
+    if args.delay_ms < 0:
+        parser.error(f"--delay-ms must be 0 or more (got {args.delay_ms})")
+    delay = args.delay_ms / 1000
     if args.cpu is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {args.cpu})
     sock = _listen(args.host, args.port)
@@ -120,11 +133,11 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.workers - 1):
             pid = os.fork()
             if pid == 0:
-                serve(sock)
+                serve(sock, delay)
                 os._exit(0)
             children.append(pid)
     try:
-        serve(sock)
+        serve(sock, delay)
     finally:
         for pid in children:
             with contextlib.suppress(ProcessLookupError):

@@ -26,7 +26,7 @@ import timeit
 from collections.abc import Callable
 
 import httpx
-from bench_scenarios import add_full_pipeline
+from bench_scenarios import add_full_pipeline, add_noop_plugin
 from run import bench_server
 
 import axios_python
@@ -65,10 +65,14 @@ def _best_us(run: Callable[[int], None], count: int, repeat: int) -> float:
 def pipeline_costs(count: int, repeat: int) -> dict[str, float]:
     """CPU us per request of the pipeline alone, on NullTransport."""
     results: dict[str, float] = {}
-    for label, full in (("bare", False), ("full", True)):
+    setups: dict[str, Callable[[axios_python.AxiosPython], None]] = {
+        "bare": lambda api: None,
+        "full": add_full_pipeline,
+        "noop-plugin": add_noop_plugin,
+    }
+    for label, setup in setups.items():
         api = axios_python.create({"base_url": "http://bench.local"}, transport=NullTransport())
-        if full:
-            add_full_pipeline(api)
+        setup(api)
 
         def run_sync(n: int, api: axios_python.AxiosPython = api) -> None:
             for _ in range(n):
@@ -88,7 +92,7 @@ def pipeline_costs(count: int, repeat: int) -> dict[str, float]:
 
 
 def step_costs(count: int, repeat: int) -> dict[str, float]:
-    """CPU us of each step of one bare sync request, timed alone."""
+    """CPU us of each step of one bare sync request, timed alone (best batch)."""
     from axios_python._config import merge_config
     from axios_python._prepare import prepare_request
     from axios_python._urls import build_url
@@ -118,7 +122,7 @@ def step_costs(count: int, repeat: int) -> dict[str, float]:
     }
     results: dict[str, float] = {}
     for name, step in steps.items():
-        timer = timeit.Timer(step)
+        timer = timeit.Timer(step, timer=time.process_time)  # CPU, not wall: robust to load
         results[name] = min(timer.repeat(repeat=repeat, number=count)) / count * 1e6
     raw_client.close()
     return results
@@ -178,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print("pipeline only (NullTransport), CPU us per request, best of", args.repeat)
     for name, cost in pipeline_costs(args.count, args.repeat).items():
-        print(f"  {name:<12}{cost:>8.1f}")
+        print(f"  {name:<18}{cost:>8.1f}")
     print("steps of one bare sync request, us per call, best of", args.repeat)
     for name, cost in step_costs(args.count, args.repeat).items():
         print(f"  {name:<44}{cost:>8.1f}")

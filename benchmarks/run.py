@@ -42,9 +42,11 @@ _QUICK = Settings(rounds=3, sync_requests=300, async_requests=320, warmup=30)
 
 
 @contextlib.contextmanager
-def bench_server(workers: int, cpu: int | None) -> Iterator[str]:
+def bench_server(workers: int, cpu: int | None, delay_ms: float = 0.0) -> Iterator[str]:
     """Run bench_server.py in a child process; yield its base URL; stop it afterwards."""
     command = [sys.executable, str(_HERE / "bench_server.py"), "--workers", str(workers)]
+    if delay_ms:
+        command += ["--delay-ms", str(delay_ms)]
     if cpu is not None:
         command += ["--cpu", str(cpu)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -104,6 +106,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--server-workers", type=int, default=1, help="server processes")
     parser.add_argument(
+        "--server-delay-ms",
+        type=float,
+        default=0.0,
+        help="server answers this much later: latency-bound instead of CPU-bound",
+    )
+    parser.add_argument(
         "--pin",
         action="store_true",
         help="pin the client to CPU 0 and the server to the last CPU (Linux)",
@@ -115,6 +123,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         value = getattr(args, name)
         if value is not None and value < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1 (got {value})")
+    if args.server_delay_ms < 0:
+        parser.error(f"--server-delay-ms must be 0 or more (got {args.server_delay_ms})")
     if args.warmup is not None and args.warmup < 0:
         parser.error(f"--warmup must be 0 or more (got {args.warmup})")
     return args
@@ -159,7 +169,8 @@ def _environment(settings: Settings, args: argparse.Namespace, base_url: str) ->
         "cpus": os.cpu_count(),
         "httpx": httpx.__version__,
         "axios_python": axios_python.__version__,
-        "server": f"{args.server_workers} asyncio process(es) at {base_url}",
+        "server": f"{args.server_workers} asyncio process(es) at {base_url}"
+        + (f", answering {args.server_delay_ms:g} ms late" if args.server_delay_ms else ""),
         "pinned": bool(args.pin),
         "settings": vars(settings),
         "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
@@ -279,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
 
-    with bench_server(args.server_workers, server_cpu) as base_url:
+    with bench_server(args.server_workers, server_cpu, args.server_delay_ms) as base_url:
         env = _environment(settings, args, base_url)
         samples = run_rounds([g for g in groups.values() if g], base_url, settings, progress)
     results: dict[Kind, list[Summary]] = {}
