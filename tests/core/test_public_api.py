@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import pkgutil
+import re
 from types import ModuleType
 
 import pytest
@@ -115,3 +117,19 @@ def test_unknown_attribute_is_an_attribute_error() -> None:
     """A name the package does not have raises AttributeError naming it."""
     with pytest.raises(AttributeError, match="'NoSuchThing'"):
         _ = axios_python.NoSuchThing
+
+
+def _requirement_names(extra: bool) -> set[str]:
+    """Names of axios-python-core's declared requirements (with or without an extra marker)."""
+    names = set()
+    for requirement in importlib.metadata.requires("axios-python-core") or []:
+        if ("extra ==" in requirement) is extra:
+            names.add(re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0].lower())
+    return names
+
+
+def test_core_runtime_dependencies_are_few_and_include_sniffio() -> None:
+    """Core needs httpx and sniffio (httpcore's per-request import retry) and little else."""
+    names = _requirement_names(extra=False)
+    assert {"httpx", "sniffio"} <= names
+    assert names <= {"httpx", "sniffio", "pluggy", "importlib-metadata", "typing-extensions"}
