@@ -194,3 +194,15 @@ def test_unmarked_misspelt_hook_is_refused(axios_mock: MockTransport) -> None:
 
     with pytest.raises(PluginError, match=r"did you mean 'axios_response'\?"):
         _client(axios_mock).plugin(Typo())
+
+
+def test_concurrent_registration_from_threads(axios_mock: MockTransport) -> None:
+    """Plugins registered from many threads at once all end up registered, once each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    api = _client(axios_mock)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda i: api.plugin(Stamp(name=f"s{i}")), range(32)))
+        list(pool.map(lambda _: api.get("/"), range(32)))
+    assert sorted(api.plugin_names) == sorted(f"s{i}" for i in range(32))
+    assert all("X-Stamp" in call.headers for call in axios_mock.calls)
