@@ -244,3 +244,58 @@ def test_per_request_credentials_to_foreign_origin_are_dropped_too(recorder: Rec
     api.get("https://other.test/x", headers={"Authorization": "t", "X-Fine": "1"})
     assert "Authorization" not in recorder.last.headers
     assert recorder.last.headers["X-Fine"] == "1"
+
+
+_authority_piece = st.sampled_from(
+    [
+        "api.example.test",
+        "API.EXAMPLE.TEST",
+        "evil.example",
+        "@",
+        ":",
+        ":443",
+        ":8443",
+        "\\",
+        "/",
+        "?",
+        "#",
+        "%40",
+        "%2F",
+        ".",
+        "[",
+        "]",
+        "user",
+        "\u3002",
+        "\uff0e",
+        " ",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    scheme=st.sampled_from(["https", "http", "HTTPS"]),
+    pieces=st.lists(_authority_piece, min_size=1, max_size=6),
+)
+@example(scheme="https", pieces=["api.example.test", "\\", "@", "evil.example"])
+@example(scheme="https", pieces=["api.example.test", "%40", "evil.example"])
+def test_credentials_only_reach_what_httpx_sees_as_home(scheme: str, pieces: list[str]) -> None:
+    """If Authorization is kept for an absolute url, httpx resolves that url to base_url's origin."""
+    url = f"{scheme}://{''.join(pieces)}/x"
+    recorder = Recorder()
+    api = AxiosPython(
+        {"base_url": "https://api.example.test", "headers": {"Authorization": "t"}},
+        transport=recorder,
+    )
+    try:
+        api.get(url)
+    except ConfigError:
+        return  # refused before sending: nothing leaked
+    sent = recorder.last
+    if "Authorization" not in sent.headers:
+        return
+    try:
+        parsed = _origin(sent.url)
+    except (httpx.InvalidURL, KeyError):
+        return  # httpx cannot send it at all
+    assert parsed == ("https", "api.example.test", 443)
