@@ -280,7 +280,7 @@ _authority_piece = st.sampled_from(
 @example(scheme="https", pieces=["api.example.test", "\\", "@", "evil.example"])
 @example(scheme="https", pieces=["api.example.test", "%40", "evil.example"])
 def test_credentials_only_reach_what_httpx_sees_as_home(scheme: str, pieces: list[str]) -> None:
-    """If Authorization is kept for an absolute url, httpx resolves that url to base_url's origin."""
+    """Authorization is kept for an absolute url only if httpx resolves it to base_url's origin."""
     url = f"{scheme}://{''.join(pieces)}/x"
     recorder = Recorder()
     api = AxiosPython(
