@@ -28,11 +28,16 @@ def capture() -> Iterator[Capture]:
     """Every log record emitted during the test, at DEBUG and above."""
     handler = Capture()
     root = logging.getLogger()
-    previous = root.level
+    ours = logging.getLogger("axios_python")  # another test may have configured it
+    saved = (root.level, ours.level, ours.propagate, ours.disabled)
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
+    ours.setLevel(logging.NOTSET)
+    ours.propagate, ours.disabled = True, False
     try:
         yield handler
     finally:
         root.removeHandler(handler)
-        root.setLevel(previous)
+        root.setLevel(saved[0])
+        ours.setLevel(saved[1])
+        ours.propagate, ours.disabled = saved[2], saved[3]

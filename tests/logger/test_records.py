@@ -66,11 +66,11 @@ async def test_async_path_logs_the_same(server: EchoServer, capture: Capture) ->
 
 
 def test_enabled_by_name_with_a_logger_name_and_level(server: EchoServer, capture: Capture) -> None:
-    """api.plugin("logger", level="DEBUG", logger="myapp.http") logs there at DEBUG."""
+    """api.plugin("logger", level="DEBUG", logger=name) logs to that logger at DEBUG."""
     api = axios_python.create({"base_url": server.url})
-    api.plugin("logger", level="DEBUG", logger="myapp.http")
+    api.plugin("logger", level="DEBUG", logger="tests.logger.by_name")
     api.get("/get")
-    records = capture.ours("myapp.http")
+    records = capture.ours("tests.logger.by_name")
     assert [r.levelno for r in records] == [logging.DEBUG, logging.DEBUG]
     assert capture.ours() == []
 
