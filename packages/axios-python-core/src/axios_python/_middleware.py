@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import functools
 import inspect
+import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Union
 
@@ -62,7 +65,7 @@ async def run_chain_async(
     config: RequestConfig,
     innermost: Callable[[RequestConfig], Awaitable[Response]],
 ) -> Response:
-    """Run the chain on the async path; a ``def`` middleware runs in a worker thread."""
+    """Run the chain on the async path; a ``def`` middleware runs in a thread of its own."""
     loop = asyncio.get_running_loop()
 
     async def call(index: int, ctx: RequestConfig) -> Response:
@@ -76,10 +79,52 @@ async def run_chain_async(
             future = asyncio.run_coroutine_threadsafe(call(index + 1, next_ctx), loop)
             return future.result()
 
-        result = await asyncio.to_thread(middleware, ctx, blocking_next)
+        result = await _in_own_thread(middleware, ctx, blocking_next)
         return _checked(result, middleware)
 
     return await call(0, config)
+
+
+async def _in_own_thread(func: Callable[..., Any], *args: Any) -> Any:
+    """Await ``func(*args)`` run in a new daemon thread, with the caller's contextvars.
+
+    Not a bounded pool (asyncio.to_thread): each ``def`` middleware blocks its thread
+    until the inner chain answers, so with nested ones and enough concurrent requests
+    every pool thread would wait for work queued behind it: a deadlock.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+    context = contextvars.copy_context()
+
+    def run() -> None:
+        try:
+            result = context.run(func, *args)
+        except BaseException as exc:  # handed to the awaiting coroutine
+            _deliver(loop, future, None, exc)
+        else:
+            _deliver(loop, future, result, None)
+
+    threading.Thread(target=run, name="axios-python-middleware", daemon=True).start()
+    return await future
+
+
+def _deliver(
+    loop: asyncio.AbstractEventLoop,
+    future: asyncio.Future[Any],
+    result: Any,
+    error: BaseException | None,
+) -> None:
+    def settle() -> None:
+        if future.done():  # the awaiting task was cancelled meanwhile
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    # RuntimeError: the loop closed while the middleware ran, so nobody is waiting.
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(settle)
 
 
 def _drive(coroutine: Coroutine[Any, Any, Any], middleware: Callable[..., Any]) -> Any:
