@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -259,3 +260,54 @@ async def test_callable_object_with_async_call(send: Sender, api: AxiosPython) -
     api.use(counter)
     await send(api, "GET", "/get")
     assert counter.calls == 1
+
+
+@pytest.mark.parametrize("inner_async", [False, True])
+async def test_nested_def_middleware_under_concurrency_does_not_deadlock(
+    inner_async: bool, api: AxiosPython, server: EchoServer
+) -> None:
+    """Many concurrent async requests through nested def middleware all complete."""
+
+    def outer(ctx: RequestConfig, next_fn: SyncNext) -> Response:
+        return next_fn(ctx)
+
+    async def middle(ctx: RequestConfig, next_fn: AsyncNext) -> Response:
+        return await next_fn(ctx)
+
+    def inner(ctx: RequestConfig, next_fn: SyncNext) -> Response:
+        return next_fn(ctx)
+
+    api.use(outer)
+    if inner_async:
+        api.use(middle)
+    api.use(inner)
+    requests = asyncio.gather(*(api.async_get("/delay/0.05") for _ in range(48)))
+    responses = await asyncio.wait_for(requests, timeout=10)
+    assert all(r.ok for r in responses)
+    assert server.hits["/delay/0.05"] == 48
+
+
+async def test_def_middleware_sees_the_callers_contextvars(api: AxiosPython) -> None:
+    """On the async path a def middleware runs with the caller's context variables."""
+    request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id")
+    seen: list[str] = []
+
+    def read_context(ctx: RequestConfig, next_fn: SyncNext) -> Response:
+        seen.append(request_id.get("missing"))
+        return next_fn(ctx)
+
+    api.use(read_context)
+    request_id.set("req-42")
+    await api.async_get("/get")
+    assert seen == ["req-42"]
+
+
+async def test_def_middleware_error_reaches_the_async_caller(api: AxiosPython) -> None:
+    """An exception raised by a def middleware on the async path propagates unchanged."""
+
+    def broken(ctx: RequestConfig, next_fn: SyncNext) -> Response:
+        raise LookupError("no route")
+
+    api.use(broken)
+    with pytest.raises(LookupError, match="no route"):
+        await api.async_get("/get")
