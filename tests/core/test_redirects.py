@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from echo_server import EchoServer
 
@@ -217,3 +219,27 @@ async def test_redirect_origin_compares_scheme_host_and_port(
     await send(api, "GET", "/start")
     assert transport.requests[0].headers.get("Authorization") == "t"
     assert ("Authorization" in transport.requests[1].headers) is kept
+
+
+async def test_307_with_a_one_shot_body_is_refused(send: Sender, api: AxiosPython) -> None:
+    """A 307 cannot resend a generator body; the error says why instead of sending it empty."""
+
+    def chunks() -> Iterator[bytes]:
+        yield b"once"
+
+    with pytest.raises(axios_python.AxiosPythonError, match="one-shot stream"):
+        await send(
+            api,
+            "POST",
+            "/redirect-to",
+            params={"url": "/post", "status_code": 307},
+            data=chunks(),
+        )
+
+
+async def test_max_redirects_zero_refuses_the_first_hop(send: Sender, api: AxiosPython) -> None:
+    """max_redirects=0 raises on the first redirect, carrying that response."""
+    with pytest.raises(TooManyRedirectsError) as info:
+        await send(api, "GET", "/redirect/1", max_redirects=0)
+    assert info.value.response is not None
+    assert info.value.response.status_code == 302
