@@ -117,6 +117,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="pin the client to CPU 0 and the server to the last CPU (Linux)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--save", metavar="PATH", help="also write the JSON report to PATH")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
     for name in ("rounds", "requests", "async_requests", "concurrency"):
@@ -297,8 +298,11 @@ def main(argv: list[str] | None = None) -> int:
     for kind in _KINDS:
         group = groups[kind]
         results[kind] = [summarize(s, samples[s.name], samples[group[0].name]) for s in group]
+    report = _as_json(env, results, skipped, samples)
+    if args.save:
+        Path(args.save).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     if args.json:
-        json.dump(_as_json(env, results, skipped, samples), sys.stdout, indent=2)
+        json.dump(report, sys.stdout, indent=2)
         print()
     else:
         _print_table(env, settings, results, skipped)
