@@ -116,6 +116,25 @@ def test_async_token_provider_on_sync_path_is_a_clear_error(server: EchoServer) 
     assert server.hits["/get"] == 0
 
 
+async def test_async_token_provider_on_a_sync_call_inside_a_loop_fails_cleanly(
+    server: EchoServer,
+) -> None:
+    """A blocking api.get() from a coroutine cannot await the provider: PluginError, no leak."""
+
+    async def provider() -> str:
+        return SECRET
+
+    api = axios_python.create({"base_url": server.url})
+    api.plugin(AuthPlugin(token_provider=provider))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(PluginError, match="during a sync request"):
+            api.get("/get")
+        gc.collect()
+    assert not [w for w in caught if "never awaited" in str(w.message)]
+    assert server.hits["/get"] == 0
+
+
 def test_token_provider_returning_a_non_string_is_reported(server: EchoServer) -> None:
     """A provider returning None fails the request with an error naming token_provider."""
     api = axios_python.create({"base_url": server.url})
