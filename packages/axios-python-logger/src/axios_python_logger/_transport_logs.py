@@ -1,0 +1,83 @@
+"""Redact what the HTTP libraries underneath log by themselves (httpx, httpcore, urllib3).
+
+``logging.basicConfig(level=logging.DEBUG)`` also shows httpx's own request line
+(the full URL, query string included) and httpcore's response headers
+(Set-Cookie included). A LoggerPlugin promises that no credential reaches a log
+record, so it installs one filter on those loggers that masks the same things.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from typing import Final
+
+from ._redact import MASK, Redactor
+
+__all__ = ["TRANSPORT_LOGGERS", "install"]
+
+TRANSPORT_LOGGERS: Final = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+    "urllib3.connectionpool",
+)
+
+
+class _RedactingFilter(logging.Filter):
+    """Rewrites each record's message with every registered redactor applied."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._redactors: list[Redactor] = []
+        self._header_pair: re.Pattern[str] | None = None
+
+    def add(self, redactor: Redactor) -> None:
+        with self._lock:
+            if any(r is redactor for r in self._redactors):
+                return
+            self._redactors.append(redactor)
+            names = sorted({name for r in self._redactors for name in r.headers})
+            alternatives = "|".join(re.escape(name) for name in names)
+            # httpcore logs headers as (b'Name', b'value') tuples.
+            self._header_pair = re.compile(
+                rf"(?i)(\(b?['\"](?:{alternatives})['\"],\s*b?)(['\"])(?:(?!\2)[^\\]|\\.)*\2"
+            )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with self._lock:
+            redactors, header_pair = list(self._redactors), self._header_pair
+        if not redactors:
+            return True
+        try:
+            text = record.getMessage()
+        except Exception:  # a broken record is the logging module's to report
+            return True
+        if header_pair is not None:
+            text = header_pair.sub(rf"\1\2{MASK}\2", text)
+        for redactor in redactors:
+            text = redactor.text(text)
+        record.msg, record.args = text, ()
+        return True
+
+
+_FILTER: Final = _RedactingFilter()
+_installed = False
+_install_lock = threading.Lock()
+
+
+def install(redactor: Redactor) -> None:
+    """Make the transport loggers' records pass through ``redactor`` (idempotent)."""
+    global _installed
+    _FILTER.add(redactor)
+    with _install_lock:
+        if _installed:
+            return
+        for name in TRANSPORT_LOGGERS:
+            logging.getLogger(name).addFilter(_FILTER)
+        _installed = True
