@@ -35,18 +35,26 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
     else:
         origin_of(full_url)
     raw_headers = config.get("headers")
-    headers = raw_headers.copy() if isinstance(raw_headers, Headers) else Headers(raw_headers)
+    try:  # an interceptor or middleware may have put a plain dict (or anything) there
+        headers = raw_headers.copy() if isinstance(raw_headers, Headers) else Headers(raw_headers)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"'headers' is invalid: {exc}") from None
     content = encode_body(config, headers)
     _check_portable(headers)
     if base_url and absolute and not trusted(full_url, config):
         strip_sensitive_headers(headers, config)
     timeout = config.get("timeout")
+    if not isinstance(timeout, Timeout):
+        try:
+            timeout = Timeout.of(timeout)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"'timeout' is invalid: {exc}") from None
     return Request(
         config.get("method") or "GET",
         full_url,
         headers=headers,
         content=content,
-        timeout=timeout if isinstance(timeout, Timeout) else Timeout.of(timeout),
+        timeout=timeout,
         stream=bool(config.get("stream")),
     )
 
