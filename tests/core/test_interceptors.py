@@ -12,6 +12,7 @@ from echo_server import EchoServer, refusing_port
 import axios_python
 from axios_python import (
     AxiosPython,
+    ConfigError,
     HTTPStatusError,
     InterceptorError,
     NetworkError,
@@ -399,3 +400,41 @@ def test_rejected_handler_returning_the_wrong_type_is_named(api: AxiosPython) ->
 def test_interceptor_error_is_a_type_error() -> None:
     """InterceptorError is also a TypeError (a handler returned the wrong kind of thing)."""
     assert issubclass(InterceptorError, TypeError)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "fragment"),
+    [
+        ("headers", {"X-Count": 3}, r"'headers' is invalid: header 'X-Count' must be a str"),
+        ("headers", [("bad name", "v")], r"'headers' is invalid: .*'bad name'"),
+        ("timeout", "soon", r"'timeout' is invalid: .*'soon'"),
+        ("timeout", -1, r"'timeout' is invalid: .*positive"),
+    ],
+)
+async def test_bad_values_set_by_an_interceptor_are_config_errors(
+    key: str, value: object, fragment: str, send: Sender, api: AxiosPython, server: EchoServer
+) -> None:
+    """Config values an interceptor replaces are checked before sending, as ConfigError."""
+
+    def replace(config: RequestConfig) -> RequestConfig:
+        config[key] = value  # type: ignore[literal-required]
+        return config
+
+    api.interceptors.request.use(replace)
+    with pytest.raises(ConfigError, match=fragment):
+        await send(api, "GET", "/get")
+    assert server.requests == []
+
+
+async def test_plain_dict_headers_from_an_interceptor_are_sent(
+    send: Sender, api: AxiosPython, server: EchoServer
+) -> None:
+    """An interceptor may replace headers with a plain dict; it is sent as given."""
+
+    def replace(config: RequestConfig) -> RequestConfig:
+        config["headers"] = {"X-Only": "1"}  # type: ignore[typeddict-item]
+        return config
+
+    api.interceptors.request.use(replace)
+    await send(api, "GET", "/get")
+    assert server.requests[-1].header("X-Only") == "1"
