@@ -206,3 +206,22 @@ def test_concurrent_registration_from_threads(axios_mock: MockTransport) -> None
         list(pool.map(lambda _: api.get("/"), range(32)))
     assert sorted(api.plugin_names) == sorted(f"s{i}" for i in range(32))
     assert all("X-Stamp" in call.headers for call in axios_mock.calls)
+
+
+def test_dropped_client_with_plugins_is_freed_at_once() -> None:
+    """The plugin host holds its client weakly: dropping the client frees it without a GC pass."""
+    import gc
+    import weakref
+
+    class Watcher:
+        def axios_client_created(self, client: AxiosPython) -> None:
+            pass
+
+    gc.disable()
+    try:
+        api = axios_python.create(transport=MockTransport()).plugin(Stamp()).plugin(Watcher())
+        ref = weakref.ref(api)
+        del api
+        assert ref() is None
+    finally:
+        gc.enable()

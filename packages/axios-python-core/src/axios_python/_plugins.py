@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import weakref
 from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Union
 
@@ -76,13 +77,21 @@ class PluginHost:
     """One client's PluginManager and the hook callers ``_pipeline.request_flow`` runs."""
 
     def __init__(self, client: AxiosPython) -> None:
-        self._client = client
+        # A weak reference: the client owns the host, and a dropped client with
+        # plugins is then freed (pools closed) at once, not at the next cyclic GC.
+        self._client_ref = weakref.ref(client)
         self.manager = _Manager(hookspecs.PROJECT_NAME)
         self.manager.add_hookspecs(hookspecs)
         self._hook = self.manager.hook
         self._monitored = False
-        self._hook.axios_client_created.call_historic(kwargs={"client": client})
         self._refresh()
+
+    @property
+    def _client(self) -> AxiosPython:
+        client = self._client_ref()
+        if client is None:  # pragma: no cover - the client is alive while it calls us
+            raise PluginError("the client of this plugin host no longer exists")
+        return client
 
     def _refresh(self) -> None:
         """Re-plan the request-path hooks; runs whenever plugins or monitoring change."""
@@ -137,6 +146,7 @@ class PluginHost:
         try:
             self.manager.register(plugin, name)
             self._check_hook_names(plugin, name)
+            self._announce(plugin)
         except BaseException as exc:
             if self.manager.is_registered(plugin):
                 self.manager.unregister(plugin)
@@ -148,6 +158,19 @@ class PluginHost:
             ) from exc
         finally:
             self._refresh()
+
+    def _announce(self, plugin: object) -> None:
+        """Deliver the historic axios_client_created to a newly registered plugin.
+
+        pluggy's call_historic would keep the call's arguments, the client
+        among them, for good; delivering per plugin keeps only a weak reference.
+        ``_hookexec`` is the call pluggy's own historic replay makes (and what
+        hook-call monitoring wraps).
+        """
+        caller = self._hook.axios_client_created
+        impls = [impl for impl in caller.get_hookimpls() if impl.plugin is plugin]
+        if impls:
+            self.manager._hookexec(caller.name, impls, {"client": self._client}, False)
 
     def _check_hook_names(self, plugin: object, name: str) -> None:
         """Reject an ``axios_*`` method that matches no hook (a typo would never run)."""
