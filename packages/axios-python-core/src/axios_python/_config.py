@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_SENSITIVE_HEADERS",
+    "VALID_KEYS",
     "RequestConfig",
     "RequestOptions",
     "Transform",

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._body import encode_body
-from ._exceptions import ConfigError
+from ._config import VALID_KEYS, validate_options
+from ._exceptions import AxiosPythonError, ConfigError
 from ._headers import Headers
 from ._models import Request
 from ._timeout import Timeout
@@ -20,7 +21,23 @@ _checked_origin = functools.lru_cache(maxsize=256)(origin_of)
 
 
 def prepare_request(config: Mapping[str, Any]) -> Request:
-    """Build the Request for ``config`` (after interceptors and middleware changed it)."""
+    """Build the Request for ``config`` (after interceptors and middleware changed it).
+
+    Interceptors and middleware may have put anything in the config; when building
+    fails, the config is validated again so the error names the bad key and value.
+    Validation runs only on that failure path, so a good request pays nothing for it.
+    """
+    try:
+        return _prepare(config)
+    except AxiosPythonError:
+        raise
+    except (TypeError, ValueError, AttributeError):
+        known = {key: value for key, value in config.items() if key in VALID_KEYS}
+        validate_options(known, where="the config after interceptors and middleware")
+        raise
+
+
+def _prepare(config: Mapping[str, Any]) -> Request:
     url = config.get("url")
     if not isinstance(url, str):
         raise ConfigError(f"'url' must be a str (got {url!r})")
@@ -43,6 +60,9 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
     _check_portable(headers)
     if base_url and absolute and not trusted(full_url, config):
         strip_sensitive_headers(headers, config)
+    method = config.get("method") or "GET"
+    if not method.isalpha():  # "GE T" would reach the wire; validation explains it
+        raise ValueError(method)
     timeout = config.get("timeout")
     if not isinstance(timeout, Timeout):
         try:
@@ -50,7 +70,7 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"'timeout' is invalid: {exc}") from None
     return Request(
-        config.get("method") or "GET",
+        method,
         full_url,
         headers=headers,
         content=content,
