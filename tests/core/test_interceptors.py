@@ -409,6 +409,12 @@ def test_interceptor_error_is_a_type_error() -> None:
         ("headers", [("bad name", "v")], r"'headers' is invalid: .*'bad name'"),
         ("timeout", "soon", r"'timeout' is invalid: .*'soon'"),
         ("timeout", -1, r"'timeout' is invalid: .*positive"),
+        ("params", 5, r"'params' must be a mapping.*\(got int: 5\)"),
+        ("params", [1, 2], r"'params' must be a mapping.*\[1, 2\]"),
+        ("method", "GE T", r"'method' must be an HTTP method name.*'GE T'"),
+        ("method", 5, r"'method' must be an HTTP method name"),
+        ("base_url", 5, r"'base_url' must be a str"),
+        ("files", 5, r"'files' must be a mapping"),
     ],
 )
 async def test_bad_values_set_by_an_interceptor_are_config_errors(
