@@ -66,7 +66,6 @@ def test_sync_thousand_cancellations_leak_nothing(own_server: EchoServer) -> Non
             errors = [future.exception(timeout=2) for future in futures]
             assert all(isinstance(error, CancelError) for error in errors), errors
             assert token._pending == 0
-    assert own_server.hits[PATH] <= TOTAL
     check_recovered(api, own_server, baseline)
     api.close()
 

@@ -220,7 +220,7 @@ async def test_timeouts_are_retried(send: Sender, server: EchoServer) -> None:
     with pytest.raises(RetryError) as caught:
         await send(api, "GET", "/delay/1", timeout=0.05)
     assert isinstance(caught.value.__cause__, TimeoutError)
-    assert server.hits["/delay/1"] == 2
+    assert caught.value.attempts == 2  # (a loaded server may not even log a 50 ms attempt)
 
 
 async def test_unlisted_status_is_not_retried(send: Sender, server: EchoServer) -> None:
@@ -412,7 +412,7 @@ async def test_deadline_bounds_a_slow_attempt(send: Sender, server: EchoServer) 
         await send(api, "GET", "/delay/3")
     assert time.monotonic() - started < 1.5
     assert isinstance(caught.value.__cause__, TimeoutError)
-    assert server.hits["/delay/3"] == 1
+    assert caught.value.attempts == 1
 
 
 async def test_deadline_leaves_a_quick_success_alone(send: Sender, server: EchoServer) -> None:
@@ -459,12 +459,19 @@ async def test_deadline_bounds_a_request_that_is_not_retried(
     send: Sender, server: EchoServer
 ) -> None:
     """retry_deadline also bounds a POST that is sent once: it times out at the deadline."""
-    api = AxiosPython({"base_url": server.url, "retry_deadline": 0.2, "timeout": 10})
+    api = AxiosPython(
+        {
+            "base_url": server.url,
+            "retry_deadline": 0.3,
+            "timeout": 10,
+            "max_retries": 3,
+            "retry_strategy": fast(),
+        }
+    )
     started = time.monotonic()
-    with pytest.raises(TimeoutError):
+    with pytest.raises(TimeoutError):  # the POST is not retried: no RetryError either
         await send(api, "POST", "/delay/3", json={})
     assert time.monotonic() - started < 1.5
-    assert server.hits["/delay/3"] == 1
 
 
 async def test_custom_strategy_decides_what_to_retry(send: Sender, server: EchoServer) -> None:
