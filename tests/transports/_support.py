@@ -7,6 +7,7 @@ TRANSPORTS: a new transport gets the whole conformance suite by adding one line.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import ssl
 import time
 from collections.abc import AsyncGenerator, Callable, Iterable
@@ -15,15 +16,14 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import httpx
-import httpx2
 from axios_python_aiohttp import AiohttpTransport
 from axios_python_urllib3 import Urllib3Transport
 from echo_server import EchoServer
 
 from axios_python import AxiosPython, BaseTransport, HttpxTransport, Response
-from axios_python.transports.httpx2 import httpx2_transport
+from axios_python.transports.httpx2 import httpx2_transport, load_httpx2
 
-__all__ = ["TRANSPORTS", "Client", "TransportCase", "cases", "eventually"]
+__all__ = ["HAS_HTTPX2", "TRANSPORTS", "Client", "TransportCase", "cases", "eventually"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def _httpx(limit: int | None, context: ssl.SSLContext | None) -> BaseTransport:
 def _httpx2(limit: int | None, context: ssl.SSLContext | None) -> BaseTransport:
     options: dict[str, Any] = {} if context is None else {"verify": context}
     if limit is not None:
-        options["limits"] = httpx2.Limits(max_connections=limit)
+        options["limits"] = load_httpx2().Limits(max_connections=limit)
     return httpx2_transport(**options)
 
 
@@ -62,11 +62,14 @@ def _aiohttp(limit: int | None, context: ssl.SSLContext | None) -> BaseTransport
     return AiohttpTransport(max_connections=limit or 100, ssl=True if context is None else context)
 
 
+# httpx2 needs Python 3.11+: on 3.10 the extra installs nothing, so the case drops out.
+HAS_HTTPX2 = importlib.util.find_spec("httpx2") is not None
+
 TRANSPORTS: tuple[TransportCase, ...] = (
     TransportCase("httpx", _httpx, ("sync", "async")),
     TransportCase("urllib3", _urllib3, ("sync",)),
     TransportCase("aiohttp", _aiohttp, ("async",)),
-    TransportCase("httpx2", _httpx2, ("sync", "async")),
+    *([TransportCase("httpx2", _httpx2, ("sync", "async"))] if HAS_HTTPX2 else []),
 )
 
 
