@@ -63,6 +63,20 @@ def _prepare(config: Mapping[str, Any]) -> Request:
     method = config.get("method") or "GET"
     if not method.isalpha():  # "GE T" would reach the wire; validation explains it
         raise ValueError(method)
+    # Used later by the pipeline: a bad value must fail here, where validation explains it.
+    validate = config.get("validate_status")
+    transforms = config.get("transform_response")
+    max_redirects = config.get("max_redirects", 0)
+    if (
+        (validate is not None and not callable(validate))
+        or (
+            transforms is not None
+            and not callable(transforms)
+            and not isinstance(transforms, (list, tuple))
+        )
+        or type(max_redirects) is not int
+    ):
+        raise TypeError("invalid pipeline option")
     timeout = config.get("timeout")
     if not isinstance(timeout, Timeout):
         try:
