@@ -415,6 +415,9 @@ def test_interceptor_error_is_a_type_error() -> None:
         ("method", 5, r"'method' must be an HTTP method name"),
         ("base_url", 5, r"'base_url' must be a str"),
         ("files", 5, r"'files' must be a mapping"),
+        ("validate_status", 5, r"'validate_status' must be callable"),
+        ("transform_response", 5, r"'transform_response' must be a callable or a list"),
+        ("max_redirects", "x", r"'max_redirects' must be a non-negative int"),
     ],
 )
 async def test_bad_values_set_by_an_interceptor_are_config_errors(
@@ -444,3 +447,14 @@ async def test_plain_dict_headers_from_an_interceptor_are_sent(
     api.interceptors.request.use(replace)
     await send(api, "GET", "/get")
     assert server.requests[-1].header("X-Only") == "1"
+
+
+async def test_transforms_set_by_an_interceptor_apply(send: Sender, api: AxiosPython) -> None:
+    """An interceptor may set transform_response (a callable or a tuple of them)."""
+
+    def add_transforms(config: RequestConfig) -> RequestConfig:
+        config["transform_response"] = (lambda d, h: d["slideshow"], lambda d, h: d["author"])
+        return config
+
+    api.interceptors.request.use(add_transforms)
+    assert (await send(api, "GET", "/json")).data == "axios-python"
