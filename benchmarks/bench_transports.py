@@ -13,6 +13,7 @@ benchmarks/bench_server.py (its own process)::
     python benchmarks/bench_transports.py            # 7 rounds, ten minutes or more
     python benchmarks/bench_transports.py --quick    # a rough look
     python benchmarks/bench_transports.py --json     # machine-readable
+    python benchmarks/bench_transports.py --breakdown  # CPU per pipeline stage, no server
 
 Targets (issue 6): sync urllib3 >= 1.5x raw httpx; async aiohttp at concurrency
 64 >= 0.85x raw aiohttp; async httpx2 >= 2.5x raw httpx.
@@ -21,11 +22,13 @@ Targets (issue 6): sync urllib3 >= 1.5x raw httpx; async aiohttp at concurrency
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
 import statistics
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
@@ -39,10 +42,12 @@ from axios_python_aiohttp import AiohttpTransport
 from axios_python_urllib3 import Urllib3Transport
 from bench_measure import Sample, Settings, run_rounds
 from bench_scenarios import AsyncSubject, Scenario, SyncSubject, add_full_pipeline, httpx_limits
+from bench_server import BODY
 from run import bench_server
 
 import axios_python
-from axios_python import HttpxTransport, Request
+from axios_python import BaseTransport, Headers, HttpxTransport, Request, Response
+from axios_python.hookspecs import hookimpl
 
 __all__ = ["PLUGINS", "Target", "main"]
 
@@ -221,6 +226,61 @@ ASYNC = [
 ]
 
 
+# --- where the time goes: the pipeline alone, on an in-memory transport ----------------------
+
+
+class _Canned(BaseTransport):
+    """Answers every request at once with a small JSON body: no socket, no server."""
+
+    def send(self, request: Request) -> Response:
+        return Response(200, headers=_CANNED_HEADERS.copy(), content=BODY, request=request)
+
+    async def send_async(self, request: Request) -> Response:
+        return self.send(request)
+
+
+class _CannedPlugin:
+    """Supplies _Canned for both sides, as a transport plugin would."""
+
+    @hookimpl
+    def axios_transport(self, client: axios_python.AxiosPython, kind: str) -> BaseTransport:
+        return _Canned()
+
+
+_CANNED_HEADERS = Headers([("Content-Type", "application/json")])
+_STAGES: list[tuple[str, Callable[[axios_python.AxiosPython], object]]] = [
+    ("a transport plugin (the plugin host)", lambda api: api.plugin(_CannedPlugin())),
+    ("2+1 interceptors, 2 middleware", add_full_pipeline),
+    ("logger plugin", lambda api: api.plugin("logger")),
+    ("auth plugin", lambda api: api.plugin("auth", token="bench-token")),
+    ("cache plugin", lambda api: api.plugin("cache")),
+]
+
+
+def breakdown(requests: int = 20000) -> list[tuple[str, float]]:
+    """Client CPU us per sync request as each stage is added, on an in-memory transport."""
+
+    def cpu_us(fetch: Callable[[], object]) -> float:
+        for _ in range(500):
+            fetch()
+        gc.collect()
+        started = time.process_time()
+        for _ in range(requests):
+            fetch()
+        return (time.process_time() - started) / requests * 1e6
+
+    transport = _Canned()
+    request = Request("GET", "http://bench.invalid/")
+    rows = [("the transport alone", cpu_us(lambda: transport.send(request)))]
+    bare = axios_python.create({"base_url": "http://bench.invalid"}, transport=_Canned())
+    rows.append(("the bare pipeline (transport=)", cpu_us(lambda: bare.get("/"))))
+    api = axios_python.create({"base_url": "http://bench.invalid"})
+    for label, add in _STAGES:
+        add(api)
+        rows.append((f"+ {label}", cpu_us(lambda: api.get("/"))))
+    return rows
+
+
 # --- reduction and report ----------------------------------------------------------------
 
 
@@ -317,6 +377,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--server-workers", type=int, default=1, help="server processes")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="only show what each pipeline stage costs, on an in-memory transport (no server)",
+    )
     args = parser.parse_args(argv)
     if args.rounds is not None and args.rounds < 1:
         parser.error(f"--rounds must be at least 1 (got {args.rounds})")
@@ -326,6 +391,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run every scenario in alternating rounds; print the table (or JSON)."""
     args = _parse(argv)
+    if args.breakdown:
+        print("client CPU us per sync GET, stages added one by one (in-memory transport)")
+        for label, cpu in breakdown():
+            print(f"  {label:<40}{cpu:>8.1f}")
+        return 0
     base = _QUICK if args.quick else _FULL
     settings = Settings(
         rounds=args.rounds or base.rounds,
