@@ -5,7 +5,7 @@ from __future__ import annotations
 import email.utils
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -31,6 +31,22 @@ from axios_python.hookspecs import hookimpl
 from ._support import Sender
 
 _keys = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+async def _close_clients(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
+    """Close every client a test builds, so no pooled connection outlives the test."""
+    made: list[AxiosPython] = []
+    build = AxiosPython.__init__
+
+    def init(self: AxiosPython, *args: Any, **kwargs: Any) -> None:
+        build(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(AxiosPython, "__init__", init)
+    yield
+    for api in made:
+        await api.aclose()
 
 
 def flaky(failures: int, status: int = 503, **query: Any) -> str:

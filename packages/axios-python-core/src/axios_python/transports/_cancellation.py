@@ -24,6 +24,7 @@ import contextvars
 import socket
 import ssl
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final
 
@@ -152,15 +153,21 @@ def harden_pool(pool: Any, *, sync: bool) -> None:
     """Install orphan reaping (and, for a sync pool, cancellable sockets) on an httpcore pool."""
     if not _is_pool(pool):
         return  # an httpcore we do not know: leave it exactly as it is
-    assign = pool._assign_requests_to_connections
+    # The unbound method and a weak reference: a pool that referred to itself would
+    # only be freed by the cycle collector, keeping its sockets open until then.
+    assign = type(pool)._assign_requests_to_connections
+    pool_ref = weakref.ref(pool)
 
     def assign_requests_to_connections() -> list[Any]:
-        closing = _reap_orphans(pool)
+        owner = pool_ref()
+        if owner is None:  # pragma: no cover - only the live pool calls this
+            return []
+        closing = _reap_orphans(owner)
         if sync:
-            _refuse_cancelled(pool)
-        closing.extend(assign())
+            _refuse_cancelled(owner)
+        closing.extend(assign(owner))
         if sync:
-            _hand_over(pool)
+            _hand_over(owner)
         return closing
 
     pool._assign_requests_to_connections = assign_requests_to_connections
