@@ -332,6 +332,17 @@ async def test_task_cancellation_still_raises_cancelled_error(server: EchoServer
     await api.aclose()
 
 
+async def test_wait_for_timeout_stays_asyncios(server: EchoServer) -> None:
+    """asyncio.wait_for around a request times out as usual, not with CancelError."""
+    api = AxiosPython({"base_url": server.url})
+    token = CancelToken()
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(api.async_get(SLOW, cancel_token=token), 0.2)
+    await async_wait_for(lambda: server.connections_closed_by_client == 1)
+    assert token._pending == 0
+    await api.aclose()
+
+
 async def test_async_cancel_interrupts_a_pool_wait(server: EchoServer) -> None:
     """An async request queued for the only pool connection gives up its place when cancelled."""
     api = one_connection(server)
