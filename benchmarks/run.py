@@ -213,7 +213,7 @@ def _print_table(
         print(f"{title}, median of {settings.rounds} round(s)")
         header = (
             f"  {'scenario':<19}{'req/s':>9}{'vs raw':>9}  {'target':<12}"
-            f"{'CPU us/req':>11}{'own CPU us':>12}  {'target':<10}"
+            f"{'CPU us/req':>11}{'own CPU us':>12}  {'target':<10}{'own (min)':>10}"
         )
         print(header)
         for s in results[kind]:
@@ -224,11 +224,13 @@ def _print_table(
                 f"{(ratio_target + 'x ' + _verdict(s.ratio_ok)) if ratio_target else '':<12}"
                 f"{s.cpu_us:>11.1f}{s.own_cpu_us:>12.1f}  "
                 f"{(cpu_target + ' ' + _verdict(s.cpu_ok)) if cpu_target else '':<10}"
+                f"{s.own_cpu_min_us:>10.1f}"
             )
         for scenario, reason in skipped[kind]:
             print(f"  {scenario.name:<19}skipped: {reason}")
     print()
     print("own CPU us = client CPU us/req minus raw httpx's in the same round (median of pairs)")
+    print("own (min)  = lowest-CPU round minus raw httpx's lowest: least disturbed by other load")
 
 
 def _as_json(
@@ -249,6 +251,7 @@ def _as_json(
                 "ratio": s.ratio,
                 "cpu_us_per_request": s.cpu_us,
                 "own_cpu_us_per_request": s.own_cpu_us,
+                "own_cpu_us_per_request_min": s.own_cpu_min_us,
                 "target_min_ratio": s.scenario.min_ratio,
                 "target_max_own_cpu_us": s.scenario.max_own_cpu_us,
                 "ratio_ok": s.ratio_ok,
