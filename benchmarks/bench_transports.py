@@ -204,6 +204,7 @@ _PIPELINE = "full pipeline + plugins"
 SYNC = [
     Scenario("sync", "raw-httpx", "raw httpx.Client", _raw_httpx_sync, baseline=True),
     Scenario("sync", "raw-urllib3", "raw urllib3.HTTPConnectionPool", _raw_urllib3_sync),
+    Scenario("sync", "urllib3-alone", "Urllib3Transport.send(), no pipeline", _transport_sync),
     Scenario(
         "sync", "urllib3-bare", "api.plugin('urllib3') and nothing else", _bare_sync("urllib3")
     ),
