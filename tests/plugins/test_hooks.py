@@ -388,3 +388,34 @@ async def test_async_request_hook_is_awaited_before_sending(server: EchoServer) 
 
     response = await _api(server, AsyncToken()).async_get("/headers")
     assert response.data["headers"]["Authorization"] == "Bearer from-vault"
+
+
+class PathRecorder:
+    """Records the is_async flag each request hook receives."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, bool]] = []
+
+    @hookimpl
+    def axios_request(self, config: Any, is_async: bool) -> None:
+        self.seen.append(("request", is_async))
+
+    @hookimpl
+    def axios_cached_response(self, request: Any, is_async: bool) -> None:
+        self.seen.append(("cached_response", is_async))
+
+    @hookimpl
+    def axios_response(self, response: Any, is_async: bool) -> None:
+        self.seen.append(("response", is_async))
+
+
+async def test_hooks_are_told_which_path_runs_the_request(server: EchoServer) -> None:
+    """is_async is False for a blocking call (even inside a coroutine) and True for async_."""
+    recorder = PathRecorder()
+    api = _api(server, recorder)
+    api.get("/get")
+    assert recorder.seen == [("request", False), ("cached_response", False), ("response", False)]
+    recorder.seen.clear()
+    await api.async_get("/get")
+    assert recorder.seen == [("request", True), ("cached_response", True), ("response", True)]
+    await api.aclose()

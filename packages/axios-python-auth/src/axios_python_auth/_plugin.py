@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import inspect
 import weakref
@@ -139,7 +138,9 @@ class AuthPlugin:
             )
 
     @hookimpl
-    def axios_request(self, config: RequestConfig, client: AxiosPython) -> Awaitable[None] | None:
+    def axios_request(
+        self, config: RequestConfig, client: AxiosPython, is_async: bool
+    ) -> Awaitable[None] | None:
         """Add the credential header when the request goes to an allowed origin."""
         origin = target_origin(config)
         if origin is None:
@@ -159,7 +160,7 @@ class AuthPlugin:
         if not inspect.isawaitable(result):
             headers[self._header] = render(self._scheme, check_token(result, _provided()))
             return None
-        if not _loop_running():
+        if not is_async:
             _close(result)
             raise PluginError(
                 f"AuthPlugin token_provider {_name(self._provider)} is async (it returned an "
@@ -175,7 +176,7 @@ class AuthPlugin:
 
     @hookimpl
     def axios_error(
-        self, error: Exception, config: RequestConfig, client: AxiosPython
+        self, error: Exception, config: RequestConfig, client: AxiosPython, is_async: bool
     ) -> Response | Awaitable[Response | None] | None:
         """On a 401 to an allowed origin: refresh once (shared) and replay the request once."""
         if self._refresher is None or _REPLAYING.get():
@@ -191,7 +192,7 @@ class AuthPlugin:
         # Check the body can be resent before spending a refresh on it.
         if replay_options(config, self._header, sent) is None:
             return None
-        if _loop_running():
+        if is_async:
             return self._replay_async(sent, method, url, config, client)
         token = self._refresher.renew_sync(sent)
         options = replay_options(config, self._header, render(self._scheme, token))
@@ -289,15 +290,6 @@ def _check_callable(value: Any, option: str) -> TokenSource:
 
 def _provided() -> str:
     return "token_provider() result"
-
-
-def _loop_running() -> bool:
-    """True when an event loop runs in this thread (the hook is on the async path)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 def _close(awaitable: object) -> None:

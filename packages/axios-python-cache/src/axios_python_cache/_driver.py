@@ -9,26 +9,20 @@ a CacheStorageWarning and one log line per outage, never a failed request.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import sys
 import warnings
 from collections.abc import Awaitable, Generator
-from types import FrameType
-from typing import Any, Final, TypeVar, Union
+from typing import Any, TypeVar, Union
 
 from ._entry import Entry
 from ._stats import Counters
 from ._storage import BaseStorage
 
-__all__ = ["CacheStorageWarning", "Delete", "Flow", "Get", "Set", "StorageRunner", "on_async_path"]
+__all__ = ["CacheStorageWarning", "Delete", "Flow", "Get", "Set", "StorageRunner"]
 
 logger = logging.getLogger("axios_python_cache")
 
 T = TypeVar("T")
-
-_SYNC_DRIVERS: Final = frozenset({"run_sync", "_perform_sync"})
-_ASYNC_DRIVERS: Final = frozenset({"run_async", "_perform_async"})
 
 
 class CacheStorageWarning(RuntimeWarning):
@@ -68,32 +62,6 @@ Op = Union[Get, Set, Delete]
 Flow = Generator[Op, Any, T]
 
 
-def on_async_path() -> bool:
-    """True when the core's async driver runs the current hook.
-
-    The hooks are not told which driver calls them. Up the caller's frames are
-    pluggy, the core's hook caller and pipeline generators, then the driver that
-    resumed them (``run_sync`` or ``run_async``); finding that name tells a
-    blocking request made from inside a coroutine from a real async one. Should
-    the core rename its drivers, a running event loop decides instead.
-    """
-    frame: FrameType | None = sys._getframe(1)
-    for _ in range(40):
-        if frame is None:
-            break
-        name = frame.f_code.co_name
-        if name in _SYNC_DRIVERS:
-            return False
-        if name in _ASYNC_DRIVERS:
-            return True
-        frame = frame.f_back
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
 class StorageRunner:
     """Performs flows against one storage and counts its failures."""
 
@@ -102,9 +70,9 @@ class StorageRunner:
         self._counters = counters
         self._failing = False
 
-    def run(self, flow: Flow[T]) -> T | Awaitable[T]:
+    def run(self, flow: Flow[T], is_async: bool) -> T | Awaitable[T]:
         """The flow's result, or (async-native storage on the async path) an awaitable of it."""
-        if self.storage.async_native and on_async_path():
+        if is_async and self.storage.async_native:
             return self._run_async(flow)
         return self._run_sync(flow)
 

@@ -196,7 +196,7 @@ class CachePlugin:
 
     @hookimpl
     def axios_cached_response(
-        self, request: Request, config: Mapping[str, Any], client: object
+        self, request: Request, config: Mapping[str, Any], is_async: bool
     ) -> Response | Awaitable[Response | None] | None:
         """Answer a fresh cached GET; drop the URL's entry before a POST/PUT/PATCH/DELETE."""
         previous = request.extensions.pop(_EXTENSION, None)
@@ -207,7 +207,7 @@ class CachePlugin:
             key = url_key("GET", request.url)
             request.extensions[_EXTENSION] = _Pending(key, request, invalidate=True)
             self._counters.add("invalidations")
-            return self._runner.run(self._invalidate(key))
+            return self._runner.run(self._invalidate(key), is_async)
         if request.method != "GET":
             return None
         if request.stream:
@@ -219,30 +219,30 @@ class CachePlugin:
             return None
         pending = _Pending(url_key("GET", request.url), request, partition)
         request.extensions[_EXTENSION] = pending
-        return self._runner.run(self._lookup(pending))
+        return self._runner.run(self._lookup(pending), is_async)
 
     @hookimpl
     def axios_response(
-        self, response: Response, config: Mapping[str, Any], client: object
+        self, response: Response, config: Mapping[str, Any], is_async: bool
     ) -> Response | Awaitable[Response | None] | None:
         """Store a cacheable response; drop the entry again after a successful unsafe request."""
         pending = self._pending(response)
         if pending is None or response.from_cache:
             return None
         if pending.invalidate:
-            return self._runner.run(self._invalidate(pending.key))
+            return self._runner.run(self._invalidate(pending.key), is_async)
         if response.status_code == 304 and pending.revalidating:
-            return self._runner.run(self._refresh(pending, response, config))
+            return self._runner.run(self._refresh(pending, response, config), is_async)
         stored = self._storable(pending, response)
         if stored is None:
             if pending.revalidating:
                 self._counters.add("misses")
             return None
-        return self._runner.run(self._store(pending, stored))
+        return self._runner.run(self._store(pending, stored), is_async)
 
     @hookimpl
     def axios_error(
-        self, error: Exception, config: Mapping[str, Any], client: object
+        self, error: Exception, config: Mapping[str, Any], is_async: bool
     ) -> Response | Awaitable[Response | None] | None:
         """Turn the 304 answering our own revalidation into the refreshed cached response."""
         if not isinstance(error, HTTPStatusError) or error.response is None:
@@ -251,7 +251,7 @@ class CachePlugin:
         pending = self._pending(response)
         if pending is None or response.status_code != 304 or not pending.revalidating:
             return None
-        return self._runner.run(self._refresh(pending, response, config))
+        return self._runner.run(self._refresh(pending, response, config), is_async)
 
     # --- decisions (no I/O) --------------------------------------------------------------
 

@@ -148,13 +148,15 @@ class AxiosPython:
 
     def request(self, method: str, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Send a request through the whole pipeline and return its Response."""
-        return run_sync(self, request_flow(self, self._config_for(method, url, options)))
+        return run_sync(self, request_flow(self, self._config_for(method, url, options), False))
 
     async def async_request(
         self, method: str, url: str, **options: Unpack[RequestOptions]
     ) -> Response:
         """Async twin of request()."""
-        return await run_async(self, request_flow(self, self._config_for(method, url, options)))
+        return await run_async(
+            self, request_flow(self, self._config_for(method, url, options), True)
+        )
 
     def get(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """GET ``url``."""

@@ -107,8 +107,12 @@ _DEFAULT_STRATEGY = ExponentialBackoff()
 # --- stages 1-3 and 6-7 ---------------------------------------------------------------
 
 
-def request_flow(client: AxiosPython, config: RequestConfig) -> Flow:
-    """Stages 2-7 for one request whose config was merged (stage 1) by the client."""
+def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> Flow:
+    """Stages 2-7 for one request whose config was merged (stage 1) by the client.
+
+    ``is_async`` says which driver runs the flow; plugin hooks are told, so a hook
+    that needs I/O can return an awaitable only where it will be awaited.
+    """
     response: Response | None = None
     error: Exception | None = None
     plugins = client._plugin_host
@@ -116,16 +120,16 @@ def request_flow(client: AxiosPython, config: RequestConfig) -> Flow:
         if client.interceptors.request:
             config = run_request_chain(client.interceptors.request, config)
         if plugins is not None:
-            config = yield from plugins.request_hook(config)
+            config = yield from plugins.request_hook(config, is_async)
         response = yield Dispatch(config)
         if plugins is not None:
-            response = yield from plugins.response_hook(response)
+            response = yield from plugins.response_hook(response, config, is_async)
     except Exception as exc:
         error = exc
         if isinstance(exc, AxiosPythonError) and exc.config is None:
             exc.config = dict(config)
         if plugins is not None:
-            recovered = yield from plugins.error_hook(exc, config)
+            recovered = yield from plugins.error_hook(exc, config, is_async)
             if recovered is not None:
                 response, error = recovered, None
     if client.interceptors.response:
@@ -139,7 +143,7 @@ def request_flow(client: AxiosPython, config: RequestConfig) -> Flow:
 # --- stage 5: the retry loop around one attempt ----------------------------------------------
 
 
-def dispatch_flow(client: AxiosPython, config: RequestConfig) -> Flow:
+def dispatch_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> Flow:
     """Prepare the request and run attempts until one is final; then validate the status.
 
     Each attempt re-runs exactly: the cancellation check, the ``axios_cached_response``
@@ -151,7 +155,7 @@ def dispatch_flow(client: AxiosPython, config: RequestConfig) -> Flow:
     if token is not None:
         request.extensions["cancel_token"] = token  # transports use it to abort in flight
     try:
-        return (yield from _attempts(client, config, request, token))
+        return (yield from _attempts(client, config, request, token, is_async))
     except CancelError as exc:
         if exc.request is None:
             exc.request = request
@@ -159,7 +163,11 @@ def dispatch_flow(client: AxiosPython, config: RequestConfig) -> Flow:
 
 
 def _attempts(
-    client: AxiosPython, config: RequestConfig, request: Request, token: CancelToken | None
+    client: AxiosPython,
+    config: RequestConfig,
+    request: Request,
+    token: CancelToken | None,
+    is_async: bool,
 ) -> Flow:
     max_retries = config.get("max_retries", 0)
     strategy: RetryStrategy | None = None
@@ -178,7 +186,7 @@ def _attempts(
         try:
             response = None
             if plugins is not None:
-                response = yield from plugins.cached_response_hook(request, config)
+                response = yield from plugins.cached_response_hook(request, config, is_async)
             if response is None:
                 response = yield from _send_following_redirects(request, config)
         except (NetworkError, TimeoutError) as exc:
@@ -374,11 +382,11 @@ def _perform_sync(client: AxiosPython, effect: Effect) -> Any:
         return client._sync_transport.send(effect.request)
     if isinstance(effect, Dispatch):
         if not client._middleware:
-            return run_sync(client, dispatch_flow(client, effect.config))
+            return run_sync(client, dispatch_flow(client, effect.config, False))
         return run_chain_sync(
             client._middleware,
             effect.config,
-            lambda ctx: run_sync(client, dispatch_flow(client, ctx)),
+            lambda ctx: run_sync(client, dispatch_flow(client, ctx, False)),
         )
     if isinstance(effect, Close):
         effect.response.close()
@@ -428,11 +436,11 @@ async def _perform_async(client: AxiosPython, effect: Effect) -> Any:
             return await client._async_transport.send_async(effect.request)
     if isinstance(effect, Dispatch):
         if not client._middleware:
-            return await run_async(client, dispatch_flow(client, effect.config))
+            return await run_async(client, dispatch_flow(client, effect.config, True))
         return await run_chain_async(
             client._middleware,
             effect.config,
-            lambda ctx: run_async(client, dispatch_flow(client, ctx)),
+            lambda ctx: run_async(client, dispatch_flow(client, ctx, True)),
         )
     if isinstance(effect, Close):
         await effect.response.aclose()

@@ -217,10 +217,11 @@ class PluginHost:
 
     # --- hook callers (generators run by the pipeline) ---------------------------------------
 
-    def request_hook(self, config: RequestConfig) -> HookGen:
+    def request_hook(self, config: RequestConfig, is_async: bool) -> HookGen:
         """Stage 3: every axios_request runs and edits ``config`` in place."""
         if self._request is not None:
-            results = _run_all(self._request, {"config": config, "client": self._client})
+            kwargs = {"config": config, "client": self._client, "is_async": is_async}
+            results = _run_all(self._request, kwargs)
             for index, result in enumerate(results):
                 try:
                     if result is config:
@@ -236,23 +237,31 @@ class PluginHost:
                     raise
         return config
 
-    def cached_response_hook(self, request: Any, config: RequestConfig) -> HookGen:
+    def cached_response_hook(self, request: Any, config: RequestConfig, is_async: bool) -> HookGen:
         """Stage 5, per attempt: the first Response an axios_cached_response returns, or None."""
         if self._cached is None:
             return None
-        kwargs = {"request": request, "config": config, "client": self._client}
+        kwargs = {
+            "request": request,
+            "config": config,
+            "client": self._client,
+            "is_async": is_async,
+        }
         result = _run_first(self._cached, kwargs)
         if result is not None and not isinstance(result, Response) and inspect.isawaitable(result):
             result = yield Await(result, self._source("axios_cached_response", result))
         return _response_or_none("axios_cached_response", result)
 
-    def response_hook(self, response: Response, config: RequestConfig | None = None) -> HookGen:
+    def response_hook(self, response: Response, config: RequestConfig, is_async: bool) -> HookGen:
         """Stage 6: every axios_response runs; a returned Response replaces ``response``."""
         if self._response is None:
             return response
-        if config is None:
-            config = response.config if response.config is not None else {}  # type: ignore[assignment]
-        kwargs = {"response": response, "config": config, "client": self._client}
+        kwargs = {
+            "response": response,
+            "config": config,
+            "client": self._client,
+            "is_async": is_async,
+        }
         results = _run_all(self._response, kwargs)
         for index, result in enumerate(results):
             try:
@@ -267,11 +276,12 @@ class PluginHost:
                 response = replacement
         return response
 
-    def error_hook(self, error: Exception, config: RequestConfig) -> HookGen:
+    def error_hook(self, error: Exception, config: RequestConfig, is_async: bool) -> HookGen:
         """Stage 7: the first Response an axios_error returns recovers the request; else None."""
         if self._error is None:
             return None
-        result = _run_first(self._error, {"error": error, "config": config, "client": self._client})
+        kwargs = {"error": error, "config": config, "client": self._client, "is_async": is_async}
+        result = _run_first(self._error, kwargs)
         if result is not None and not isinstance(result, Response) and inspect.isawaitable(result):
             result = yield Await(result, self._source("axios_error", result))
         return _response_or_none("axios_error", result)

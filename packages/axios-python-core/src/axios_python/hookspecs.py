@@ -7,7 +7,9 @@ is reserved: a method named ``axios_*`` that is no hook is refused. Hooks are ca
 synchronously on both paths and never do network I/O themselves. A hook that
 needs I/O on the async path (an async token provider, a Redis lookup) returns an
 awaitable; the async driver awaits it, and the sync driver raises PluginError
-naming the coroutine, so offer a plain value on the sync path.
+naming the coroutine. The request hooks receive ``is_async`` (True when the
+async driver runs the request), so a hook can return an awaitable only where it
+will be awaited and do blocking work otherwise.
 
 Order: pluggy calls the most recently registered plugin first; mark an
 implementation ``@hookimpl(tryfirst=True)`` or ``trylast=True`` to pin it.
@@ -67,18 +69,21 @@ def axios_client_created(client: AxiosPython) -> None:
 
 
 @hookspec
-def axios_request(config: RequestConfig, client: AxiosPython) -> Awaitable[None] | None:
+def axios_request(
+    config: RequestConfig, client: AxiosPython, is_async: bool
+) -> Awaitable[None] | None:
     """Called for every request after the request interceptors, before middleware (stage 3).
 
     Edit ``config`` in place (headers, params, url...) and return None; any
     other return value is a PluginError. Every implementation runs. May
-    return an awaitable on the async path (its result is ignored). Since 0.1.0.
+    return an awaitable when ``is_async`` is True (its result is ignored).
+    Since 0.1.0.
     """
 
 
 @hookspec(firstresult=True)
 def axios_cached_response(
-    request: Request, config: RequestConfig, client: AxiosPython
+    request: Request, config: RequestConfig, client: AxiosPython, is_async: bool
 ) -> Response | Awaitable[Response | None] | None:
     """Called before each attempt is sent (inside the retry loop, stage 5).
 
@@ -86,13 +91,14 @@ def axios_cached_response(
     non-None result wins and the transport is skipped (the response is still
     status-validated and passed to axios_response). ``request`` is the
     prepared request (final URL and headers). A returned awaitable counts as
-    the result even if it resolves to None. Since 0.1.0.
+    the result even if it resolves to None. ``is_async`` tells which driver
+    runs the request (an awaitable is only allowed when True). Since 0.1.0.
     """
 
 
 @hookspec
 def axios_response(
-    response: Response, config: RequestConfig, client: AxiosPython
+    response: Response, config: RequestConfig, client: AxiosPython, is_async: bool
 ) -> Response | Awaitable[Response | None] | None:
     """Called for every successful response, before the response interceptors (stage 6).
 
@@ -105,7 +111,7 @@ def axios_response(
 
 @hookspec(firstresult=True)
 def axios_error(
-    error: Exception, config: RequestConfig, client: AxiosPython
+    error: Exception, config: RequestConfig, client: AxiosPython, is_async: bool
 ) -> Response | Awaitable[Response | None] | None:
     """Called when any stage failed, before the rejected response interceptors (stage 7).
 
