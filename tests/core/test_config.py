@@ -91,11 +91,6 @@ def test_defaults_property_is_a_copy(recorder: Recorder) -> None:
     assert recorder.last.headers["X-A"] == "1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_client.py AxiosPython.defaults copies headers but hands out the instance's own "
-    "params dict, so changing api.defaults['params'] changes every later request",
-)
 def test_defaults_params_are_a_copy(recorder: Recorder) -> None:
     """Changing api.defaults['params'] changes nothing the instance sends."""
     api = AxiosPython({"base_url": "https://x.test", "params": {"a": "1"}}, transport=recorder)

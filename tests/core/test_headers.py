@@ -191,3 +191,12 @@ async def test_non_ascii_header_added_by_interceptor_is_refused(
     api.interceptors.request.use(add)
     with pytest.raises(ConfigError, match="'X-User' must be ASCII text"):
         await send(api, "GET", "/headers")
+
+
+def test_repr_hides_credential_values() -> None:
+    """repr() of Headers masks Authorization, Cookie and friends but shows other values."""
+    headers = Headers({"Authorization": "Bearer s3cret", "Cookie": "sid=abc", "Accept": "x/y"})
+    text = repr(headers)
+    assert "s3cret" not in text
+    assert "sid=abc" not in text
+    assert "x/y" in text

@@ -212,3 +212,16 @@ def test_same_name_twice_by_name(fixture_plugins: Path) -> None:
     api = axios_python.create().plugin("fixture-healthy")
     with pytest.raises(PluginRegisteredError, match="'fixture-healthy' is already registered"):
         api.plugin("fixture-healthy", tag="again")
+
+
+def test_rejected_options_name_keys_but_never_values() -> None:
+    """A factory rejecting its options is reported by option name; the values stay out."""
+    from axios_python._plugins import build_plugin
+
+    def factory(*, token: str) -> object:
+        raise ValueError("bad token")
+
+    with pytest.raises(PluginOptionsError) as info:
+        build_plugin("secretive", factory, {"token": "s3cret-value"})
+    assert "'token'" in str(info.value)
+    assert "s3cret-value" not in str(info.value)

@@ -73,6 +73,9 @@ class AxiosPython:
         """A copy of this instance's merged defaults (library defaults < create() config)."""
         copy = dict(self._defaults)
         copy["headers"] = self._defaults["headers"].copy()
+        params = copy.get("params")
+        if isinstance(params, dict):
+            copy["params"] = dict(params)
         return copy  # type: ignore[return-value]
 
     # --- composition --------------------------------------------------------------------

@@ -11,6 +11,10 @@ __all__ = ["Headers", "HeadersInput"]
 HeadersInput = Union["Headers", Mapping[str, str], Iterable[tuple[str, str]]]
 
 
+# Values never shown by repr(), so a logged config or error does not leak credentials.
+_SECRET = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+
+
 class Headers(MutableMapping[str, str]):
     """Case-insensitive HTTP headers that keep the sender's spelling and repeated fields.
 
@@ -95,7 +99,8 @@ class Headers(MutableMapping[str, str]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"Headers({self._items!r})"
+        shown = [(k, "[redacted]" if k.lower() in _SECRET else v) for k, v in self._items]
+        return f"Headers({shown!r})"
 
     def add(self, key: str, value: str) -> None:
         """Append a field without replacing an existing one of the same name."""

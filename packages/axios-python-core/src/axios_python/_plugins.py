@@ -361,7 +361,8 @@ def build_plugin(name: str, factory: Callable[..., object], options: Mapping[str
         return factory(**options)
     except (TypeError, ValueError) as exc:
         raise PluginOptionsError(
-            f"plugin {name!r} rejected its options {dict(options)!r}: {exc}",
+            # Option names only: values may be credentials (a token, a password).
+            f"plugin {name!r} rejected its options {sorted(options)!r}: {exc}",
             plugin=name,
         ) from exc
 
