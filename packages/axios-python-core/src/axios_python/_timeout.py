@@ -42,7 +42,10 @@ class Timeout:
                 raise ValueError(
                     f"timeout parts must be among {', '.join(_PARTS)} (got {sorted(unknown)!r})"
                 )
-            parts = {name: value.get(name) for name in _PARTS}
+            # A phase the mapping does not name keeps the library default; an explicit
+            # None lifts that phase's limit. {"read": 60} must not make connect unbounded.
+            default = DEFAULT_TIMEOUT.as_dict()
+            parts = {name: value.get(name, default[name]) for name in _PARTS}
             checked = {
                 name: None if part is None else _positive(f"timeout {name!r}", part)
                 for name, part in parts.items()
