@@ -395,3 +395,17 @@ async def test_each_event_loop_gets_its_own_async_pool(server: EchoServer) -> No
     assert await asyncio.to_thread(other_loop) == 200
     assert (await api.async_get("/get")).ok
     await api.aclose()
+
+
+def test_transports_share_one_default_ssl_context() -> None:
+    """Two default transports reuse one verifying SSL context; an explicit verify is kept."""
+    import ssl
+
+    from axios_python import HttpxTransport
+
+    first, second = HttpxTransport(), HttpxTransport()
+    shared = first._options["verify"]
+    assert isinstance(shared, ssl.SSLContext)
+    assert shared.verify_mode == ssl.CERT_REQUIRED
+    assert second._options["verify"] is shared
+    assert HttpxTransport(verify=False)._options["verify"] is False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 import threading
 import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
@@ -44,6 +45,11 @@ class HttpxTransport(BaseTransport):
                 "HttpxTransport never follows redirects itself; "
                 "use the 'follow_redirects' config key instead"
             )
+        if "verify" not in client_options and "cert" not in client_options:
+            # Building a default SSL context costs ~90 ms; every client can share one.
+            shared = _shared_ssl_context(self._httpx, client_options.get("trust_env", True))
+            if shared is not None:
+                client_options["verify"] = shared
         self._options = client_options
         self._lock = threading.Lock()
         self._client: httpx.Client | None = None
@@ -198,6 +204,23 @@ def _token_of(request: Request) -> CancelToken | None:
 
 def _watching(slot: CancelSlot | None) -> contextlib.AbstractContextManager[None]:
     return contextlib.nullcontext() if slot is None else slot.active()
+
+
+_ssl_lock = threading.Lock()
+_ssl_contexts: dict[tuple[str, bool], ssl.SSLContext] = {}
+
+
+def _shared_ssl_context(module: Any, trust_env: bool) -> ssl.SSLContext | None:
+    """The module's default verifying SSL context, built once per process and reused."""
+    create = getattr(module, "create_ssl_context", None)
+    if create is None:
+        return None
+    key = (module.__name__, bool(trust_env))
+    with _ssl_lock:
+        context = _ssl_contexts.get(key)
+        if context is None:
+            context = _ssl_contexts[key] = create(trust_env=trust_env)
+        return context
 
 
 def _headers(raw: httpx.Response) -> Headers:
