@@ -25,6 +25,7 @@ from axios_python import HttpxTransport, RequestConfig, Response
 from axios_python.hookspecs import hookimpl
 
 __all__ = [
+    "FULL_PIPELINE_HEADERS",
     "LAST_ELAPSED",
     "SCENARIOS",
     "AsyncSubject",
@@ -130,6 +131,33 @@ def _raw_async(base_url: str) -> AsyncSubject:
 
     async def fetch() -> object:
         return await client.get("/")
+
+    return AsyncSubject(fetch, client.aclose)
+
+
+# The three headers the full pipeline's interceptors and middleware add, for the
+# "raw+headers" scenarios: what httpx itself charges for sending them.
+FULL_PIPELINE_HEADERS = {
+    "X-Request-Id": "bench-1",
+    "Authorization": "Bearer bench-token",
+    "X-Trace-Id": "trace-1",
+}
+
+
+def _raw_sync_headers(base_url: str) -> SyncSubject:
+    client = httpx.Client(base_url=base_url, limits=httpx_limits())
+
+    def fetch() -> object:
+        return client.get("/", headers=FULL_PIPELINE_HEADERS)
+
+    return SyncSubject(fetch, client.close)
+
+
+def _raw_async_headers(base_url: str) -> AsyncSubject:
+    client = httpx.AsyncClient(base_url=base_url, limits=httpx_limits())
+
+    async def fetch() -> object:
+        return await client.get("/", headers=FULL_PIPELINE_HEADERS)
 
     return AsyncSubject(fetch, client.aclose)
 
@@ -262,6 +290,8 @@ def add_noop_plugin(api: axios_python.AxiosPython) -> None:
 _FULL = "2 request interceptors, 1 response interceptor, 2 async def middleware"
 
 register(Scenario("sync", "raw", "raw httpx.Client", _raw_sync, baseline=True))
+register(Scenario("sync", "raw+headers", "raw httpx.Client sending the full pipeline's 3 headers",
+                  _raw_sync_headers))  # fmt: skip
 register(Scenario("sync", "bare", "axios-python, nothing registered", _library_sync(_bare),
                   min_ratio=0.95, max_own_cpu_us=30))  # fmt: skip
 register(Scenario("sync", "full", _FULL, _library_sync(_full),
@@ -270,6 +300,8 @@ register(Scenario("sync", "noop-plugin", "axios-python + one no-op plugin",
                   _library_sync(add_noop_plugin), available=_plugin_missing))  # fmt: skip
 
 register(Scenario("async", "raw", "raw httpx.AsyncClient", _raw_async, baseline=True))
+register(Scenario("async", "raw+headers", "raw httpx.AsyncClient sending the 3 headers",
+                  _raw_async_headers))  # fmt: skip
 register(Scenario("async", "bare", "axios-python, nothing registered", _library_async(_bare),
                   min_ratio=0.95, max_own_cpu_us=30))  # fmt: skip
 register(Scenario("async", "full", _FULL, _library_async(_full),
