@@ -311,3 +311,52 @@ async def test_def_middleware_error_reaches_the_async_caller(api: AxiosPython) -
     api.use(broken)
     with pytest.raises(LookupError, match="no route"):
         await api.async_get("/get")
+
+
+async def test_def_middleware_threads_are_reused_on_the_async_path(api: AxiosPython) -> None:
+    """Sequential async requests through a def middleware start at most one new thread."""
+    import threading
+
+    def middleware_threads() -> set[threading.Thread]:
+        return {t for t in threading.enumerate() if t.name == "axios-python-middleware"}
+
+    def passthrough(ctx: RequestConfig, next_fn: SyncNext) -> Response:
+        return next_fn(ctx)
+
+    api.use(passthrough)
+    before = middleware_threads()
+    for _ in range(10):
+        assert (await api.async_get("/get")).status_code == 200
+    assert len(middleware_threads() - before) <= 1
+
+
+def test_elastic_pool_grows_when_busy_and_lets_idle_threads_go() -> None:
+    """Busy threads make the pool start another; an unclaimed idle thread exits after its wait."""
+    import threading
+    import time
+
+    from axios_python._middleware import _ElasticPool
+
+    pool = _ElasticPool(idle_seconds=0.05)
+    release = threading.Event()
+    started: list[int] = []
+    done = threading.Semaphore(0)
+
+    def blocker() -> Callable[[], None]:
+        started.append(threading.get_ident())
+        release.wait(5)
+        return done.release
+
+    pool.submit(blocker)
+    pool.submit(blocker)
+    deadline = time.monotonic() + 5
+    while len(started) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(set(started)) == 2  # the second job did not wait behind the first
+    release.set()
+    assert done.acquire(timeout=5)
+    assert done.acquire(timeout=5)
+    deadline = time.monotonic() + 5
+    while pool._idle and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pool._idle == 0  # both idle threads timed out and left

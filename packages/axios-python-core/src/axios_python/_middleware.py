@@ -7,15 +7,16 @@ import contextlib
 import contextvars
 import functools
 import inspect
+import queue
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Union
 
 from ._exceptions import InterceptorError
+from ._models import Response
 
 if TYPE_CHECKING:
     from ._config import RequestConfig
-    from ._models import Response
 
 __all__ = ["Middleware", "MiddlewareEntry", "as_entry", "run_chain_async", "run_chain_sync"]
 
@@ -85,26 +86,72 @@ async def run_chain_async(
     return await call(0, config)
 
 
-async def _in_own_thread(func: Callable[..., Any], *args: Any) -> Any:
-    """Await ``func(*args)`` run in a new daemon thread, with the caller's contextvars.
+Job = Callable[[], Callable[[], None]]
+
+
+class _ElasticPool:
+    """Daemon threads that are reused when idle and added when all are busy.
 
     Not a bounded pool (asyncio.to_thread): each ``def`` middleware blocks its thread
     until the inner chain answers, so with nested ones and enough concurrent requests
-    every pool thread would wait for work queued behind it: a deadlock.
+    every thread of a bounded pool would wait for work queued behind it: a deadlock.
+    Reusing idle threads avoids paying a thread start (~90 us) per call.
     """
+
+    def __init__(self, idle_seconds: float = 30.0) -> None:
+        self._lock = threading.Lock()
+        self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        self._idle = 0  # threads waiting for a job that no submit() has claimed yet
+        self._idle_seconds = idle_seconds
+
+    def submit(self, job: Job) -> None:
+        """Run ``job`` on an idle thread, or on a new one when none is idle.
+
+        ``job`` returns a callable that hands its result over; it is called once the
+        thread counts as idle again, so whoever the result wakes can reuse the thread.
+        """
+        with self._lock:
+            if self._idle:
+                self._idle -= 1
+                self._jobs.put(job)
+                return
+        threading.Thread(
+            target=self._work, args=(job,), name="axios-python-middleware", daemon=True
+        ).start()
+
+    def _work(self, job: Job) -> None:
+        while True:
+            hand_over = job()
+            with self._lock:
+                self._idle += 1
+            hand_over()
+            try:
+                job = self._jobs.get(timeout=self._idle_seconds)
+            except queue.Empty:
+                with self._lock:
+                    if self._idle:  # nobody claimed this thread: let it go
+                        self._idle -= 1
+                        return
+                job = self._jobs.get()  # claimed just as the wait timed out: its job is queued
+
+
+_POOL = _ElasticPool()
+
+
+async def _in_own_thread(func: Callable[..., Any], *args: Any) -> Any:
+    """Await ``func(*args)`` run on a middleware thread, with the caller's contextvars."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future[Any] = loop.create_future()
     context = contextvars.copy_context()
 
-    def run() -> None:
+    def run() -> Callable[[], None]:
         try:
             result = context.run(func, *args)
         except BaseException as exc:  # handed to the awaiting coroutine
-            _deliver(loop, future, None, exc)
-        else:
-            _deliver(loop, future, result, None)
+            return functools.partial(_deliver, loop, future, None, exc)
+        return functools.partial(_deliver, loop, future, result, None)
 
-    threading.Thread(target=run, name="axios-python-middleware", daemon=True).start()
+    _POOL.submit(run)
     return await future
 
 
@@ -151,8 +198,6 @@ def _needs_loop(middleware: Callable[..., Any]) -> str:
 
 
 def _checked(result: Any, middleware: Callable[..., Any]) -> Response:
-    from ._models import Response
-
     if not isinstance(result, Response):
         raise InterceptorError(
             f"middleware {_name(middleware)} returned {type(result).__name__}; it must return "
