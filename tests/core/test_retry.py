@@ -393,21 +393,21 @@ async def test_retry_after_is_capped_by_max_delay(send: Sender, server: EchoServ
 
 
 async def test_deadline_stops_retrying(send: Sender, server: EchoServer) -> None:
-    """With waits of 0.3 s and a 0.5 s deadline, a second wait and third attempt never start."""
-    strategy = FixedBackoff(0.3, retry_on_status=[503])
+    """With waits of 0.5 s and a 0.9 s deadline, a second wait and third attempt never start."""
+    strategy = FixedBackoff(0.5, retry_on_status=[503])
     api = AxiosPython(
         {
             "base_url": server.url,
             "max_retries": 5,
             "retry_strategy": strategy,
-            "retry_deadline": 0.5,
+            "retry_deadline": 0.9,
         }
     )
     path = flaky(10)
     started = time.monotonic()
-    with pytest.raises(RetryError, match=r"retry_deadline of 0\.5s") as caught:
+    with pytest.raises(RetryError, match=r"retry_deadline of 0\.9s") as caught:
         await send(api, "GET", path)
-    assert time.monotonic() - started >= 0.3  # one wait was made, the next would cross 0.5 s
+    assert time.monotonic() - started >= 0.5  # one wait was made, the next would cross 0.9 s
     assert caught.value.attempts == 2
     assert server.flaky_attempts(key_of(path)) == 2
 
