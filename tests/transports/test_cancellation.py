@@ -34,7 +34,7 @@ async def test_cancel_in_flight_aborts_and_closes_the_connection(client: Client)
         await client.get("/delay/5", cancel_token=token)
     assert caught.value.reason == "user left"
     assert time.monotonic() - started < 1.5
-    assert await eventually(lambda: client.server.connections_closed_by_client == 1)
+    assert await eventually(lambda: client.server.connections_closed_by_client >= 1)
 
 
 async def test_cancel_mid_stream(client: Client) -> None:
@@ -48,7 +48,7 @@ async def test_cancel_mid_stream(client: Client) -> None:
     with pytest.raises(CancelError):
         await client.chunks(response)
     assert time.monotonic() - started < 2
-    assert await eventually(lambda: client.server.connections_closed_by_client == 1)
+    assert await eventually(lambda: client.server.connections_closed_by_client >= 1)
 
 
 async def test_cancelled_before_sending_sends_nothing(client: Client) -> None:

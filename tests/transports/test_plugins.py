@@ -120,14 +120,14 @@ def test_bad_options_name_the_plugin(api: AxiosPython, name: str) -> None:
         api.plugin(name, max_conections=3)
 
 
-async def test_client_close_closes_the_plugin_transports(server: EchoServer) -> None:
+async def test_client_close_closes_the_plugin_transports(own_server: EchoServer) -> None:
     """Closing the client closes the pools its transport plugins opened."""
-    api = axios_python.create({"base_url": server.url}).plugin("urllib3").plugin("aiohttp")
+    api = axios_python.create({"base_url": own_server.url}).plugin("urllib3").plugin("aiohttp")
     api.get("/get")
     await api.async_get("/get")
-    assert server.open_connections == 2
+    assert await eventually(lambda: own_server.open_connections == 2)
     await api.aclose()
-    assert await eventually(lambda: server.open_connections == 0)
+    assert await eventually(lambda: own_server.open_connections == 0)
 
 
 def test_hooks_answer_for_their_side_only(api: AxiosPython) -> None:
