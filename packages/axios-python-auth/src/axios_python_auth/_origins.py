@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
@@ -21,8 +22,12 @@ def is_absolute(url: str) -> bool:
     return _ABSOLUTE.match(url) is not None
 
 
+@functools.lru_cache(maxsize=512)
 def origin_of(url: str) -> str | None:
-    """``scheme://host:port`` of an absolute URL (lower-cased, default port filled), else None."""
+    """``scheme://host:port`` of an absolute URL (lower-cased, default port filled), else None.
+
+    Cached: a client asks this for the same base_url on every request.
+    """
     if not is_absolute(url):
         return None
     parts = urlsplit(url)

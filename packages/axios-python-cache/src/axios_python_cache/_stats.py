@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 __all__ = ["CacheStats", "Counters"]
 
@@ -34,25 +34,25 @@ _NAMES = frozenset(f.name for f in fields(CacheStats))
 
 
 class Counters:
-    """Thread-safe counters behind ``CachePlugin.stats``."""
+    """Thread-safe counters behind ``CachePlugin.stats``; a count is a dict update under a lock."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._stats = CacheStats()
+        self._counts = dict.fromkeys(_NAMES, 0)
 
     def add(self, name: str, amount: int = 1) -> None:
         """Add ``amount`` to the counter ``name``."""
         if name not in _NAMES:
             raise KeyError(f"unknown cache counter {name!r}; expected one of {sorted(_NAMES)}")
         with self._lock:
-            self._stats = replace(self._stats, **{name: getattr(self._stats, name) + amount})
+            self._counts[name] += amount
 
     def snapshot(self) -> CacheStats:
         """The current values (immutable)."""
         with self._lock:
-            return self._stats
+            return CacheStats(**self._counts)
 
     def reset(self) -> None:
         """Set every counter back to zero."""
         with self._lock:
-            self._stats = CacheStats()
+            self._counts = dict.fromkeys(_NAMES, 0)
