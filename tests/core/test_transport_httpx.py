@@ -409,3 +409,32 @@ def test_transports_share_one_default_ssl_context() -> None:
     assert shared.verify_mode == ssl.CERT_REQUIRED
     assert second._options["verify"] is shared
     assert HttpxTransport(verify=False)._options["verify"] is False
+
+
+def test_many_threads_never_have_their_connection_closed_under_them(
+    own_server: EchoServer,
+) -> None:
+    """50 threads x 40 rounds on one client: no request fails because the pool closed its socket.
+
+    httpcore closes "surplus idle" connections outside its lock, which can close one a
+    thread was just handed (EBADF on raw httpx); HttpxTransport's pool keeps those.
+    """
+    api = AxiosPython({"base_url": own_server.url})
+    failures: list[BaseException] = []
+    for _ in range(40):
+        barrier = threading.Barrier(50)
+
+        def work(barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            try:
+                api.get("/delay/0.01")
+            except Exception as exc:  # collected, asserted below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=work) for _ in range(50)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    api.close()
+    assert failures == []

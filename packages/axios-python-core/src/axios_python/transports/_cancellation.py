@@ -7,8 +7,9 @@ request doing I/O on them (a context variable set around the send and around
 each streamed read); cancelling the token shuts down exactly those sockets and
 answers a request still queued for a pool connection with an error.
 
-Both sync and async pools also reap connections that no request owns and that
-are neither idle nor closed: a request cancelled after the pool gave it a new
+Both sync and async pools never close a connection a request still owns (httpcore
+would, racing the thread about to use it), and reap connections that no request
+owns and that are neither idle nor closed: a request cancelled after the pool gave it a new
 connection but before that connection was opened leaves such an orphan behind,
 holding a pool slot for good (encode/httpcore#1093).
 
@@ -126,6 +127,25 @@ def _reap_orphans(pool: Any) -> list[Any]:
     return orphans
 
 
+def _spare_owned(pool: Any, closing: list[Any]) -> list[Any]:
+    """Keep connections a request still owns out of ``closing`` (pool lock held).
+
+    httpcore closes "surplus idle" connections outside its lock, and a connection
+    that is idle at that instant may just have been handed to another request
+    that is about to use it: the closing thread then closes a socket the other is
+    reading (EBADF, seen with 50 threads on raw httpx too). An owned connection
+    stays in the pool; the next pass trims it once nobody owns it.
+    """
+    if not closing:
+        return closing
+    owned = {id(r.connection) for r in pool._requests if r.connection is not None}
+    spared = [connection for connection in closing if id(connection) in owned]
+    if not spared:
+        return closing
+    pool._connections.extend(spared)
+    return [connection for connection in closing if id(connection) not in owned]
+
+
 def _hand_over(pool: Any) -> None:
     """Tell each assigned connection's socket which request now owns it (pool lock held)."""
     for pool_request in pool._requests:
@@ -165,7 +185,7 @@ def harden_pool(pool: Any, *, sync: bool) -> None:
         closing = _reap_orphans(owner)
         if sync:
             _refuse_cancelled(owner)
-        closing.extend(assign(owner))
+        closing.extend(_spare_owned(owner, assign(owner)))
         if sync:
             _hand_over(owner)
         return closing
