@@ -42,6 +42,7 @@ EXPECTED_CORE_NAMES = {
     "Timeout",
     "TimeoutError",
     "TooManyRedirectsError",
+    "UnsupportedRequestError",
     "__version__",
     "async_delete",
     "async_get",

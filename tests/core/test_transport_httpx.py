@@ -438,3 +438,24 @@ def test_many_threads_never_have_their_connection_closed_under_them(
             thread.join()
     api.close()
     assert failures == []
+
+
+async def test_a_one_sided_transport_raises_a_library_error_for_the_other_side() -> None:
+    """A sync-only transport= refuses async_ requests with UnsupportedRequestError."""
+    from axios_python import (
+        AxiosPythonError,
+        BaseTransport,
+        Response,
+        UnsupportedRequestError,
+    )
+
+    class SyncOnly(BaseTransport):
+        def send(self, request: Request) -> Response:
+            return Response(200, request=request)
+
+    api = AxiosPython({"base_url": "http://x.test"}, transport=SyncOnly())
+    assert api.get("/").status_code == 200
+    with pytest.raises(UnsupportedRequestError, match="does not support async") as info:
+        await api.async_get("/")
+    assert isinstance(info.value, AxiosPythonError)
+    assert isinstance(info.value, NotImplementedError)

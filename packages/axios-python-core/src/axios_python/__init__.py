@@ -20,6 +20,7 @@ from ._exceptions import (
     StreamError,
     TimeoutError,
     TooManyRedirectsError,
+    UnsupportedRequestError,
 )
 from ._headers import Headers
 from ._helpers import (
@@ -92,6 +93,7 @@ __all__ = [
     "Timeout",
     "TimeoutError",
     "TooManyRedirectsError",
+    "UnsupportedRequestError",
     "__version__",
     "async_delete",
     "async_get",

@@ -20,6 +20,7 @@ __all__ = [
     "StreamError",
     "TimeoutError",
     "TooManyRedirectsError",
+    "UnsupportedRequestError",
 ]
 
 
@@ -114,6 +115,10 @@ class CancelError(AxiosPythonError):
 
 class ConfigError(AxiosPythonError, ValueError):
     """A config key is unknown or its value has the wrong type or range."""
+
+
+class UnsupportedRequestError(AxiosPythonError, NotImplementedError):
+    """The transport in use cannot do this (e.g. a sync-only transport asked for async)."""
 
 
 class InterceptorError(AxiosPythonError, TypeError):

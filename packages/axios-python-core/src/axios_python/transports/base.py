@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._exceptions import UnsupportedRequestError
 from .._models import Request, Response
 
 __all__ = ["BaseTransport"]
@@ -27,14 +28,14 @@ class BaseTransport:
 
     def send(self, request: Request) -> Response:
         """Send ``request`` from synchronous code."""
-        raise NotImplementedError(
+        raise UnsupportedRequestError(
             f"{type(self).__name__} does not support synchronous requests; "
             "use the async_ methods or a transport that implements send()"
         )
 
     async def send_async(self, request: Request) -> Response:
         """Send ``request`` from async code."""
-        raise NotImplementedError(
+        raise UnsupportedRequestError(
             f"{type(self).__name__} does not support async requests; "
             "use the sync methods or a transport that implements send_async()"
         )
