@@ -59,12 +59,22 @@ def hash_value(value: str) -> str:
 
 def credential_partition(headers: Mapping[str, str], credential_names: Iterable[str]) -> str | None:
     """A digest of the credentials ``headers`` carry, or None when it carries none."""
-    present = sorted(
-        (name.lower(), headers[name]) for name in set(credential_names) if name in headers
-    )
-    if not present:
+    wanted = {name.lower() for name in credential_names}
+    found: dict[str, str] = {}
+    # One pass over the request's few headers instead of a lookup per credential name.
+    for name, value in _pairs(headers):
+        lowered = name.lower()
+        if lowered in wanted:
+            found[lowered] = f"{found[lowered]}, {value}" if lowered in found else value
+    if not found:
         return None
-    return hash_value("\n".join(f"{name}:{value}" for name, value in present))
+    return hash_value("\n".join(f"{name}:{found[name]}" for name in sorted(found)))
+
+
+def _pairs(headers: Mapping[str, str]) -> Iterable[tuple[str, str]]:
+    """Every (name, value) pair, repeated fields apart when the mapping keeps them."""
+    multi_items = getattr(headers, "multi_items", None)
+    return multi_items() if callable(multi_items) else headers.items()
 
 
 def vary_names(vary: str) -> tuple[str, ...]:

@@ -74,7 +74,10 @@ class Headers(MutableMapping[str, str]):
         if not isinstance(key, str):
             return False
         lowered = key.lower()
-        return any(k.lower() == lowered for k, _ in self._items)
+        for name, _ in self._items:  # noqa: SIM110 - a plain loop is faster; runs per request
+            if name.lower() == lowered:
+                return True
+        return False
 
     def __iter__(self) -> Iterator[str]:
         seen: set[str] = set()
