@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 __all__ = [
     "ALWAYS_CREDENTIALS",
+    "carries_credentials",
     "credential_partition",
     "hash_value",
     "normalize_url",
@@ -69,6 +70,14 @@ def credential_partition(headers: Mapping[str, str], credential_names: Iterable[
     if not found:
         return None
     return hash_value("\n".join(f"{name}:{found[name]}" for name in sorted(found)))
+
+
+def carries_credentials(headers: Mapping[str, str], credential_names: frozenset[str]) -> bool:
+    """True when ``headers`` has any of the lower-cased ``credential_names`` (no digest made)."""
+    for name, _ in _pairs(headers):  # noqa: SIM110 - a plain loop; runs per request
+        if name.lower() in credential_names:
+            return True
+    return False
 
 
 def _pairs(headers: Mapping[str, str]) -> Iterable[tuple[str, str]]:

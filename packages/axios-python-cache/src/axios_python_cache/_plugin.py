@@ -20,6 +20,7 @@ from ._driver import Delete, Flow, Get, Set, StorageRunner
 from ._entry import Entry, StoredResponse
 from ._keys import (
     ALWAYS_CREDENTIALS,
+    carries_credentials,
     credential_partition,
     url_key,
     vary_fingerprint,
@@ -38,6 +39,7 @@ _INVALIDATING: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _CACHEABLE_STATUSES: Final = frozenset({200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501})
 # Responses kept per URL (one per credential partition and Vary fingerprint).
 _MAX_VARIANTS: Final = 32
+_NAMES_REMEMBERED: Final = 64  # distinct sensitive_headers sets whose credential union is kept
 _STORAGE_NAMES: Final = ("memory", "sqlite", "redis")
 
 
@@ -133,6 +135,8 @@ class CachePlugin:
             from . import _policy  # noqa: F401  (load hishel now, not during the first request)
         self.storage = self._make_storage(storage, sqlite_path, redis_url)
         self._counters = Counters()
+        # The credential names per distinct ``sensitive_headers`` value (there are few).
+        self._names_for: dict[frozenset[str], frozenset[str]] = {}
         self._runner = StorageRunner(self.storage, self._counters)
 
     def _make_storage(
@@ -213,10 +217,14 @@ class CachePlugin:
         if request.stream:
             self._counters.add("bypasses")
             return None
-        partition = credential_partition(request.headers, self._credential_names(config))
-        if partition is not None and not self.cache_authenticated:
-            self._counters.add("bypasses")
-            return None
+        names = self._credential_names(config)
+        partition = None
+        if not self.cache_authenticated:
+            if carries_credentials(request.headers, names):
+                self._counters.add("bypasses")
+                return None
+        else:
+            partition = credential_partition(request.headers, names)
         pending = _Pending(url_key("GET", request.url), request, partition)
         request.extensions[_EXTENSION] = pending
         return self._runner.run(self._lookup(pending), is_async)
@@ -256,7 +264,18 @@ class CachePlugin:
     # --- decisions (no I/O) --------------------------------------------------------------
 
     def _credential_names(self, config: Mapping[str, Any]) -> frozenset[str]:
-        configured = config.get("sensitive_headers") or ()
+        configured = config.get("sensitive_headers") or frozenset()
+        if isinstance(configured, frozenset):  # as validation leaves it: remember the union
+            names = self._names_for.get(configured)
+            if names is None:
+                if len(self._names_for) >= _NAMES_REMEMBERED:
+                    self._names_for.clear()
+                names = self._credential_union(configured)
+                self._names_for[configured] = names
+            return names
+        return self._credential_union(configured)
+
+    def _credential_union(self, configured: Iterable[str]) -> frozenset[str]:
         return ALWAYS_CREDENTIALS | self.credential_headers | {n.lower() for n in configured}
 
     @staticmethod

@@ -42,10 +42,13 @@ class Counters:
 
     def add(self, name: str, amount: int = 1) -> None:
         """Add ``amount`` to the counter ``name``."""
-        if name not in _NAMES:
-            raise KeyError(f"unknown cache counter {name!r}; expected one of {sorted(_NAMES)}")
-        with self._lock:
-            self._counts[name] += amount
+        try:
+            with self._lock:
+                self._counts[name] += amount
+        except KeyError:
+            raise KeyError(
+                f"unknown cache counter {name!r}; expected one of {sorted(_NAMES)}"
+            ) from None
 
     def snapshot(self) -> CacheStats:
         """The current values (immutable)."""
