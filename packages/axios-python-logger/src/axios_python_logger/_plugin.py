@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -102,8 +101,9 @@ class LoggerPlugin:
         )
         if redact_transport_logs:
             install_transport_filter(self.redactor)
-        self._lock = threading.Lock()
-        self._started: OrderedDict[int, float] = OrderedDict()
+        # Start times of requests in flight, oldest first. Single dict operations are
+        # atomic, so no lock: a lost race only drops one timing, never corrupts it.
+        self._started: dict[int, float] = {}
 
     def __repr__(self) -> str:
         return (
@@ -116,13 +116,20 @@ class LoggerPlugin:
 
     @hookimpl(trylast=True)
     def axios_request(self, config: RequestConfig, client: AxiosPython) -> None:
-        """Log the request as sent: after every other plugin changed it (trylast)."""
+        """Log the request as sent: after every other plugin changed it (trylast).
+
+        The start time is kept only when something can be logged, so a disabled
+        logger costs one level check per request.
+        """
+        if not self.logger.isEnabledFor(min(self.level, self.error_level)):
+            return
         key = _request_key(config)
-        with self._lock:
-            self._started[key] = time.perf_counter()
-            self._started.move_to_end(key)
-            while len(self._started) > _MAX_PENDING:
-                self._started.popitem(last=False)
+        started = self._started
+        started.pop(key, None)  # a reused id goes to the end, as the newest
+        started[key] = time.perf_counter()
+        if len(started) > _MAX_PENDING:
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                del started[next(iter(started))]  # the oldest (a request that never ended)
         if not self.logger.isEnabledFor(self.level):
             return
         method = config.get("method", "GET")
@@ -206,8 +213,7 @@ class LoggerPlugin:
     # --- helpers ----------------------------------------------------------------------
 
     def _pop(self, config: Mapping[str, Any]) -> float | None:
-        with self._lock:
-            return self._started.pop(_request_key(config), None)
+        return self._started.pop(_request_key(config), None)
 
     def _url(self, url: str) -> str:
         return self.redactor.url(url)
