@@ -37,10 +37,13 @@ __all__ = ["PluginHost", "add_plugin", "plugin_name", "remove_plugin"]
 
 HookGen = Generator[Await, Any, Any]
 Transports = tuple[BaseTransport | None, BaseTransport | None]
+# Which of a hook's arguments (in the hookspec's order) one implementation takes:
+# the first N (an int, the usual case: a slice), or their positions.
+Picks = Union[int, tuple[int, ...]]
 # How one hook is called: None (no implementation), the implementations to call
-# directly, newest first, with their argument names (the fast path), or pluggy's
+# directly, newest first, with their Picks (the fast path), or pluggy's
 # HookCaller (when a wrapper or call monitoring needs its full machinery).
-Plan = Union[None, tuple[tuple[Callable[..., Any], tuple[str, ...]], ...], HookCaller]
+Plan = Union[None, tuple[tuple[Callable[..., Any], Picks], ...], HookCaller]
 
 
 class _Manager(pluggy.PluginManager):
@@ -109,7 +112,9 @@ class PluginHost:
             return caller
         # The same order and arguments pluggy's _multicall uses, without its
         # per-call bookkeeping: a no-op plugin then costs about a function call.
-        return tuple((impl.function, tuple(impl.argnames)) for impl in reversed(impls))
+        assert caller.spec is not None  # every request-path hook has a hookspec
+        params = tuple(caller.spec.argnames)
+        return tuple((impl.function, _picks(impl.argnames, params)) for impl in reversed(impls))
 
     def monitor(
         self,
@@ -220,8 +225,7 @@ class PluginHost:
     def request_hook(self, config: RequestConfig, is_async: bool) -> HookGen:
         """Stage 3: every axios_request runs and edits ``config`` in place."""
         if self._request is not None:
-            kwargs = {"config": config, "client": self._client, "is_async": is_async}
-            results = _run_all(self._request, kwargs)
+            results = _run_all(self._request, (config, self._client, is_async))
             for index, result in enumerate(results):
                 try:
                     if result is config:
@@ -241,13 +245,7 @@ class PluginHost:
         """Stage 5, per attempt: the first Response an axios_cached_response returns, or None."""
         if self._cached is None:
             return None
-        kwargs = {
-            "request": request,
-            "config": config,
-            "client": self._client,
-            "is_async": is_async,
-        }
-        result = _run_first(self._cached, kwargs)
+        result = _run_first(self._cached, (request, config, self._client, is_async))
         if result is not None and not isinstance(result, Response) and inspect.isawaitable(result):
             result = yield Await(result, self._source("axios_cached_response", result))
         return _response_or_none("axios_cached_response", result)
@@ -256,13 +254,7 @@ class PluginHost:
         """Stage 6: every axios_response runs; a returned Response replaces ``response``."""
         if self._response is None:
             return response
-        kwargs = {
-            "response": response,
-            "config": config,
-            "client": self._client,
-            "is_async": is_async,
-        }
-        results = _run_all(self._response, kwargs)
+        results = _run_all(self._response, (response, config, self._client, is_async))
         for index, result in enumerate(results):
             try:
                 value = result
@@ -280,8 +272,7 @@ class PluginHost:
         """Stage 7: the first Response an axios_error returns recovers the request; else None."""
         if self._error is None:
             return None
-        kwargs = {"error": error, "config": config, "client": self._client, "is_async": is_async}
-        result = _run_first(self._error, kwargs)
+        result = _run_first(self._error, (error, config, self._client, is_async))
         if result is not None and not isinstance(result, Response) and inspect.isawaitable(result):
             result = yield Await(result, self._source("axios_error", result))
         return _response_or_none("axios_error", result)
@@ -304,28 +295,45 @@ def _close(results: list[Any]) -> None:
             close()
 
 
-def _run_all(plan: Plan, kwargs: dict[str, Any]) -> list[Any]:
-    """Call every implementation; the non-None results, in call order."""
+def _picks(argnames: Sequence[str], params: tuple[str, ...]) -> Picks:
+    """Where an implementation's arguments sit among the hookspec's ``params``."""
+    positions = tuple(params.index(name) for name in argnames)
+    return len(positions) if positions == tuple(range(len(positions))) else positions
+
+
+def _run_all(plan: Plan, args: tuple[Any, ...]) -> list[Any]:
+    """Call every implementation with ``args`` (hookspec order); the non-None results."""
     if isinstance(plan, HookCaller):
-        results: list[Any] = plan(**kwargs)
+        results: list[Any] = plan(**_kwargs(plan, args))
         return results
     results = []
-    for function, argnames in plan or ():
-        result = function(*[kwargs[name] for name in argnames])
+    for function, picks in plan or ():
+        if type(picks) is int:
+            result = function(*args[:picks])
+        else:
+            result = function(*[args[i] for i in picks])  # type: ignore[union-attr]
         if result is not None:
             results.append(result)
     return results
 
 
-def _run_first(plan: Plan, kwargs: dict[str, Any]) -> Any:
+def _run_first(plan: Plan, args: tuple[Any, ...]) -> Any:
     """Call implementations until one returns non-None (firstresult); that result."""
     if isinstance(plan, HookCaller):
-        return plan(**kwargs)
-    for function, argnames in plan or ():
-        result = function(*[kwargs[name] for name in argnames])
+        return plan(**_kwargs(plan, args))
+    for function, picks in plan or ():
+        if type(picks) is int:
+            result = function(*args[:picks])
+        else:
+            result = function(*[args[i] for i in picks])  # type: ignore[union-attr]
         if result is not None:
             return result
     return None
+
+
+def _kwargs(caller: HookCaller, args: tuple[Any, ...]) -> dict[str, Any]:
+    assert caller.spec is not None
+    return dict(zip(caller.spec.argnames, args, strict=True))
 
 
 def _response_or_none(hook: str, value: object) -> Response | None:
