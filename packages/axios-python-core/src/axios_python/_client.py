@@ -24,6 +24,7 @@ from .transports.base import BaseTransport
 if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
+    from ._pipeline import _Chains
     from ._plugins import PluginHost
 
 __all__ = ["AxiosPython", "create"]
@@ -51,6 +52,7 @@ class AxiosPython:
         self._defaults: dict[str, Any] = merge_config(library_defaults(), options)
         self.interceptors = Interceptors()
         self._middleware: tuple[MiddlewareEntry, ...] = ()
+        self._chains: _Chains | None = None  # _middleware composed, built at first use
         if transport is not None and not isinstance(transport, BaseTransport):
             raise ConfigError(f"transport must be a BaseTransport (got {transport!r})")
         self._transport = transport

@@ -18,7 +18,15 @@ from ._models import Response
 if TYPE_CHECKING:
     from ._config import RequestConfig
 
-__all__ = ["Middleware", "MiddlewareEntry", "as_entry", "run_chain_async", "run_chain_sync"]
+__all__ = [
+    "Middleware",
+    "MiddlewareEntry",
+    "NextFn",
+    "SyncNextFn",
+    "as_entry",
+    "async_chain",
+    "sync_chain",
+]
 
 NextFn = Callable[["RequestConfig"], Awaitable["Response"]]
 SyncNextFn = Callable[["RequestConfig"], "Response"]
@@ -38,52 +46,66 @@ def as_entry(middleware: Middleware) -> MiddlewareEntry:
     return (middleware, is_async)
 
 
-def run_chain_sync(
-    chain: tuple[MiddlewareEntry, ...],
-    config: RequestConfig,
-    innermost: Callable[[RequestConfig], Response],
-) -> Response:
-    """Run the chain on the sync path; async middleware is driven without an event loop."""
+def sync_chain(chain: tuple[MiddlewareEntry, ...], innermost: SyncNextFn) -> SyncNextFn:
+    """Compose ``chain`` around ``innermost`` once, for the sync path; call it per request.
 
-    def call(index: int, ctx: RequestConfig) -> Response:
-        if index == len(chain):
-            return innermost(ctx)
-        middleware, is_async = chain[index]
-        if not is_async:
-            result = middleware(ctx, functools.partial(call, index + 1))
-            return _checked(result, middleware)
+    Async middleware is driven without an event loop: it may only await next_fn.
+    """
+    call = innermost
+    for middleware, is_async in reversed(chain):
+        call = _sync_link(middleware, is_async, call)
+    return call
 
-        async def next_fn(next_ctx: RequestConfig) -> Response:
-            return call(index + 1, next_ctx)
 
+def _sync_link(middleware: Callable[..., Any], is_async: bool, inner: SyncNextFn) -> SyncNextFn:
+    if not is_async:
+
+        def link(ctx: RequestConfig) -> Response:
+            return _checked(middleware(ctx, inner), middleware)
+
+        return link
+
+    async def next_fn(next_ctx: RequestConfig) -> Response:
+        return inner(next_ctx)
+
+    def drive_link(ctx: RequestConfig) -> Response:
         return _checked(_drive(middleware(ctx, next_fn), middleware), middleware)
 
-    return call(0, config)
+    return drive_link
 
 
-async def run_chain_async(
-    chain: tuple[MiddlewareEntry, ...],
-    config: RequestConfig,
-    innermost: Callable[[RequestConfig], Awaitable[Response]],
-) -> Response:
-    """Run the chain on the async path; a ``def`` middleware runs in a thread of its own."""
-    loop = asyncio.get_running_loop()
+def async_chain(chain: tuple[MiddlewareEntry, ...], innermost: NextFn) -> NextFn:
+    """Compose ``chain`` around ``innermost`` once, for the async path; await it per request.
 
-    async def call(index: int, ctx: RequestConfig) -> Response:
-        if index == len(chain):
-            return await innermost(ctx)
-        middleware, is_async = chain[index]
-        if is_async:
-            return _checked(await middleware(ctx, functools.partial(call, index + 1)), middleware)
+    A ``def`` middleware runs on a thread of its own (see _ElasticPool).
+    """
+    call = innermost
+    for middleware, is_async in reversed(chain):
+        call = _async_link(middleware, is_async, call)
+    return call
+
+
+def _async_link(middleware: Callable[..., Any], is_async: bool, inner: NextFn) -> NextFn:
+    if is_async:
+
+        async def link(ctx: RequestConfig) -> Response:
+            return _checked(await middleware(ctx, inner), middleware)
+
+        return link
+
+    async def thread_link(ctx: RequestConfig) -> Response:
+        loop = asyncio.get_running_loop()
 
         def blocking_next(next_ctx: RequestConfig) -> Response:
-            future = asyncio.run_coroutine_threadsafe(call(index + 1, next_ctx), loop)
-            return future.result()
+            return asyncio.run_coroutine_threadsafe(_awaited(inner(next_ctx)), loop).result()
 
-        result = await _in_own_thread(middleware, ctx, blocking_next)
-        return _checked(result, middleware)
+        return _checked(await _in_own_thread(middleware, ctx, blocking_next), middleware)
 
-    return await call(0, config)
+    return thread_link
+
+
+async def _awaited(awaitable: Awaitable[Response]) -> Response:
+    return await awaitable
 
 
 Job = Callable[[], Callable[[], None]]
