@@ -104,6 +104,7 @@ class AiohttpTransport(BaseTransport):
             asyncio.AbstractEventLoop, aiohttp.ClientSession
         ] = weakref.WeakKeyDictionary()
         self._timeouts: dict[Timeout, aiohttp.ClientTimeout] = {}
+        self._last_timeout: tuple[Timeout, aiohttp.ClientTimeout] | None = None
         self._lock = threading.Lock()
         self._closing: set[concurrent.futures.Future[None]] = set()
 
@@ -136,6 +137,9 @@ class AiohttpTransport(BaseTransport):
         return session
 
     def _timeout(self, timeout: Timeout) -> aiohttp.ClientTimeout:
+        last = self._last_timeout  # one tuple, read at once: safe across threads
+        if last is not None and last[0] is timeout:
+            return last[1]  # most requests share the client's Timeout object
         mapped = self._timeouts.get(timeout)
         if mapped is None:
             pool_and_connect = (
@@ -150,6 +154,7 @@ class AiohttpTransport(BaseTransport):
             if len(self._timeouts) > 64:
                 self._timeouts.clear()
             self._timeouts[timeout] = mapped
+        self._last_timeout = (timeout, mapped)
         return mapped
 
     # --- sending ------------------------------------------------------------------------

@@ -162,9 +162,18 @@ class Headers(MutableMapping[str, str]):
 _BAD_NAME_CHAR = re.compile("[\r\n:\0 ]")
 
 
+# Names already found valid: the same few names are set on every request.
+_VALID_NAMES: set[str] = set()
+_VALID_NAMES_MAX = 512
+
+
 def _check_name(name: object) -> str:
+    if type(name) is str and name in _VALID_NAMES:
+        return name
     if not isinstance(name, str) or not name or _BAD_NAME_CHAR.search(name):
         raise ValueError(f"header name must be a non-empty token string (got {name!r})")
+    if len(_VALID_NAMES) < _VALID_NAMES_MAX:
+        _VALID_NAMES.add(name)
     return name
 
 

@@ -21,12 +21,14 @@ Rejected = Callable[[Exception], Any]
 class InterceptorManager(Generic[T]):
     """An ordered set of (fulfilled, rejected) handlers; ``use`` returns an id for ``eject``."""
 
-    __slots__ = ("_handlers", "_next_id", "_what")
+    __slots__ = ("_handlers", "_next_id", "_snapshot", "_what")
 
     def __init__(self, what: str) -> None:
         self._what = what
         self._handlers: dict[int, tuple[Callable[[T], T] | None, Rejected | None]] = {}
         self._next_id = 0
+        # The handlers in run order, rebuilt on every change: requests read it as is.
+        self._snapshot: tuple[tuple[Callable[[T], T] | None, Rejected | None], ...] = ()
 
     def use(
         self, fulfilled: Callable[[T], T] | None = None, rejected: Rejected | None = None
@@ -45,25 +47,29 @@ class InterceptorManager(Generic[T]):
         handler_id = self._next_id
         self._next_id += 1
         self._handlers[handler_id] = (fulfilled, rejected)
+        self._snapshot = tuple(self._handlers.values())
         return handler_id
 
     def eject(self, handler_id: int) -> bool:
         """Remove the handlers registered under ``handler_id``; False if it was not there."""
-        return self._handlers.pop(handler_id, None) is not None
+        removed = self._handlers.pop(handler_id, None) is not None
+        self._snapshot = tuple(self._handlers.values())
+        return removed
 
     def clear(self) -> None:
         """Remove every handler."""
         self._handlers.clear()
+        self._snapshot = ()
 
     def __len__(self) -> int:
         return len(self._handlers)
 
     def __bool__(self) -> bool:
-        return bool(self._handlers)
+        return bool(self._snapshot)
 
-    def handlers(self) -> list[tuple[Callable[[T], T] | None, Rejected | None]]:
+    def handlers(self) -> tuple[tuple[Callable[[T], T] | None, Rejected | None], ...]:
         """A snapshot of the handlers in run order (safe to iterate while others register)."""
-        return list(self._handlers.values())
+        return self._snapshot
 
 
 class Interceptors:
@@ -132,13 +138,13 @@ def run_response_chain(
 
 
 def _config(result: Any, handler: Callable[..., Any], expected: str) -> RequestConfig:
-    if isinstance(result, Mapping):
+    if type(result) is dict or isinstance(result, Mapping):  # the dict test skips the ABC
         return result  # type: ignore[return-value]
     _refuse(result, handler, "request", f"{expected} (a dict)")
 
 
 def _response(result: Any, handler: Callable[..., Any], expected: str) -> Response:
-    if isinstance(result, Response):
+    if type(result) is Response or isinstance(result, Response):
         return result
     _refuse(result, handler, "response", f"{expected} (an axios_python.Response)")
 

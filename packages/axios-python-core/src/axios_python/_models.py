@@ -79,6 +79,9 @@ class Request:
         return f"<Request {self.method} {self.url}>"
 
 
+_NO_TIME = datetime.timedelta(0)  # immutable: shared by every new Response
+
+
 class Response:
     """An HTTP response, Axios-style: ``data`` is the parsed body, ``ok`` says 2xx.
 
@@ -104,7 +107,7 @@ class Response:
         self.request = request
         self.config = config
         self.url: str = url if url is not None else (request.url if request is not None else "")
-        self.elapsed = datetime.timedelta(0)
+        self.elapsed = _NO_TIME
         self.history: list[Response] = []
         self.retries = 0
         self.from_cache = False

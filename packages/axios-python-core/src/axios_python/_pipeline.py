@@ -378,6 +378,8 @@ def run_sync(client: AxiosPython, flow: Flow) -> Response:
         try:
             if type(effect) is Send:  # the common effect, performed without a dispatch call
                 value = client._sync_transport.send(effect.request)
+            elif type(effect) is Dispatch:
+                value = _chains(client).sync(effect.config)
             else:
                 value = _perform_sync(client, effect)
         except BaseException as exc:  # delivered into the flow, which decides
@@ -385,10 +387,7 @@ def run_sync(client: AxiosPython, flow: Flow) -> Response:
 
 
 def _perform_sync(client: AxiosPython, effect: Effect) -> Any:
-    if isinstance(effect, Send):
-        return client._sync_transport.send(effect.request)
-    if isinstance(effect, Dispatch):
-        return _chains(client).sync(effect.config)
+    """The rarer effects (run_sync performs Send and Dispatch itself)."""
     if isinstance(effect, Close):
         effect.response.close()
         return None
@@ -426,6 +425,8 @@ async def run_async(client: AxiosPython, flow: Flow) -> Response:
             # The common effect is awaited here: one coroutine less per request.
             if type(effect) is Send and "cancel_token" not in effect.request.extensions:
                 value = await client._async_transport.send_async(effect.request)
+            elif type(effect) is Dispatch:
+                value = await _chains(client).async_(effect.config)
             else:
                 value = await _perform_async(client, effect)
         except BaseException as exc:  # delivered into the flow, which decides
@@ -433,14 +434,13 @@ async def run_async(client: AxiosPython, flow: Flow) -> Response:
 
 
 async def _perform_async(client: AxiosPython, effect: Effect) -> Any:
+    """The rarer effects: a Send with a CancelToken, Close, Read, Sleep, Await."""
     if isinstance(effect, Send):
         token = effect.request.extensions.get("cancel_token")
         if token is None:
             return await client._async_transport.send_async(effect.request)
         with TaskInterrupt(token):  # cancelling the token cancels this task's send
             return await client._async_transport.send_async(effect.request)
-    if isinstance(effect, Dispatch):
-        return await _chains(client).async_(effect.config)
     if isinstance(effect, Close):
         await effect.response.aclose()
         return None

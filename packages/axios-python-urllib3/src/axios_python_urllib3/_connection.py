@@ -33,6 +33,11 @@ __all__ = [
 ]
 
 _state = threading.local()
+# How many threads have a Call published right now. While none has, connections
+# skip the thread-local lookup (most requests carry no token and no write timeout).
+# Changed under a lock; a thread that published a Call always reads at least 1.
+_published = 0
+_published_lock = threading.Lock()
 
 
 def _noop() -> None:
@@ -102,12 +107,18 @@ class Call:
 
 def current_call() -> Call | None:
     """The Call published by the transport in this thread, if any."""
+    if not _published:
+        return None
     call: Call | None = getattr(_state, "call", None)
     return call
 
 
 def publish(call: Call | None) -> None:
     """Make ``call`` the current thread's Call (None to clear it)."""
+    global _published
+    previous = getattr(_state, "call", None)
+    with _published_lock:
+        _published += (call is not None) - (previous is not None)
     _state.call = call
 
 
