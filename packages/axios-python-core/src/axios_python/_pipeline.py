@@ -192,7 +192,11 @@ def _attempts(
             if plugins is not None:
                 response = yield from plugins.cached_response_hook(request, config, is_async)
             if response is None:
-                response = yield from _send_following_redirects(request, config)
+                started = time.perf_counter()
+                response = yield Send(request)
+                response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+                if is_redirect(response) and config.get("follow_redirects", True):
+                    response = yield from _follow_redirects(request, response, config)
         except (NetworkError, TimeoutError) as exc:
             if exc.request is None:
                 exc.request = request
@@ -212,6 +216,8 @@ def _attempts(
             if not response.is_closed:
                 yield Close(response)  # a transport that could not abort: drop what came back
             raise token.error()
+        if strategy is None:
+            break
         wait = _next_wait(strategy, retries, max_retries, response, deadline)
         if wait is None:
             break
@@ -283,19 +289,16 @@ def _capped(timeout: Timeout, remaining: float) -> Timeout:
     return Timeout(**parts)
 
 
-def _send_following_redirects(request: Request, config: RequestConfig) -> Flow:
+def _follow_redirects(request: Request, response: Response, config: RequestConfig) -> Flow:
+    """From a redirect ``response`` to ``request``, follow Location until a final response."""
     history: list[Response] = []
     home: str | None = None
+    max_redirects = config.get("max_redirects", 20)
     while True:
-        started = time.perf_counter()
-        response: Response = yield Send(request)
-        response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
-        if not config.get("follow_redirects", True) or not is_redirect(response):
-            break
-        if len(history) >= config.get("max_redirects", 20):
+        if len(history) >= max_redirects:
             yield Close(response)
             raise TooManyRedirectsError(
-                f"exceeded max_redirects={config.get('max_redirects', 20)} "
+                f"exceeded max_redirects={max_redirects} "
                 f"following {request.method} {history[0].url if history else request.url}",
                 request=request,
                 response=response,
@@ -307,6 +310,11 @@ def _send_following_redirects(request: Request, config: RequestConfig) -> Flow:
             yield Close(response)
         history.append(response)
         request = next_request
+        started = time.perf_counter()
+        response = yield Send(request)
+        response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+        if not is_redirect(response):
+            break
     response.history = history
     return response
 
