@@ -105,20 +105,38 @@ _names = st.sampled_from(
     ]
 )
 _ops = st.lists(
-    st.tuples(st.sampled_from(["set", "del", "add"]), _names, st.text("abc", max_size=3)),
+    st.tuples(
+        st.sampled_from(["set", "del", "add", "copy", "update"]),
+        _names,
+        st.text("abc", max_size=3),
+    ),
     max_size=20,
 )
+_fields = st.lists(st.tuples(_names, st.text("abc", max_size=3)), max_size=4)
 
 
-@settings(max_examples=200, deadline=None)
-@given(ops=_ops)
-def test_headers_behave_like_a_lowercase_keyed_multidict(ops: list[tuple[str, str, str]]) -> None:
-    """Any sequence of set/add/del gives the same fields as a model keyed by lower-case name."""
-    headers = Headers()
-    model: list[tuple[str, str]] = []
+@settings(max_examples=300, deadline=None)
+@given(start=_fields, trusted=st.booleans(), ops=_ops)
+def test_headers_behave_like_a_lowercase_keyed_multidict(
+    start: list[tuple[str, str]], trusted: bool, ops: list[tuple[str, str, str]]
+) -> None:
+    """Any sequence of edits gives the same fields as a model keyed by lower-case name.
+
+    Starting from a transport's (trusted) list, whose lower-cased names are built
+    on first lookup, must behave exactly like starting from validated input.
+    """
+    headers = Headers.from_trusted(list(start)) if trusted else Headers(start)
+    model: list[tuple[str, str]] = [(k.lower(), v) for k, v in start]
+    left_behind: list[tuple[Headers, list[tuple[str, str]]]] = []  # copied-from, as they were
     for op, name, value in ops:
         key = name.lower()
-        if op == "set":
+        if op == "copy":
+            left_behind.append((headers, list(model)))
+            headers = headers.copy()
+        elif op == "update":
+            headers.update_from({name: value})
+            model = [(k, v) for k, v in model if k != key] + [(key, value)]
+        elif op == "set":
             headers[name] = value
             first = next((i for i, (k, _) in enumerate(model) if k == key), None)
             if first is None:
@@ -139,8 +157,17 @@ def test_headers_behave_like_a_lowercase_keyed_multidict(ops: list[tuple[str, st
             with pytest.raises(KeyError):
                 del headers[name]
     assert [(k.lower(), v) for k, v in headers.multi_items()] == model
+    assert len(headers) == len({k for k, _ in model})
     for key in {k for k, _ in model}:
         assert headers[key.upper()] == ", ".join(v for k, v in model if k == key)
+        assert headers.get_list(key.title()) == [v for k, v in model if k == key]
+    for absent in {"accept", "x-a", "x-b", "content-type"} - {k for k, _ in model}:
+        assert absent not in headers
+        assert headers.get(absent) is None
+    for original, original_model in left_behind:  # edits to a copy never reach the original
+        assert [(k.lower(), v) for k, v in original.multi_items()] == original_model
+        for name in ("accept", "x-a", "x-b", "content-type"):
+            assert (name in original) == any(k == name for k, _ in original_model)
 
 
 async def test_response_headers_are_case_insensitive(send: Sender, api: AxiosPython) -> None:

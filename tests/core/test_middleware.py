@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,7 +14,7 @@ from echo_server import EchoServer
 
 from axios_python import AxiosPython, HTTPStatusError, InterceptorError, RequestConfig, Response
 
-from ._support import AsyncNext, Sender, SyncNext
+from ._support import AsyncNext, Recorder, Sender, SyncNext
 
 __all__: list[str] = []
 
@@ -70,6 +72,40 @@ async def test_first_registered_is_outermost(kind: str, send: Sender, api: Axios
     response = await send(api, "GET", "/get")
     assert response.status_code == 200
     assert log == ["a>", "b>", "c>", "<c", "<b", "<a"]
+
+
+async def test_middleware_added_after_requests_runs_from_the_next_request(
+    send: Sender, api: AxiosPython
+) -> None:
+    """The chain is composed once and kept, but api.use() recomposes it for later requests."""
+    log: list[str] = []
+    api.use(_async_recorder("a", log))
+    await send(api, "GET", "/get")
+    assert log == ["a>", "<a"]
+    api.use(_sync_recorder("b", log))
+    log.clear()
+    await send(api, "GET", "/get")
+    assert log == ["a>", "b>", "<b", "<a"]
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+async def test_composed_chain_does_not_keep_a_dropped_client_alive(is_async: bool) -> None:
+    """The composed chain reaches its client weakly: dropping the client frees it at once."""
+    log: list[str] = []
+    api = AxiosPython({"base_url": "http://test.invalid"}, transport=Recorder())
+    api.use(_async_recorder("a", log)).use(_sync_recorder("b", log))
+    if is_async:
+        await api.async_get("/x")
+    else:
+        api.get("/x")
+    assert log == ["a>", "b>", "<b", "<a"]
+    ref = weakref.ref(api)
+    gc.disable()
+    try:
+        del api
+        assert ref() is None
+    finally:
+        gc.enable()
 
 
 @pytest.mark.parametrize("flavour", ["async", "sync"])

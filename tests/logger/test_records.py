@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from axios_python_logger import LoggerPlugin as DirectLoggerPlugin
 from echo_server import EchoServer, refusing_port
 
 import axios_python
-from axios_python import AuthPlugin, FixedBackoff, LoggerPlugin
+from axios_python import AuthPlugin, FixedBackoff, LoggerPlugin, RequestConfig, Response
 
 from .conftest import Capture
 
@@ -235,3 +236,38 @@ def test_repr_names_the_settings() -> None:
     assert repr(LoggerPlugin(level="DEBUG", log_body=True)) == (
         "LoggerPlugin(level=DEBUG, log_headers=False, log_body=True, logger='axios_python')"
     )
+
+
+def test_a_silenced_logger_keeps_no_per_request_state(server: EchoServer) -> None:
+    """Below the logger's level nothing is timed or kept: a disabled logger costs a level check.
+
+    Once the level allows records again, the request and response are timed and
+    logged as before, and nothing stays behind after the response.
+    """
+    silent = logging.getLogger("axios_python.test.silent")
+    silent.setLevel(logging.CRITICAL)
+    plugin = LoggerPlugin(logger=silent)
+    api = axios_python.create({"base_url": server.url}).plugin(plugin)
+    timed_in_flight: list[int] = []
+
+    def watch(ctx: RequestConfig, next_fn: Callable[[RequestConfig], Response]) -> Response:
+        timed_in_flight.append(len(plugin._started))  # middleware runs after the hooks
+        return next_fn(ctx)
+
+    api.use(watch)
+    for _ in range(5):
+        assert api.get("/get").status_code == 200
+    assert timed_in_flight == [0] * 5
+    assert plugin._started == {}
+    handler = Capture()
+    silent.addHandler(handler)
+    silent.setLevel(logging.INFO)
+    try:
+        api.get("/get")
+    finally:
+        silent.removeHandler(handler)
+    assert timed_in_flight[-1] == 1
+    records = handler.ours("axios_python.test.silent")
+    assert [fields(r)["event"] for r in records] == ["request", "response"]
+    assert fields(records[1])["elapsed_ms"] >= 0
+    assert plugin._started == {}
