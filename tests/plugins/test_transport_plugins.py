@@ -110,6 +110,56 @@ def test_close_closes_plugin_transports(server: EchoServer) -> None:
     assert canned.closed == 1
 
 
+def test_close_also_closes_a_shadowed_transport(server: EchoServer) -> None:
+    """A transport a newer plugin shadowed served requests before: close() closes it too."""
+    old, new = Canned("old"), Canned("new")
+    api = axios_python.create({"base_url": server.url})
+    api.plugin(Supplier(old, ("sync",), name="old"))
+    assert api.get("/json").data == {"via": "old"}
+    api.plugin(Supplier(new, ("sync", "async"), name="new"))
+    api.close()
+    assert (old.closed, new.closed) == (1, 1)
+
+
+def test_unplugin_closes_the_removed_plugins_transport(server: EchoServer) -> None:
+    """Unplugging a transport plugin closes its transport; requests go back to the default."""
+    canned = Canned("s")
+    api = axios_python.create({"base_url": server.url}).plugin(Supplier(canned, ("sync",)))
+    assert api.get("/json").data == {"via": "s"}
+    api.unplugin("supplier")
+    assert canned.closed == 1
+    assert "slideshow" in api.get("/json").data
+    api.close()
+    assert canned.closed == 1  # no longer the client's to close
+
+
+def test_unplugin_keeps_a_transport_another_plugin_still_supplies(server: EchoServer) -> None:
+    """The same transport object from two plugins stays open while one of them remains."""
+    shared = Canned("shared")
+    api = axios_python.create({"base_url": server.url})
+    api.plugin(Supplier(shared, ("sync",), name="first"))
+    api.plugin(Supplier(shared, ("async",), name="second"))
+    api.unplugin("second")
+    assert shared.closed == 0
+    assert api.get("/json").data == {"via": "shared"}
+    api.unplugin("first")
+    assert shared.closed == 1
+
+
+def test_unplugin_of_urllib3_closes_its_pools(server: EchoServer) -> None:
+    """With a real transport: the urllib3 pool the removed plugin opened is closed."""
+    api = axios_python.create({"base_url": server.url}).plugin("urllib3")
+    transport = api._sync_transport
+    assert api.get("/json").status_code == 200
+    pools = list(transport._pools.values())  # type: ignore[attr-defined]
+    assert len(pools) == 1
+    assert pools[0].num_connections == 1
+    api.unplugin("urllib3")
+    assert transport._pools == {}  # type: ignore[attr-defined]
+    assert pools[0].pool is None  # urllib3 drops the queue of a closed pool
+    api.close()
+
+
 @pytest.mark.parametrize(
     ("transport", "kinds", "message"),
     [

@@ -222,8 +222,15 @@ class AxiosPython:
     # --- lifecycle ----------------------------------------------------------------------
 
     def _transports(self) -> list[BaseTransport]:
+        """Every transport this client may have opened connections on, each once.
+
+        Includes a plugin's transport shadowed by a newer plugin's: it served
+        requests before the newer one came, so it may still hold connections.
+        """
+        host = self._plugin_host
+        supplied = host.supplied_transports() if host is not None else []
         found: list[BaseTransport] = []
-        for t in (self._transport, *self._plugin_transports, self._default_transport):
+        for t in (self._transport, *self._plugin_transports, *supplied, self._default_transport):
             if t is not None and all(t is not seen for seen in found):
                 found.append(t)
         return found

@@ -202,6 +202,28 @@ class PluginHost:
         sync = self._transport("sync")
         return sync, self._transport("async")
 
+    def supplied_transports(self, name: str | None = None) -> list[BaseTransport]:
+        """Every transport the registered plugins (or only plugin ``name``) supply, either side.
+
+        Asks each implementation itself, so a transport shadowed by a newer
+        plugin's is found too (it is not in use, but it may hold connections). A
+        hook that fails here is skipped: this serves closing, which must go on.
+        """
+        client = self._client
+        found: list[BaseTransport] = []
+        for impl in self._hook.axios_transport.get_hookimpls():
+            if impl.wrapper or impl.hookwrapper or (name is not None and impl.plugin_name != name):
+                continue
+            for kind in ("sync", "async"):
+                args = {"client": client, "kind": kind}
+                try:
+                    transport = impl.function(*[args[arg] for arg in impl.argnames])
+                except Exception:  # a broken hook must not stop the closing
+                    continue
+                if isinstance(transport, BaseTransport) and all(transport is not t for t in found):
+                    found.append(transport)
+        return found
+
     def _transport(self, kind: Literal["sync", "async"]) -> BaseTransport | None:
         transport = self._hook.axios_transport(client=self._client, kind=kind)
         if transport is None:
@@ -466,12 +488,19 @@ def remove_plugin(client: AxiosPython, plugin: object) -> None:
                 f"(registered: {registered})",
                 plugin=shown,
             )
+        removed = host.supplied_transports(name)
         host.unregister(name)
         if not host.names:
             client._plugin_host = None
             client._plugin_transports = (None, None)
         elif client._transport is None:
             client._plugin_transports = host.transports()
+        # The removed plugin's transports hold connections nobody will use: close
+        # them, unless the client or a remaining plugin still uses the same object.
+        still_used = client._transports()
+        for transport in removed:
+            if all(transport is not used for used in still_used):
+                transport.close()
 
 
 def _check_free(client: AxiosPython, name: str) -> None:
