@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from typing import Any, Literal
 
 import pytest
@@ -158,6 +160,35 @@ def test_unplugin_of_urllib3_closes_its_pools(server: EchoServer) -> None:
     assert transport._pools == {}  # type: ignore[attr-defined]
     assert pools[0].pool is None  # urllib3 drops the queue of a closed pool
     api.close()
+
+
+@pytest.mark.parametrize("name", ["urllib3", "httpx2"])
+def test_dropped_client_frees_its_plugins_transport_at_once(server: EchoServer, name: str) -> None:
+    """A client dropped without close() frees its plugin's transport, and its pools, at once.
+
+    pluggy's manager is a reference cycle; it must not keep the plugins until a GC pass.
+    """
+    api = axios_python.create({"base_url": server.url}).plugin(name)
+    assert api.get("/json").status_code == 200
+    transport = weakref.ref(api._sync_transport)
+    gc.disable()
+    try:
+        del api
+        assert transport() is None
+    finally:
+        gc.enable()
+
+
+def test_a_plugin_shared_by_a_live_client_survives_another_clients_end(server: EchoServer) -> None:
+    """The plugins of a dropped client are unregistered from it only: another keeps using them."""
+    canned = Canned("s")
+    supplier = Supplier(canned, ("sync",))
+    keeper = axios_python.create({"base_url": server.url}).plugin(supplier)
+    dropped = axios_python.create({"base_url": server.url}).plugin(supplier)
+    del dropped
+    gc.collect()
+    assert keeper.plugin_names == ("supplier",)
+    assert keeper.get("/json").data == {"via": "s"}
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,11 @@ class PluginHost:
         self._hook = self.manager.hook
         self._monitored = False
         self._refresh()
+        # pluggy's manager is a reference cycle (its hook callers hold its bound
+        # _hookexec), so what it holds waits for the cyclic GC. Unregistering the
+        # plugins when the client goes frees them, and their transports' pools
+        # and sockets, at once.
+        weakref.finalize(client, _unregister_all, self.manager)
 
     @property
     def _client(self) -> AxiosPython:
@@ -307,6 +312,12 @@ class PluginHost:
             if qualname == impl.function.__qualname__ or qualname.startswith(prefixes):
                 return f"plugin {impl.plugin_name!r} ({qualname}, from {hook})"
         return f"a plugin's {hook} ({qualname})"
+
+
+def _unregister_all(manager: pluggy.PluginManager) -> None:
+    """Drop every plugin from ``manager`` (its client is gone)."""
+    for _, plugin in manager.list_name_plugin():
+        manager.unregister(plugin)
 
 
 def _close(results: list[Any]) -> None:
