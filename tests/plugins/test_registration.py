@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -225,3 +227,39 @@ def test_dropped_client_with_plugins_is_freed_at_once() -> None:
         assert ref() is None
     finally:
         gc.enable()
+
+
+_AT_EXIT = """
+import atexit
+
+import axios_python
+from axios_python.testing import MockTransport
+
+
+class Stamp:
+    def axios_request(self, config, client):
+        config["headers"]["X-Stamp"] = "1"
+
+
+def report():  # registered first, so it runs after every later atexit hook
+    mock.get("/x", json={})
+    api.get("/x")
+    print("stamped" if "X-Stamp" in mock.calls[-1].headers else "unstamped", api.plugin_names)
+
+
+atexit.register(report)
+mock = MockTransport()
+api = axios_python.create({"base_url": "https://api.test"}, transport=mock).plugin(Stamp())
+"""
+
+
+def test_a_client_alive_at_exit_keeps_its_plugins() -> None:
+    """Dropping plugins with their client must not happen at interpreter exit.
+
+    An atexit handler may still send with a live client, and must not find its
+    plugins (its auth, say) gone.
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", _AT_EXIT], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "stamped ('Stamp',)", done.stderr

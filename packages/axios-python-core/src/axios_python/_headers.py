@@ -23,9 +23,10 @@ class Headers(MutableMapping[str, str]):
     in ``get_list`` and ``multi_items``.
     """
 
-    # _items: (name, value) pairs as given; _names: the same names lower-cased, in
+    # _items: (name, value) pairs as given; _lowered: the same names lower-cased, in
     # step with _items, so a lookup is one C-level list scan with no .lower() per
-    # field. Headers a transport hands over get their _names on first lookup.
+    # field. It is None until first needed (the _names property builds it), so
+    # headers a transport hands over pay for it only when looked up.
     __slots__ = ("_items", "_lowered")
 
     def __init__(self, headers: HeadersInput | None = None) -> None:

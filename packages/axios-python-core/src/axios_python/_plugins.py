@@ -92,7 +92,9 @@ class PluginHost:
         # _hookexec), so what it holds waits for the cyclic GC. Unregistering the
         # plugins when the client goes frees them, and their transports' pools
         # and sockets, at once.
-        weakref.finalize(client, _unregister_all, self.manager)
+        # Not at interpreter exit: a client still alive then (an atexit handler may
+        # use it) must keep its plugins, its auth among them.
+        weakref.finalize(client, _unregister_all, self.manager).atexit = False
 
     @property
     def _client(self) -> AxiosPython:
