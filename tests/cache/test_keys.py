@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from axios_python_cache._keys import (
+    carries_credentials,
     credential_partition,
     normalize_url,
     url_key,
@@ -78,3 +79,19 @@ def test_vary_names_and_fingerprint() -> None:
     assert fingerprint[0][1] != "text/html"
     other = vary_fingerprint(("accept", "x-missing"), Headers({"Accept": "application/json"}))
     assert other != fingerprint
+
+
+@given(
+    fields=st.lists(
+        st.tuples(
+            st.sampled_from(["Authorization", "cookie", "X-Api-Key", "Accept", "X-Trace"]),
+            st.text("ab", min_size=1, max_size=3),
+        ),
+        max_size=5,
+    )
+)
+def test_carries_credentials_agrees_with_the_partition(fields: list[tuple[str, str]]) -> None:
+    """The cheap yes/no check says yes exactly when a partition digest would be made."""
+    names = frozenset({"authorization", "cookie", "x-api-key"})
+    headers = Headers(fields)
+    assert carries_credentials(headers, names) == (credential_partition(headers, names) is not None)

@@ -372,3 +372,24 @@ async def test_headers_added_by_the_auth_plugin_count_as_credentials(
         assert response.data["headers"][header] == "secret-value"
     assert server.hits["/headers"] == 2
     assert plugin.stats.bypasses == 2
+
+
+async def test_per_request_sensitive_headers_decide_for_that_request_only(
+    server: EchoServer, send: Sender
+) -> None:
+    """Each request is judged by its own sensitive_headers, whatever the one before used.
+
+    The plugin remembers the credential names per distinct set; alternating sets
+    on one client must never mix them.
+    """
+    plugin = CachePlugin()
+    api = _api(server, plugin)
+    secret = {"X-Api-Key": "k1"}
+    await send(api, "GET", "/get", headers=secret, sensitive_headers=["X-Api-Key"])
+    await send(api, "GET", "/get", headers=secret, sensitive_headers=["X-Other"])
+    cached = await send(api, "GET", "/get", headers=secret, sensitive_headers=["X-Other"])
+    private = await send(api, "GET", "/get", headers=secret, sensitive_headers=["X-Api-Key"])
+    assert cached.from_cache
+    assert not private.from_cache
+    assert plugin.stats.bypasses == 2
+    assert plugin.stats.stores == 1
