@@ -248,7 +248,7 @@ def _headers(headers: Headers) -> Any:
 
 
 def _header_pairs(headers: HTTPHeaderDict) -> list[tuple[str, str]]:
-    """The response's (name, value) pairs, repeats apart, in the order received.
+    """The response's (name, value) pairs, repeats apart, in the order ``items()`` gives.
 
     HTTPHeaderDict keeps ``{lowered: [name, value, value...]}`` in ``_container``;
     reading it directly is about 3x faster than its generic ``items()``. Any other
