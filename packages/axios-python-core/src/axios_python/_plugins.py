@@ -37,13 +37,11 @@ __all__ = ["PluginHost", "add_plugin", "plugin_name", "remove_plugin"]
 
 HookGen = Generator[Await, Any, Any]
 Transports = tuple[BaseTransport | None, BaseTransport | None]
-# Which of a hook's arguments (in the hookspec's order) one implementation takes:
-# the first N (an int, the usual case: a slice), or their positions.
-Picks = Union[int, tuple[int, ...]]
 # How one hook is called: None (no implementation), the implementations to call
-# directly, newest first, with their Picks (the fast path), or pluggy's
-# HookCaller (when a wrapper or call monitoring needs its full machinery).
-Plan = Union[None, tuple[tuple[Callable[..., Any], Picks], ...], HookCaller]
+# directly, newest first, each with how many of the hook's arguments (in the
+# hookspec's order) it takes (the fast path), or pluggy's HookCaller (when a
+# wrapper or call monitoring needs its full machinery).
+Plan = Union[None, tuple[tuple[Callable[..., Any], int], ...], HookCaller]
 
 
 class _Manager(pluggy.PluginManager):
@@ -121,7 +119,7 @@ class PluginHost:
         # per-call bookkeeping: a no-op plugin then costs about a function call.
         assert caller.spec is not None  # every request-path hook has a hookspec
         params = tuple(caller.spec.argnames)
-        return tuple((impl.function, _picks(impl.argnames, params)) for impl in reversed(impls))
+        return tuple(_positional(impl.function, impl.argnames, params) for impl in reversed(impls))
 
     def monitor(
         self,
@@ -330,10 +328,22 @@ def _close(results: list[Any]) -> None:
             close()
 
 
-def _picks(argnames: Sequence[str], params: tuple[str, ...]) -> Picks:
-    """Where an implementation's arguments sit among the hookspec's ``params``."""
+def _positional(
+    function: Callable[..., Any], argnames: Sequence[str], params: tuple[str, ...]
+) -> tuple[Callable[..., Any], int]:
+    """``function`` as called with the first N hookspec arguments, and that N.
+
+    Most implementations take a prefix of the hookspec's arguments and are called
+    as they are; one that takes others, or another order, is wrapped once here.
+    """
     positions = tuple(params.index(name) for name in argnames)
-    return len(positions) if positions == tuple(range(len(positions))) else positions
+    if positions == tuple(range(len(positions))):
+        return function, len(positions)
+
+    def reordered(*args: Any) -> Any:
+        return function(*[args[i] for i in positions])
+
+    return reordered, len(params)
 
 
 def _run_all(plan: Plan, args: tuple[Any, ...]) -> list[Any]:
@@ -342,11 +352,8 @@ def _run_all(plan: Plan, args: tuple[Any, ...]) -> list[Any]:
         results: list[Any] = plan(**_kwargs(plan, args))
         return results
     results = []
-    for function, picks in plan or ():
-        if type(picks) is int:
-            result = function(*args[:picks])
-        else:
-            result = function(*[args[i] for i in picks])  # type: ignore[union-attr]
+    for function, taken in plan or ():
+        result = function(*args[:taken])
         if result is not None:
             results.append(result)
     return results
@@ -356,11 +363,8 @@ def _run_first(plan: Plan, args: tuple[Any, ...]) -> Any:
     """Call implementations until one returns non-None (firstresult); that result."""
     if isinstance(plan, HookCaller):
         return plan(**_kwargs(plan, args))
-    for function, picks in plan or ():
-        if type(picks) is int:
-            result = function(*args[:picks])
-        else:
-            result = function(*[args[i] for i in picks])  # type: ignore[union-attr]
+    for function, taken in plan or ():
+        result = function(*args[:taken])
         if result is not None:
             return result
     return None
