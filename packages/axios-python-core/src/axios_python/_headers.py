@@ -146,8 +146,9 @@ class Headers(MutableMapping[str, str]):
             self._lowered = list(incoming._names)
             return
         replaced = set(incoming._names)
-        kept = [(n, item) for n, item in zip(self._names, self._items, strict=True)]
-        kept = [(n, item) for n, item in kept if n not in replaced]
+        kept = [
+            (n, item) for n, item in zip(self._names, self._items, strict=True) if n not in replaced
+        ]
         self._items = [item for _, item in kept] + incoming._items
         self._lowered = [n for n, _ in kept] + incoming._names
 
