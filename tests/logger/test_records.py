@@ -269,5 +269,4 @@ def test_a_silenced_logger_keeps_no_per_request_state(server: EchoServer) -> Non
     assert timed_in_flight[-1] == 1
     records = handler.ours("axios_python.test.silent")
     assert [fields(r)["event"] for r in records] == ["request", "response"]
-    assert fields(records[1])["elapsed_ms"] >= 0
     assert plugin._started == {}
