@@ -1,10 +1,11 @@
-"""Developer entry point: ``python scripts/dev.py {test,tour,lint,bench} [ARGS...]``.
+"""Developer entry point: ``python scripts/dev.py {test,tour,lint,bench,docs} [ARGS...]``.
 
 The first run creates a tools virtualenv in ``.tools/`` at the repository root and
 installs a pinned hatch into it; every run then calls ``hatch run <command> ARGS...``,
 which uses the workspace environment defined in the root pyproject.toml. Only the
 standard library is used, so a fresh clone with Python 3.10+ and pip is enough.
-``python scripts/dev.py hatch ARGS...`` runs that hatch directly.
+``python scripts/dev.py hatch ARGS...`` runs that hatch directly; ``docs`` serves the
+documentation site and ``docs --build`` writes it to site/.
 """
 
 # No ``from __future__`` import and nothing version-specific before the check below:
@@ -37,6 +38,7 @@ COMMANDS = {
     "tour": "run the guided tour, examples/tour.py",
     "lint": "ruff check, ruff format --check and mypy",
     "bench": "run the benchmarks in benchmarks/",
+    "docs": "serve the documentation site locally; --build writes it to site/ instead",
     "hatch": "run the pinned hatch itself with the given arguments",
 }
 
@@ -148,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if command == "hatch":
         return _run([str(hatch), *rest])
+    if command == "docs" and "--build" in rest:
+        command, rest = "docs-build", [arg for arg in rest if arg != "--build"]
     # "--" keeps hatch from reading any of the forwarded arguments as its own.
     return _run([str(hatch), "run", command, "--", *rest])
 

@@ -42,6 +42,8 @@ OWN_PAGES = [
 
 _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
+# A pymdownx.snippets line (``--8<-- "path"``): the site shows that file, relative to ROOT.
+_SNIPPET = re.compile(r'^--8<-- "([^"]+)"\s*$', re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,10 @@ def python_blocks(path: Path) -> list[Block]:
             continue
         before = text[: match.start()].rstrip().rsplit("\n", 1)[-1].strip()
         line = text.count("\n", 0, match.start()) + 1
-        blocks.append(Block(path, line, match.group(2), before == MARKER))
+        code = _SNIPPET.sub(
+            lambda m: (ROOT / m.group(1)).read_text(encoding="utf-8"), match.group(2)
+        )
+        blocks.append(Block(path, line, code, before == MARKER))
     return blocks
 
 
