@@ -221,6 +221,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_TRACE = do_GET
 
+    def __getattr__(self, name: str) -> Any:
+        """Serve any other method token too (``M-SEARCH``, ``PROPFIND``): the same way."""
+        if name.startswith("do_"):
+            return self.do_GET
+        raise AttributeError(name)
+
     # -- request side -------------------------------------------------------------
 
     def _dispatch(self) -> None:

@@ -14,6 +14,9 @@ from axios_python import AxiosPython, ConfigError, RequestConfig, Response
 
 from ._support import AsyncNext, Factory, Recorder, Sender
 
+UA = f"axios-python/{axios_python.__version__}"
+DEFAULT_ACCEPT = "application/json, text/plain, */*"
+
 __all__: list[str] = []
 
 VERBS = ["get", "post", "put", "patch", "delete", "head", "options"]
@@ -225,7 +228,7 @@ async def test_interceptor_mutations_do_not_change_instance_defaults(
     assert second.data["args"] == {"page": "1"}
     assert server.requests[1].header("X-Base") == "1"
     assert server.requests[1].header("X-Extra") is None
-    assert api.defaults["headers"] == {"X-Base": "1"}
+    assert api.defaults["headers"] == {"X-Base": "1", "Accept": DEFAULT_ACCEPT, "User-Agent": UA}
     assert api.defaults["timeout"] == axios_python.Timeout(30, 30, 30, 30)
 
 

@@ -17,6 +17,9 @@ from axios_python import AxiosPython, ConfigError, Timeout
 
 from ._support import Factory, Recorder, Sender
 
+USER_AGENT = f"axios-python/{axios_python.__version__}"
+DEFAULT_ACCEPT = "application/json, text/plain, */*"
+
 __all__: list[str] = []
 
 
@@ -298,7 +301,8 @@ def test_headers_overlay_case_insensitively(
     recorder = Recorder()
     api = AxiosPython({"base_url": "https://x.test", "headers": instance}, transport=recorder)
     api.get("/", headers=request)
-    expected = {k.lower(): v for k, v in instance.items()}
+    expected = {"accept": DEFAULT_ACCEPT, "user-agent": USER_AGENT}  # the library defaults
+    expected.update({k.lower(): v for k, v in instance.items()})
     expected.update({k.lower(): v for k, v in request.items()})
     sent = recorder.last.headers
     assert {k.lower(): v for k, v in sent.multi_items()} == expected

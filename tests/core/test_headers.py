@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from axios_python import AxiosPython, ConfigError, Headers, RequestConfig
 
-from ._support import Sender
+from ._support import Recorder, Sender
 
 __all__: list[str] = []
 
@@ -227,3 +227,28 @@ def test_repr_hides_credential_values() -> None:
     assert "s3cret" not in text
     assert "sid=abc" not in text
     assert "x/y" in text
+
+
+def test_none_values_remove_headers() -> None:
+    """None means "no such header": left out when building, a delete when set or overlaid."""
+    headers = Headers({"Accept": "a/b", "User-Agent": None, "X-A": "1"})
+    assert headers.multi_items() == [("Accept", "a/b"), ("X-A", "1")]
+    headers["accept"] = None
+    headers["Not-There"] = None  # removing an absent header is not an error
+    assert headers.multi_items() == [("X-A", "1")]
+    headers.update_from([("x-a", None), ("X-B", "2")])
+    assert headers.multi_items() == [("X-B", "2")]
+    headers.update_from({"X-B": None})
+    assert headers.multi_items() == []
+
+
+def test_a_none_header_layer_removes_a_default(recorder: Recorder) -> None:
+    """None in create() or per request removes that header, other defaults stay."""
+    api = AxiosPython(
+        {"base_url": "https://x.test", "headers": {"accept": None}}, transport=recorder
+    )
+    api.get("/")
+    assert "accept" not in recorder.last.headers
+    assert recorder.last.headers["User-Agent"].startswith("axios-python/")
+    api.get("/", headers=[("User-Agent", None), ("X-Kept", "1")])
+    assert [name for name, _ in recorder.last.headers.multi_items()] == ["X-Kept"]

@@ -16,6 +16,8 @@ from axios_python.transports.httpx2 import Httpx2Plugin
 
 from ._support import HAS_HTTPX2, eventually
 
+USER_AGENT = f"axios-python/{axios_python.__version__}"
+
 needs_httpx2 = pytest.mark.skipif(not HAS_HTTPX2, reason="httpx2 needs Python 3.11+")
 
 
@@ -48,8 +50,9 @@ def test_transport_plugins_are_installed_entry_points(
 async def test_urllib3_by_name_takes_the_sync_side_only(api: AxiosPython) -> None:
     """api.plugin("urllib3") sends sync requests with urllib3; async ones keep httpx."""
     api.plugin("urllib3")
-    assert api.get("/user-agent").data["user-agent"].startswith("python-urllib3/")
+    assert api.get("/user-agent").data["user-agent"] == USER_AGENT
     assert isinstance(api._sync_transport, Urllib3Transport)
+    assert api._sync_transport._pools  # urllib3 opened the pool the request went through
     assert isinstance(api._async_transport, HttpxTransport)
     assert (await api.async_get("/get")).status_code == 200
 
@@ -58,8 +61,9 @@ async def test_aiohttp_by_name_takes_the_async_side_only(api: AxiosPython) -> No
     """api.plugin("aiohttp") sends async requests with aiohttp; sync ones keep httpx."""
     api.plugin("aiohttp")
     response = await api.async_get("/user-agent")
-    assert "aiohttp" in response.data["user-agent"]
+    assert response.data["user-agent"] == USER_AGENT
     assert isinstance(api._async_transport, AiohttpTransport)
+    assert api._async_transport._sessions  # aiohttp opened this loop's session
     assert isinstance(api._sync_transport, HttpxTransport)
     assert api.get("/get").status_code == 200
 
@@ -67,8 +71,13 @@ async def test_aiohttp_by_name_takes_the_async_side_only(api: AxiosPython) -> No
 async def test_both_fast_paths_chained(api: AxiosPython) -> None:
     """api.plugin("urllib3").plugin("aiohttp") gives urllib3 for sync and aiohttp for async."""
     assert api.plugin("urllib3").plugin("aiohttp") is api
-    assert api.get("/user-agent").data["user-agent"].startswith("python-urllib3/")
-    assert "aiohttp" in (await api.async_get("/user-agent")).data["user-agent"]
+    assert api.get("/user-agent").data["user-agent"] == USER_AGENT
+    assert (await api.async_get("/user-agent")).data["user-agent"] == USER_AGENT
+    sync, async_ = api._sync_transport, api._async_transport
+    assert isinstance(sync, Urllib3Transport)
+    assert sync._pools
+    assert isinstance(async_, AiohttpTransport)
+    assert async_._sessions
 
 
 @needs_httpx2

@@ -33,6 +33,9 @@ from ._write import BUFFERED, WriteWatch, chunks_of
 __all__ = ["AiohttpTransport"]
 
 _CHUNK = 64 * 1024
+_SKIP_AUTO_HEADERS = ("Accept", "User-Agent", "Content-Type")
+# aiohttp labels a body-less POST/PUT/PATCH application/octet-stream unless told not to.
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _OWNED_OPTIONS = frozenset(
     {
         "connector",
@@ -163,6 +166,19 @@ class AiohttpTransport(BaseTransport):
         """Send ``request`` on this loop's session; the body is read unless ``request.stream``."""
         session = self._session()
         headers = request.headers.multi_items()
+        sent = request.headers
+        # aiohttp adds Accept, User-Agent and a Content-Type of its own to a request
+        # that lacks them; the core decides the headers, so a removed one stays removed.
+        skip = (
+            _SKIP_AUTO_HEADERS
+            if "user-agent" not in sent
+            or "accept" not in sent
+            or (
+                "content-type" not in sent
+                and (request.content is not None or request.method in _BODY_METHODS)
+            )
+            else None
+        )
         data: Any = request.content
         watch: WriteWatch | None = None
         write = request.timeout.write
@@ -192,6 +208,7 @@ class AiohttpTransport(BaseTransport):
                     data=data,
                     timeout=self._timeout(request.timeout),
                     allow_redirects=False,
+                    skip_auto_headers=skip,
                 )
             except BaseException as exc:
                 reraise(exc, request)

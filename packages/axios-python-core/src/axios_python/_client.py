@@ -12,6 +12,7 @@ from ._config import (
     RequestOptions,
     library_defaults,
     merge_config,
+    method_name,
     validate_options,
 )
 from ._exceptions import ConfigError
@@ -147,7 +148,7 @@ class AxiosPython:
             )
         if not isinstance(url, str):
             raise ConfigError(f"url must be a str (got {type(url).__name__}: {url!r})")
-        overrides["method"] = method.upper()
+        overrides["method"] = method_name(method)
         overrides["url"] = url
         return merge_config(self._defaults, overrides)  # type: ignore[return-value]
 

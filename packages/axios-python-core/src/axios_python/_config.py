@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypedDict, Union
 
@@ -11,13 +12,16 @@ from ._headers import Headers, HeadersInput
 from ._multipart import FilesInput
 from ._timeout import DEFAULT_TIMEOUT, Timeout, TimeoutInput
 from ._urls import ParamsInput
+from ._version import __version__
 
 if TYPE_CHECKING:
     from ._cancel import CancelToken
     from ._retry import RetryStrategy
 
 __all__ = [
+    "DEFAULT_ACCEPT",
     "DEFAULT_SENSITIVE_HEADERS",
+    "USER_AGENT",
     "VALID_KEYS",
     "RequestConfig",
     "RequestOptions",
@@ -25,6 +29,7 @@ __all__ = [
     "default_validate_status",
     "library_defaults",
     "merge_config",
+    "method_name",
     "validate_options",
 ]
 
@@ -97,12 +102,16 @@ def default_validate_status(status: int) -> bool:
     return 200 <= status < 300
 
 
+USER_AGENT: Final = f"axios-python/{__version__}"
+DEFAULT_ACCEPT: Final = "application/json, text/plain, */*"  # axios's default Accept
+
+
 def library_defaults() -> dict[str, Any]:
     """A fresh copy of the library defaults (the bottom layer of every config)."""
     return {
         "method": "GET",
         "base_url": None,
-        "headers": Headers(),
+        "headers": Headers.from_trusted([("Accept", DEFAULT_ACCEPT), ("User-Agent", USER_AGENT)]),
         "timeout": DEFAULT_TIMEOUT,
         "stream": False,
         "follow_redirects": True,
@@ -145,11 +154,18 @@ def _non_negative_int(key: str, value: Any) -> int:
     return value
 
 
-def _headers(key: str, value: Any) -> Headers:
+def _headers(key: str, value: Any) -> Headers | list[tuple[str, str | None]]:
+    """Headers of one layer; with a None value (a removal) the validated pairs are kept."""
     if value is None:
         return Headers()
     try:
-        return Headers(value)
+        if isinstance(value, Headers):
+            return value.copy()
+        pairs = list(value.items() if isinstance(value, Mapping) else value)
+        headers = Headers(pairs)
+        if len(headers.multi_items()) < len(pairs):  # some values were None: keep them
+            return pairs
+        return headers
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{key!r} is invalid: {exc}") from None
 
@@ -161,10 +177,39 @@ def _timeout(key: str, value: Any) -> Timeout:
         raise ConfigError(f"{key!r} is invalid: {exc}") from None
 
 
+# RFC 9110 section 9: a method is a token (letters, digits and !#$%&'*+-.^_`|~).
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_STANDARD_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+# Names already checked, to their upper-cased form: the same few arrive on every request.
+_METHODS: dict[str, str] = {
+    **{name: name for name in _STANDARD_METHODS},
+    **{name.lower(): name for name in _STANDARD_METHODS},
+}
+_METHODS_MAX = 256
+
+
+def method_name(value: object, key: str = "method") -> str:
+    """``value`` as the method sent: any RFC 9110 token, upper-cased (``"m-search"`` -> M-SEARCH).
+
+    Raises ConfigError for anything else (not a str, empty, a space or a control character).
+    """
+    if type(value) is str:
+        known = _METHODS.get(value)
+        if known is not None:
+            return known
+    if not isinstance(value, str) or not _TOKEN.fullmatch(value):
+        raise ConfigError(
+            f"{key!r} must be an HTTP method name, a token like 'GET', 'PROPFIND' or 'M-SEARCH' "
+            f"(got {_show(value)})"
+        )
+    name = value.upper()
+    if len(_METHODS) < _METHODS_MAX:
+        _METHODS[value] = name
+    return name
+
+
 def _method(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.isalpha():
-        raise ConfigError(f"{key!r} must be an HTTP method name like 'GET' (got {_show(value)})")
-    return value.upper()
+    return method_name(value, key)
 
 
 def _str_set(lower: bool) -> Check:

@@ -8,7 +8,8 @@ from typing import Union
 
 __all__ = ["Headers", "HeadersInput"]
 
-HeadersInput = Union["Headers", Mapping[str, str], Iterable[tuple[str, str]]]
+HeadersInput = Union["Headers", Mapping[str, "str | None"], Iterable[tuple[str, "str | None"]]]
+"""Headers as users give them; a value of None means "remove this header" (see update_from)."""
 
 
 # Values never shown by repr(), so a logged config or error does not leak credentials.
@@ -20,7 +21,8 @@ class Headers(MutableMapping[str, str]):
 
     ``headers["content-type"]`` and ``headers["Content-Type"]`` are the same entry;
     a repeated field (``Set-Cookie``) is joined with ", " on lookup and kept apart
-    in ``get_list`` and ``multi_items``.
+    in ``get_list`` and ``multi_items``. A value of None removes the header: it is
+    left out when building, and ``headers["User-Agent"] = None`` deletes it.
     """
 
     # _items: (name, value) pairs as given; _lowered: the same names lower-cased, in
@@ -38,10 +40,8 @@ class Headers(MutableMapping[str, str]):
             self._items = list(headers._items)
             self._lowered = None if headers._lowered is None else list(headers._lowered)
             return
-        if isinstance(headers, Mapping):
-            self._items = [(_check_name(k), _check_value(k, v)) for k, v in headers.items()]
-        else:
-            self._items = [(_check_name(k), _check_value(k, v)) for k, v in headers]
+        pairs = headers.items() if isinstance(headers, Mapping) else headers
+        self._items = [(_check_name(k), _check_value(k, v)) for k, v in pairs if v is not None]
         self._lowered = None
 
     @classmethod
@@ -68,7 +68,10 @@ class Headers(MutableMapping[str, str]):
             return self._items[names.index(lowered)][1]
         return ", ".join(v for n, (_, v) in zip(names, self._items, strict=True) if n == lowered)
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: str, value: str | None) -> None:
+        if value is None:  # the "remove this header" value, as in every layer of config
+            self.pop(key, None)
+            return
         _check_name(key)
         _check_value(key, value)
         lowered = key.lower()
@@ -139,8 +142,22 @@ class Headers(MutableMapping[str, str]):
         return list(self._items)
 
     def update_from(self, other: HeadersInput) -> None:
-        """Overlay ``other``: each name it has replaces every value of that name here."""
-        incoming = other if isinstance(other, Headers) else Headers(other)
+        """Overlay ``other``: each name it has replaces every value of that name here.
+
+        A name whose value is None in ``other`` is removed (the way a request or an
+        instance drops a default header such as User-Agent).
+        """
+        if not isinstance(other, Headers):
+            pairs = list(other.items() if isinstance(other, Mapping) else other)
+            incoming = Headers(pairs)
+            removed = [name for name, value in pairs if value is None]
+            if removed:
+                for name in removed:
+                    self.pop(_check_name(name), None)
+                if not incoming._items:
+                    return
+        else:
+            incoming = other
         if not self._items:
             self._items = list(incoming._items)
             self._lowered = list(incoming._names)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._body import encode_body
-from ._config import VALID_KEYS, validate_options
+from ._config import VALID_KEYS, method_name, validate_options
 from ._exceptions import AxiosPythonError, ConfigError
 from ._headers import Headers
 from ._models import Request
@@ -60,9 +60,7 @@ def _prepare(config: Mapping[str, Any]) -> Request:
     _check_portable(headers)
     if base_url and absolute and not trusted(full_url, config):
         strip_sensitive_headers(headers, config)
-    method = config.get("method") or "GET"
-    if not method.isalpha():  # "GE T" would reach the wire; validation explains it
-        raise ValueError(method)
+    method = method_name(config.get("method", "GET"))  # "GE T" must never reach the wire
     # Used later by the pipeline: a bad value must fail here, where validation explains it.
     validate = config.get("validate_status")
     transforms = config.get("transform_response")

@@ -13,7 +13,7 @@ from typing import Any
 import urllib3
 from urllib3 import BaseHTTPResponse, HTTPConnectionPool, HTTPHeaderDict, HTTPSConnectionPool
 from urllib3.connection import HTTPSConnection
-from urllib3.util import Retry, parse_url
+from urllib3.util import SKIP_HEADER, Retry, parse_url
 from urllib3.util.request import ACCEPT_ENCODING
 
 from axios_python import (
@@ -239,6 +239,9 @@ def _headers(headers: Headers) -> Any:
     pairs = headers.multi_items()
     if "accept-encoding" not in headers:
         pairs.append(("Accept-Encoding", ACCEPT_ENCODING))
+    if "user-agent" not in headers:
+        # The core decides the headers; urllib3 would add its own User-Agent otherwise.
+        pairs.append(("User-Agent", SKIP_HEADER))
     plain = dict(pairs)
     if len(plain) == len(pairs):
         return plain

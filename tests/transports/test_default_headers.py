@@ -1,0 +1,96 @@
+"""Default headers: every transport sends exactly the headers the core prepared, no more.
+
+User-Agent and Accept come from the library defaults; a None value at any layer
+removes a header, and no transport puts its own library's value back.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import axios_python
+from axios_python import RequestConfig
+
+from ._support import Client
+
+USER_AGENT = f"axios-python/{axios_python.__version__}"
+ACCEPT = "application/json, text/plain, */*"
+# What a transport adds by itself and may: message framing, the connection and the
+# Accept-Encoding it can decode (which issue 11 may move into the core).
+_TRANSPORT_OWNED = frozenset(
+    {"host", "content-length", "transfer-encoding", "connection", "accept-encoding"}
+)
+
+
+def _received(client: Client) -> list[tuple[str, str]]:
+    """The header lines of the last request the server received, lower-cased names."""
+    return [(name.lower(), value) for name, value in client.server.requests[-1].headers]
+
+
+def _values(client: Client, name: str) -> list[str]:
+    return [value for key, value in _received(client) if key == name]
+
+
+async def test_user_agent_and_accept_are_sent_by_default(client: Client) -> None:
+    """Every request carries axios-python's User-Agent and axios's Accept, once each."""
+    await client.get("/get")
+    assert _values(client, "user-agent") == [USER_AGENT]
+    assert _values(client, "accept") == [ACCEPT]
+
+
+async def test_only_the_prepared_headers_reach_the_server(client: Client) -> None:
+    """Apart from framing and Accept-Encoding, the server sees the prepared headers exactly."""
+    for method, options in (
+        ("GET", {}),
+        ("POST", {"data": b"raw bytes"}),
+        ("PUT", {}),
+        ("DELETE", {"headers": {"User-Agent": None, "Accept": None}}),
+    ):
+        response = await client.request(method, "/anything", **options)
+        assert response.request is not None
+        prepared = {name.lower() for name in response.request.headers}
+        received = {name for name, _ in _received(client)}
+        assert received - _TRANSPORT_OWNED == prepared - _TRANSPORT_OWNED, method
+
+
+@pytest.mark.parametrize("name", ["User-Agent", "Accept"])
+async def test_none_per_request_removes_a_default(client: Client, name: str) -> None:
+    """headers={name: None} on a request sends no such header at all, on every transport."""
+    await client.get("/get", headers={name: None})
+    assert _values(client, name.lower()) == []
+
+
+async def test_none_in_the_instance_removes_a_default(client: Client) -> None:
+    """create({"headers": {"User-Agent": None}}) removes it for every request of the instance."""
+    api = client.new(headers={"user-agent": None})
+    await client.get("/get", api=api)
+    assert _values(client, "user-agent") == []
+    await client.get("/get", api=api, headers={"User-Agent": "back/1.0"})
+    assert _values(client, "user-agent") == ["back/1.0"]
+
+
+async def test_none_set_by_an_interceptor_removes_a_header(client: Client) -> None:
+    """An interceptor that sets a header to None removes it from what is sent."""
+
+    def drop(config: RequestConfig) -> RequestConfig:
+        config["headers"]["User-Agent"] = None
+        return config
+
+    client.api.interceptors.request.use(drop)
+    await client.get("/get")
+    assert _values(client, "user-agent") == []
+
+
+async def test_user_values_replace_the_defaults_in_any_case(client: Client) -> None:
+    """A User-Agent or Accept the user sets (any letter case) is the only one sent."""
+    api = client.new(headers={"user-agent": "my-app/2.0"})
+    await client.get("/get", api=api, headers={"ACCEPT": "text/csv"})
+    assert _values(client, "user-agent") == ["my-app/2.0"]
+    assert _values(client, "accept") == ["text/csv"]
+
+
+@pytest.mark.parametrize("options", [{}, {"data": b"\x00\x01"}], ids=["no body", "bytes"])
+async def test_no_content_type_is_invented(client: Client, options: dict[str, bytes]) -> None:
+    """A POST without a Content-Type of its own is sent without one (no octet-stream guess)."""
+    await client.post("/post", **options)
+    assert _values(client, "content-type") == []
