@@ -85,23 +85,6 @@ def test_query_string_params_replace_instance_params(recorder: Recorder) -> None
     assert recorder.last.url == "https://x.test/?raw=%2F"
 
 
-def test_defaults_property_is_a_copy(recorder: Recorder) -> None:
-    """Changing api.defaults changes nothing the instance sends."""
-    api = AxiosPython({"base_url": "https://x.test", "headers": {"X-A": "1"}}, transport=recorder)
-    defaults = api.defaults
-    defaults["headers"]["X-A"] = "changed"
-    api.get("/")
-    assert recorder.last.headers["X-A"] == "1"
-
-
-def test_defaults_params_are_a_copy(recorder: Recorder) -> None:
-    """Changing api.defaults['params'] changes nothing the instance sends."""
-    api = AxiosPython({"base_url": "https://x.test", "params": {"a": "1"}}, transport=recorder)
-    api.defaults["params"]["a"] = "changed"  # type: ignore[index]
-    api.get("/")
-    assert recorder.last.url == "https://x.test/?a=1"
-
-
 def test_reserved_keys_are_accepted(recorder: Recorder) -> None:
     """Keys of later features (retries, cancellation, plugins) are valid config keys."""
     api = AxiosPython(

@@ -103,7 +103,9 @@ class AuthPlugin:
             self._refresher = Refresher(
                 _check_callable(refresh, "refresh"), lambda t: render(scheme_, t)
             )
-        self._homes: weakref.WeakKeyDictionary[AxiosPython, str | None] = (
+        # Per client: (its base_url, that origin). api.defaults is live, so the origin is
+        # worked out again when the base_url changes, and the credential follows it.
+        self._homes: weakref.WeakKeyDictionary[AxiosPython, tuple[object, str | None]] = (
             weakref.WeakKeyDictionary()
         )
 
@@ -227,13 +229,13 @@ class AuthPlugin:
         return self._static
 
     def _home(self, client: AxiosPython) -> str | None:
-        try:
-            return self._homes[client]
-        except KeyError:
-            base_url = client.defaults.get("base_url")
-            home = origin_of(base_url) if isinstance(base_url, str) else None
-            self._homes[client] = home
-            return home
+        base_url = client.defaults.get("base_url")
+        known = self._homes.get(client)
+        if known is not None and known[0] is base_url:
+            return known[1]
+        home = origin_of(base_url) if isinstance(base_url, str) else None
+        self._homes[client] = (base_url, home)
+        return home
 
     def _protect(self, config: RequestConfig, origin: str, home: str | None) -> None:
         """Mark the header sensitive (dropped on cross-origin redirects) and trust ``origin``."""

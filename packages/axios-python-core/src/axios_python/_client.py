@@ -15,6 +15,7 @@ from ._config import (
     method_name,
     validate_options,
 )
+from ._defaults import Defaults
 from ._exceptions import ConfigError
 from ._interceptors import Interceptors
 from ._middleware import Middleware, MiddlewareEntry, as_entry
@@ -50,7 +51,7 @@ class AxiosPython:
         transport: BaseTransport | None = None,
     ) -> None:
         options = validate_options(config or {}, where="create()")
-        self._defaults: dict[str, Any] = merge_config(library_defaults(), options)
+        self._defaults = Defaults(merge_config(library_defaults(), options))
         self.interceptors = Interceptors()
         self._middleware: tuple[MiddlewareEntry, ...] = ()
         self._chains: _Chains | None = None  # _middleware composed, built at first use
@@ -64,7 +65,7 @@ class AxiosPython:
         self._plugin_transports: tuple[BaseTransport | None, BaseTransport | None] = (None, None)
         self._plugin_lock = threading.RLock()
         # Declared plugins are registered now; they are not a per-request setting.
-        self._defaults.pop("plugins", None)
+        dict.pop(self._defaults, "plugins", None)
         for name, plugin_options in options.get("plugins", {}).items():
             self.plugin(name, **plugin_options)
 
@@ -72,14 +73,21 @@ class AxiosPython:
         return f"<AxiosPython base_url={self._defaults.get('base_url')!r}>"
 
     @property
-    def defaults(self) -> RequestConfig:
-        """A copy of this instance's merged defaults (library defaults < create() config)."""
-        copy = dict(self._defaults)
-        copy["headers"] = self._defaults["headers"].copy()
-        params = copy.get("params")
-        if isinstance(params, dict):
-            copy["params"] = dict(params)
-        return copy  # type: ignore[return-value]
+    def defaults(self) -> dict[str, Any]:
+        """This instance's defaults, live: what you change applies to the requests after it.
+
+        ``api.defaults["headers"]["Authorization"] = "Bearer x"`` (the token set after
+        login) and ``api.defaults["timeout"] = 5`` work as in axios; a value is
+        validated when it is set (ConfigError naming the key). Each instance has its
+        own, starting as the library defaults overlaid with the create() config.
+        """
+        return self._defaults
+
+    @defaults.setter
+    def defaults(self, value: Mapping[str, Any]) -> None:
+        """Replace every default at once, validated like create() input (also ``|=``)."""
+        if value is not self._defaults:
+            self._defaults.replace(value)
 
     # --- composition --------------------------------------------------------------------
 
