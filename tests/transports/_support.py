@@ -17,6 +17,7 @@ from typing import Any, cast
 
 import httpx
 from axios_python_aiohttp import AiohttpTransport
+from axios_python_reqwest import ReqwestTransport
 from axios_python_urllib3 import Urllib3Transport
 from echo_server import EchoServer
 
@@ -32,11 +33,14 @@ class TransportCase:
 
     ``build(max_connections, ssl_context)`` makes a fresh transport: None for
     either keeps that transport's default pool limit or certificate trust.
+    ``abandons_in_flight`` marks a documented limit: the transport cannot abort
+    a request in flight, so a cancelled one is left to finish in the background.
     """
 
     name: str
     build: Callable[[int | None, ssl.SSLContext | None], BaseTransport]
     sides: tuple[str, ...]
+    abandons_in_flight: bool = False
 
 
 def _httpx(limit: int | None, context: ssl.SSLContext | None) -> BaseTransport:
@@ -62,6 +66,12 @@ def _aiohttp(limit: int | None, context: ssl.SSLContext | None) -> BaseTransport
     return AiohttpTransport(max_connections=limit or 100, ssl=True if context is None else context)
 
 
+def _reqwest(limit: int | None, context: ssl.SSLContext | None) -> BaseTransport:
+    return ReqwestTransport(
+        max_connections=limit or 100, verify=True if context is None else context
+    )
+
+
 # httpx2 needs Python 3.11+: on 3.10 the extra installs nothing, so the case drops out.
 HAS_HTTPX2 = importlib.util.find_spec("httpx2") is not None
 
@@ -69,6 +79,7 @@ TRANSPORTS: tuple[TransportCase, ...] = (
     TransportCase("httpx", _httpx, ("sync", "async")),
     TransportCase("urllib3", _urllib3, ("sync",)),
     TransportCase("aiohttp", _aiohttp, ("async",)),
+    TransportCase("reqwest", _reqwest, ("sync", "async"), abandons_in_flight=True),
     *([TransportCase("httpx2", _httpx2, ("sync", "async"))] if HAS_HTTPX2 else []),
 )
 
