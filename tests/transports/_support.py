@@ -33,14 +33,17 @@ class TransportCase:
 
     ``build(max_connections, ssl_context)`` makes a fresh transport: None for
     either keeps that transport's default pool limit or certificate trust.
-    ``abandons_in_flight`` marks a documented limit: the transport cannot abort
-    a request in flight, so a cancelled one is left to finish in the background.
+    Two fields mark documented limits: ``abandons_in_flight``, the transport
+    cannot abort a request in flight, so a cancelled one is left to finish in the
+    background; ``fills_absent``, the (name, value) the transport sends for a
+    header the request does not have.
     """
 
     name: str
     build: Callable[[int | None, ssl.SSLContext | None], BaseTransport]
     sides: tuple[str, ...]
     abandons_in_flight: bool = False
+    fills_absent: tuple[tuple[str, str], ...] = ()
 
 
 def _httpx(limit: int | None, context: ssl.SSLContext | None) -> BaseTransport:
@@ -79,7 +82,13 @@ TRANSPORTS: tuple[TransportCase, ...] = (
     TransportCase("httpx", _httpx, ("sync", "async")),
     TransportCase("urllib3", _urllib3, ("sync",)),
     TransportCase("aiohttp", _aiohttp, ("async",)),
-    TransportCase("reqwest", _reqwest, ("sync", "async"), abandons_in_flight=True),
+    TransportCase(
+        "reqwest",
+        _reqwest,
+        ("sync", "async"),
+        abandons_in_flight=True,
+        fills_absent=(("user-agent", ""), ("accept", "*/*")),
+    ),
     *([TransportCase("httpx2", _httpx2, ("sync", "async"))] if HAS_HTTPX2 else []),
 )
 

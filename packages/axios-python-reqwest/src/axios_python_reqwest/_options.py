@@ -97,6 +97,9 @@ class ClientSettings:
     def _apply_fixed(self, builder: Builder) -> Builder:
         # Redirects, cookies and retries are the pipeline's; pyreqwest must do none of them.
         builder = builder.follow_redirects(False).referer(False).default_cookie_store(False)
+        # reqwest always sends a User-Agent: without one in the request, send it empty
+        # rather than pyreqwest's own (a removed User-Agent must not name a library).
+        builder = builder.user_agent("")
         for root in self._roots:
             builder = builder.add_root_certificate_der(root)
         if self._insecure:
