@@ -445,10 +445,11 @@ def cancellation(tour: Tour) -> None:
     async def run() -> None:
         shared = CancelToken()
         asyncio.get_running_loop().call_later(0.2, shared.cancel, "shutting down")
-        calls = [api.async_get(f"/delay/5?n={n}", cancel_token=shared) for n in range(3)]
-        outcomes = await asyncio.gather(*calls, return_exceptions=True)
+        # A client per event loop: its async pool closes with the block, before the loop ends.
+        async with axios_python.create({"base_url": tour.url}) as async_api:
+            calls = [async_api.async_get(f"/delay/5?n={n}", cancel_token=shared) for n in range(3)]
+            outcomes = await asyncio.gather(*calls, return_exceptions=True)
         show("one token, 3 async requests", [type(outcome).__name__ for outcome in outcomes])
-        await api.aclose()
 
     asyncio.run(run())
     already = CancelToken()
@@ -460,6 +461,7 @@ def cancellation(tour: Tour) -> None:
         sent = tour.server.hits["/get"] - before
         show("already-cancelled token", f"CancelError({exc.reason!r}), {sent} requests sent")
     show("the instance still works", api.get("/get").status_code)
+    api.close()
 
 
 @section("plugins", "Plugins")

@@ -21,6 +21,7 @@ EXPECTED_CORE_NAMES = {
     "BaseTransport",
     "CancelError",
     "CancelToken",
+    "ClientClosedError",
     "ConfigError",
     "ExponentialBackoff",
     "FixedBackoff",

@@ -380,14 +380,19 @@ def test_sync_requests_from_many_threads_share_the_pool(server: EchoServer) -> N
 
 
 async def test_each_event_loop_gets_its_own_async_pool(server: EchoServer) -> None:
-    """An instance used from a second event loop (in a thread) still works there."""
-    api = axios_python.create({"base_url": server.url})
+    """An instance used from a second event loop (in a thread) still works there, and after.
+
+    The transport's aclose() frees only that loop's pool (and the sync one): unlike
+    the client's aclose(), it leaves the transport usable, pools re-created on demand.
+    """
+    transport = HttpxTransport()
+    api = axios_python.create({"base_url": server.url}, transport=transport)
     assert (await api.async_get("/get")).ok
 
     def other_loop() -> int:
         async def go() -> int:
             response = await api.async_get("/get")
-            await api.aclose()
+            await transport.aclose()
             return response.status_code
 
         return asyncio.run(go())

@@ -11,6 +11,7 @@ from ._entrypoints import PluginInfo, list_plugins
 from ._exceptions import (
     AxiosPythonError,
     CancelError,
+    ClientClosedError,
     ConfigError,
     HTTPStatusError,
     InterceptorError,
@@ -65,6 +66,7 @@ __all__ = [
     "BaseTransport",
     "CancelError",
     "CancelToken",
+    "ClientClosedError",
     "ConfigError",
     "ExponentialBackoff",
     "FixedBackoff",

@@ -16,7 +16,7 @@ from ._config import (
     validate_options,
 )
 from ._defaults import Defaults
-from ._exceptions import ConfigError
+from ._exceptions import ClientClosedError, ConfigError
 from ._interceptors import Interceptors
 from ._middleware import Middleware, MiddlewareEntry, as_entry
 from ._models import Response
@@ -64,6 +64,7 @@ class AxiosPython:
         self._plugin_host: PluginHost | None = None
         self._plugin_transports: tuple[BaseTransport | None, BaseTransport | None] = (None, None)
         self._plugin_lock = threading.RLock()
+        self._closed = False
         # Declared plugins are registered now; they are not a per-request setting.
         dict.pop(self._defaults, "plugins", None)
         for name, plugin_options in options.get("plugins", {}).items():
@@ -138,17 +139,24 @@ class AxiosPython:
         return self._default_transport
 
     # An explicit transport= wins, then one a plugin supplies for that side, then httpx.
+    # Checked on every attempt: a retry after close() must not reopen a pool.
     @property
     def _sync_transport(self) -> BaseTransport:
+        if self._closed:
+            raise self._closed_error()
         return self._transport or self._plugin_transports[0] or self._fallback_transport()
 
     @property
     def _async_transport(self) -> BaseTransport:
+        if self._closed:
+            raise self._closed_error()
         return self._transport or self._plugin_transports[1] or self._fallback_transport()
 
     # --- requests -----------------------------------------------------------------------
 
     def _config_for(self, method: str, url: str, options: Mapping[str, Any]) -> RequestConfig:
+        if self._closed:
+            raise self._closed_error()
         overrides = validate_options(options, where=f"{method} {url!r}") if options else {}
         if "plugins" in overrides:
             raise ConfigError(
@@ -244,17 +252,37 @@ class AxiosPython:
                 found.append(t)
         return found
 
+    @property
+    def is_closed(self) -> bool:
+        """True once close() or aclose() was called: the client sends no more requests."""
+        return self._closed
+
+    def _closed_error(self) -> ClientClosedError:
+        return ClientClosedError(
+            f"this client (base_url={self._defaults.get('base_url')!r}) is closed: close(), "
+            "aclose() or the end of its with block closed it for good; "
+            "create a new one with axios_python.create()"
+        )
+
     def close(self) -> None:
-        """Close the connection pools this instance opened."""
+        """Close the connection pools this instance opened; later requests raise ClientClosedError.
+
+        Calling it again is harmless, and so is aclose() after it (which also closes
+        the running loop's async pool).
+        """
+        self._closed = True
         for transport in self._transports():
             transport.close()
 
     async def aclose(self) -> None:
-        """Close every pool, including the running loop's async one."""
+        """Close every pool, including the running loop's async one; see close()."""
+        self._closed = True
         for transport in self._transports():
             await transport.aclose()
 
     def __enter__(self) -> Self:
+        if self._closed:
+            raise self._closed_error()
         return self
 
     def __exit__(
@@ -266,6 +294,8 @@ class AxiosPython:
         self.close()
 
     async def __aenter__(self) -> Self:
+        if self._closed:
+            raise self._closed_error()
         return self
 
     async def __aexit__(

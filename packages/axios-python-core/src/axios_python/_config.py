@@ -7,6 +7,7 @@ import re
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypedDict, Union
 
+from ._config_hints import foreign_key_hint
 from ._exceptions import ConfigError
 from ._headers import Headers, HeadersInput
 from ._multipart import FilesInput
@@ -389,6 +390,9 @@ def validate_options(options: Mapping[str, Any], *, where: str) -> dict[str, Any
 def _unknown_key_message(key: object, where: str) -> str:
     message = f"unknown config key {key!r} in {where}"
     if isinstance(key, str):
+        advice = foreign_key_hint(key, VALID_KEYS)
+        if advice is not None:
+            return f"{message}: {advice}"
         close = difflib.get_close_matches(key, sorted(VALID_KEYS), n=1, cutoff=0.6)
         if not close:
             close = [k for k in sorted(VALID_KEYS) if k.replace("_", "") == key.lower()]

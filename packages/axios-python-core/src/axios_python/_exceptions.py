@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AxiosPythonError",
     "CancelError",
+    "ClientClosedError",
     "ConfigError",
     "HTTPStatusError",
     "InterceptorError",
@@ -115,6 +116,10 @@ class CancelError(AxiosPythonError):
 
 class ConfigError(AxiosPythonError, ValueError):
     """A config key is unknown or its value has the wrong type or range."""
+
+
+class ClientClosedError(AxiosPythonError, RuntimeError):
+    """A request on a client that was closed (a closed client stays closed); also a RuntimeError."""
 
 
 class UnsupportedRequestError(AxiosPythonError, NotImplementedError):

@@ -1,0 +1,84 @@
+"""Config keys other HTTP libraries use, mapped to ours, for the unknown-key error message.
+
+Someone coming from requests, httpx, aiohttp, urllib3 or Axios types the name they
+know; the error then names our equivalent instead of listing every key. Only names
+that are not our own keys belong here (a test keeps it that way), and camelCase
+Axios names need no entry: ``baseURL`` already finds ``base_url`` by spelling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Final, NamedTuple
+
+__all__ = ["FOREIGN_KEYS", "Hint", "foreign_key_hint"]
+
+
+class Hint(NamedTuple):
+    """What another library's key is called here: our ``keys`` and a sentence that names them."""
+
+    keys: tuple[str, ...]  # our config keys the advice names (empty: not a config key here)
+    advice: str
+
+
+FOREIGN_KEYS: Final[dict[str, Hint]] = {
+    "allow_redirects": Hint(
+        ("follow_redirects",), "requests and aiohttp call it that; use 'follow_redirects'"
+    ),
+    "redirect": Hint(("follow_redirects",), "urllib3 calls it that; use 'follow_redirects'"),
+    "limits": Hint(
+        ("max_connections", "max_keepalive_connections"),
+        "httpx's Limits is two keys here: 'max_connections' and 'max_keepalive_connections'",
+    ),
+    "proxies": Hint(("proxy",), "use 'proxy', one proxy URL for every request"),
+    "verify_ssl": Hint(("verify",), "aiohttp's name; use 'verify'"),
+    "ssl": Hint(
+        ("verify", "cert"),
+        "aiohttp's name; use 'verify' for the server's certificate, 'cert' for a client one",
+    ),
+    "ssl_context": Hint(("verify",), "use 'verify'"),
+    "ca_certs": Hint(("verify",), "urllib3's name; use 'verify'"),
+    "cert_reqs": Hint(("verify",), "urllib3's name; use 'verify'"),
+    "cert_file": Hint(("cert",), "urllib3's name; use 'cert'"),
+    "key_file": Hint(("cert",), "urllib3's name; use 'cert'"),
+    "cookie_jar": Hint(("cookies",), "aiohttp's name; use 'cookies'"),
+    "retries": Hint(
+        ("max_retries", "retry_strategy"),
+        "use 'max_retries' (how many) and 'retry_strategy' (backoff and which statuses)",
+    ),
+    "retry": Hint(
+        ("max_retries", "retry_strategy"),
+        "use 'max_retries' (how many) and 'retry_strategy' (backoff and which statuses)",
+    ),
+    "raise_for_status": Hint(
+        ("validate_status",),
+        "a status that 'validate_status' rejects (by default any non-2xx) raises "
+        "HTTPStatusError; validate_status=lambda status: True never raises",
+    ),
+    "signal": Hint(("cancel_token",), "use 'cancel_token' with an axios_python.CancelToken"),
+    "preload_content": Hint(("stream",), "urllib3's name; 'stream': True means not preloading"),
+    "decode_content": Hint(("decompress",), "urllib3's name; use 'decompress'"),
+    "auto_decompress": Hint(("decompress",), "aiohttp's name; use 'decompress'"),
+    "content": Hint(("data",), "httpx's name; use 'data', which takes str or bytes too"),
+    "body": Hint(("data", "json"), "use 'data' (str, bytes, form fields) or 'json'"),
+    "fields": Hint(("data", "files"), "urllib3's name; use 'data' for fields, 'files' for files"),
+    "query": Hint(("params",), "use 'params' for the query string"),
+    "user_agent": Hint(("headers",), "set it in 'headers': {'User-Agent': ...}"),
+    "pool_timeout": Hint(("timeout",), "use 'timeout' with a 'pool' part: {'pool': seconds}"),
+    "connect_timeout": Hint(("timeout",), "use 'timeout' with a 'connect' part"),
+    "read_timeout": Hint(("timeout",), "use 'timeout' with a 'read' part"),
+    "hooks": Hint((), "use interceptors (api.interceptors.request.use) or middleware (api.use)"),
+    "event_hooks": Hint(
+        (), "use interceptors (api.interceptors.request.use) or middleware (api.use)"
+    ),
+    "transport": Hint((), "a transport is not a config key: pass create(config, transport=...)"),
+    "mounts": Hint((), "pass create(config, transport=...), or load a transport plugin"),
+}
+
+
+def foreign_key_hint(key: str, valid_keys: Collection[str]) -> str | None:
+    """The advice for another library's ``key``, or None (also when its keys are not ours yet)."""
+    hint = FOREIGN_KEYS.get(key) or FOREIGN_KEYS.get(key.lower())
+    if hint is None or not all(name in valid_keys for name in hint.keys):
+        return None
+    return hint.advice
