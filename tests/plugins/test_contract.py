@@ -30,6 +30,8 @@ def test_hook_names_match_the_specs() -> None:
         ("axios_response", {"historic": False, "firstresult": False}),
         ("axios_error", {"historic": False, "firstresult": True}),
         ("axios_transport", {"historic": False, "firstresult": True}),
+        ("axios_before_send", {"historic": False, "firstresult": False}),
+        ("axios_interrupted", {"historic": False, "firstresult": False}),
     ],
 )
 def test_hook_semantics(hook: str, opts: dict[str, bool]) -> None:

@@ -43,9 +43,11 @@ ENTRY_POINT_GROUP: Final = "axios_python.plugins"
 # The hooks in axios_python.hookspecs (a test keeps the two in step); kept here so
 # listing needs neither pluggy nor the hookspecs module.
 HOOK_NAMES: Final = (
+    "axios_before_send",
     "axios_cached_response",
     "axios_client_created",
     "axios_error",
+    "axios_interrupted",
     "axios_request",
     "axios_response",
     "axios_transport",

@@ -136,6 +136,10 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
             recovered = yield from plugins.error_hook(exc, config, is_async)
             if recovered is not None:
                 response, error = recovered, None
+    except BaseException as exc:  # a cancelled task, KeyboardInterrupt: no error hook for these
+        if plugins is not None:
+            plugins.interrupted_hook(exc, config, is_async)
+        raise
     if client.interceptors.response:
         return run_response_chain(client.interceptors.response, response, error)
     if error is not None:
@@ -182,6 +186,7 @@ def _attempts(
     timeout = request.timeout
     plugins = client._plugin_host
     retries = 0
+    previous: Response | Exception | None = None  # the outcome a retry answers
     while True:
         if token is not None:
             token.raise_if_cancelled()
@@ -192,11 +197,17 @@ def _attempts(
             if plugins is not None:
                 response = yield from plugins.cached_response_hook(request, config, is_async)
             if response is None:
+                if plugins is not None and plugins.sends:
+                    yield from plugins.send_hook(
+                        request, None if previous is None else "retry", previous, config, is_async
+                    )
                 started = time.perf_counter()
                 response = yield Send(request)
                 response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
                 if is_redirect(response) and config.get("follow_redirects", True):
-                    response = yield from _follow_redirects(request, response, config)
+                    response = yield from _follow_redirects(
+                        request, response, config, client, is_async
+                    )
         except (NetworkError, TimeoutError) as exc:
             if exc.request is None:
                 exc.request = request
@@ -209,6 +220,7 @@ def _attempts(
                 raise
             _rewind(request, exc)
             retries += 1
+            previous = exc
             if wait > 0:
                 yield Sleep(wait, token)
             continue
@@ -225,6 +237,7 @@ def _attempts(
             yield Close(response)
         _rewind(request, response)
         retries += 1
+        previous = response
         if wait > 0:
             yield Sleep(wait, token)
     request.timeout = timeout
@@ -289,8 +302,15 @@ def _capped(timeout: Timeout, remaining: float) -> Timeout:
     return Timeout(**parts)
 
 
-def _follow_redirects(request: Request, response: Response, config: RequestConfig) -> Flow:
+def _follow_redirects(
+    request: Request,
+    response: Response,
+    config: RequestConfig,
+    client: AxiosPython,
+    is_async: bool,
+) -> Flow:
     """From a redirect ``response`` to ``request``, follow Location until a final response."""
+    plugins = client._plugin_host
     history: list[Response] = []
     home: str | None = None
     max_redirects = config.get("max_redirects", 20)
@@ -310,6 +330,8 @@ def _follow_redirects(request: Request, response: Response, config: RequestConfi
             yield Close(response)
         history.append(response)
         request = next_request
+        if plugins is not None and plugins.sends:
+            yield from plugins.send_hook(request, "redirect", response, config, is_async)
         started = time.perf_counter()
         response = yield Send(request)
         response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)

@@ -10,7 +10,9 @@ and the sync driver rejects with a PluginError naming the plugin.
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
+import warnings
 import weakref
 from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Union
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
 
     from ._client import AxiosPython
     from ._config import RequestConfig
+    from ._models import Request
+    from .hookspecs import Resend
 
 __all__ = ["PluginHost", "add_plugin", "plugin_name", "remove_plugin"]
 
@@ -105,8 +109,12 @@ class PluginHost:
         """Re-plan the request-path hooks; runs whenever plugins or monitoring change."""
         self._request = self._plan("axios_request")
         self._cached = self._plan("axios_cached_response")
+        self._send = self._plan("axios_before_send")
         self._response = self._plan("axios_response")
         self._error = self._plan("axios_error")
+        self._interrupted = self._plan("axios_interrupted")
+        # Read by the pipeline before each send: no hook generator when nobody listens.
+        self.sends = self._send is not None
 
     def _plan(self, name: str) -> Plan:
         caller: HookCaller = getattr(self._hook, name)
@@ -253,20 +261,36 @@ class PluginHost:
         """Stage 3: every axios_request runs and edits ``config`` in place."""
         if self._request is not None:
             results = _run_all(self._request, (config, self._client, is_async))
-            for index, result in enumerate(results):
-                try:
-                    if result is config:
-                        continue
-                    if not inspect.isawaitable(result):
-                        raise PluginError(
-                            "axios_request hooks edit the config in place and return None "
-                            f"(a plugin returned {type(result).__name__}: {result!r:.80})"
-                        )
-                    yield Await(result, self._source("axios_request", result))
-                except BaseException:
-                    _close(results[index + 1 :])
-                    raise
+            yield from self._await_all("axios_request", "config", results, config)
         return config
+
+    def send_hook(
+        self,
+        request: Request,
+        resend: Resend | None,
+        previous: Response | Exception | None,
+        config: RequestConfig,
+        is_async: bool,
+    ) -> HookGen:
+        """Stage 5, per physical send (``sends`` is True): every axios_before_send runs."""
+        args = (request, resend, previous, config, self._client, is_async)
+        yield from self._await_all("axios_before_send", "request", _run_all(self._send, args), None)
+
+    def _await_all(self, hook: str, edited: str, results: list[Any], subject: object) -> HookGen:
+        """Await the awaitables an in-place editing hook returned; any other value is an error."""
+        for index, result in enumerate(results):
+            try:
+                if result is subject:
+                    continue
+                if not inspect.isawaitable(result):
+                    raise PluginError(
+                        f"{hook} hooks edit the {edited} in place and return None "
+                        f"(a plugin returned {type(result).__name__}: {result!r:.80})"
+                    )
+                yield Await(result, self._source(hook, result))
+            except BaseException:
+                _close(results[index + 1 :])
+                raise
 
     def cached_response_hook(self, request: Any, config: RequestConfig, is_async: bool) -> HookGen:
         """Stage 5, per attempt: the first Response an axios_cached_response returns, or None."""
@@ -304,6 +328,18 @@ class PluginHost:
             result = yield Await(result, self._source("axios_error", result))
         return _response_or_none("axios_error", result)
 
+    def interrupted_hook(self, error: BaseException, config: RequestConfig, is_async: bool) -> None:
+        """Tell every axios_interrupted that ``error`` stopped the request; never raises."""
+        plan = self._interrupted
+        if plan is None:
+            return
+        args = (error, config, self._client, is_async)
+        if isinstance(plan, HookCaller):  # wrappers or monitoring: pluggy calls them all
+            _interruption_safe(error, lambda: plan(**_kwargs(plan, args)))
+            return
+        for function, taken in plan:
+            _interruption_safe(error, functools.partial(function, *args[:taken]))
+
     def _source(self, hook: str, result: object) -> str:
         """Name the plugin that returned ``result`` (matched by the coroutine's qualname)."""
         qualname = getattr(result, "__qualname__", None) or type(result).__qualname__
@@ -318,6 +354,19 @@ def _unregister_all(manager: pluggy.PluginManager) -> None:
     """Drop every plugin from ``manager`` (its client is gone)."""
     for _, plugin in manager.list_name_plugin():
         manager.unregister(plugin)
+
+
+def _interruption_safe(error: BaseException, call: Callable[[], Any]) -> None:
+    """Run an axios_interrupted implementation; what it raises or returns is only reported."""
+    try:
+        _close([call()])  # an awaitable could never be awaited: closed, not left to warn
+    except Exception as exc:  # the interruption must go on: report, never raise
+        warnings.warn(
+            f"an axios_interrupted hook failed while {type(error).__name__} stopped a "
+            f"request: {type(exc).__name__}: {exc}",
+            RuntimeWarning,
+            stacklevel=4,
+        )
 
 
 def _close(results: list[Any]) -> None:

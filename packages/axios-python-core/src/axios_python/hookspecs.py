@@ -43,9 +43,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PROJECT_NAME",
+    "Resend",
+    "axios_before_send",
     "axios_cached_response",
     "axios_client_created",
     "axios_error",
+    "axios_interrupted",
     "axios_request",
     "axios_response",
     "axios_transport",
@@ -57,6 +60,9 @@ PROJECT_NAME: Final = "axios_python"
 
 hookspec: Final = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl: Final = pluggy.HookimplMarker(PROJECT_NAME)
+
+# Why a request is sent again (axios_before_send): a retry of a failed attempt, or a redirect hop.
+Resend = Literal["retry", "redirect"]
 
 
 @hookspec(historic=True)
@@ -93,6 +99,46 @@ def axios_cached_response(
     prepared request (final URL and headers). A returned awaitable counts as
     the result even if it resolves to None. ``is_async`` tells which driver
     runs the request (an awaitable is only allowed when True). Since 0.1.0.
+    """
+
+
+@hookspec
+def axios_before_send(
+    request: Request,
+    resend: Resend | None,
+    previous: Response | Exception | None,
+    config: RequestConfig,
+    client: AxiosPython,
+    is_async: bool,
+) -> Awaitable[None] | None:
+    """Called each time a prepared request is about to go to the transport (stage 5).
+
+    Once per physical send: the first send of an attempt that no
+    ``axios_cached_response`` answered, each retry, and each redirect hop.
+    ``resend`` is None for the first send of the request, ``"retry"`` when an
+    earlier attempt failed, ``"redirect"`` for a hop to ``previous``'s Location;
+    ``previous`` is what made this send necessary (the retried Response or
+    exception, the redirect Response, already closed), or None. Edit
+    ``request.headers`` in place (the last word on what is sent: trace context,
+    a signature over the final URL) and return None; on the async path an
+    awaitable is awaited. Every implementation runs. Since 0.1.0.
+    """
+
+
+@hookspec
+def axios_interrupted(
+    error: BaseException, config: RequestConfig, client: AxiosPython, is_async: bool
+) -> None:
+    """Called when a BaseException that is not an Exception stops a request.
+
+    Its asyncio task was cancelled, KeyboardInterrupt, or the driver closed the
+    flow: neither ``axios_response`` nor ``axios_error`` follows, so release
+    here what ``axios_request`` set up (a span, a timer, a counter). It may also
+    come for a request whose ``axios_request`` never ran (an interruption during
+    the request interceptors), and is not called while ``axios_error`` hooks
+    run. The return value is ignored and ``error`` goes on; an exception raised
+    here is reported as a RuntimeWarning, never raised. Every implementation
+    runs. Since 0.1.0.
     """
 
 
