@@ -301,6 +301,30 @@ def _inside_cache(url: str) -> None:
             raise SmokeError(f"{name} imported although {distribution} is not installed")
     print("ok: AuthPlugin/LoggerPlugin say which distribution to install")
 
+    # httpx2 is an optional extra of the core, not installed here: the plugin is broken.
+    listing = subprocess.run(
+        [sys.executable, "-m", "axios_python", "plugins", "--load"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.splitlines()
+    rows = [i for i, line in enumerate(listing) if line.startswith("httpx2 ")]
+    _expect(len(rows) == 1, f"plugins --load should list httpx2 once: {listing}")
+    row = rows[0]
+    _expect(
+        listing[row].split()[1:4] == ["axios-python-core", axios_python.__version__, "broken"]
+        and 'pip install "axios-python-core[httpx2]"' in listing[row + 1],
+        f"plugins --load should list httpx2 as broken, naming the extra: {listing[row : row + 2]}",
+    )
+    try:
+        axios_python.create().plugin("httpx2")
+    except axios_python.PluginError as exc:
+        _expect("axios-python-core[httpx2]" in str(exc), f"the error should name the extra: {exc}")
+    else:
+        raise SmokeError("api.plugin('httpx2') worked although httpx2 is not installed")
+    print("ok: without httpx2, plugins --load lists httpx2 as broken and names the extra")
+
 
 def _inside_full(url: str) -> None:
     """Venv with axios-python alone: the spec's quick start and plugins examples."""

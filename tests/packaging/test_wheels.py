@@ -40,6 +40,7 @@ def test_wheels_install_and_run_the_spec_examples(tmp_path: Path) -> None:
         "installed axios-python-cache==0.1.0, axios-python-core==0.1.0",
         "ok: api.plugin('cache', ttl=120) serves the repeated GET from the cache",
         "ok: AuthPlugin/LoggerPlugin say which distribution to install",
+        "ok: without httpx2, plugins --load lists httpx2 as broken and names the extra",
         "installed axios-python==0.1.0, axios-python-auth==0.1.0, axios-python-cache==0.1.0, "
         "axios-python-core==0.1.0, axios-python-logger==0.1.0",
         "ok: quick start, module-level get",

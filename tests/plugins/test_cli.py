@@ -84,6 +84,22 @@ def test_load_reports_import_errors(fixture_site: Path) -> None:
     assert rows["fixture-healthy"]["status"] == "ok"
 
 
+def test_load_reports_a_missing_optional_dependency(fixture_site: Path) -> None:
+    """plugins --load: a plugin whose extra is not installed is broken: name, distribution, fix."""
+    done = _cli("plugins", "--load", site=fixture_site)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    row = next(index for index, line in enumerate(lines) if line.startswith("fixture-extra "))
+    assert lines[row].split()[:4] == [
+        "fixture-extra",
+        "axios-python-testfixture-broken",
+        "1.2.3",
+        "broken",
+    ]
+    assert lines[row + 1].startswith("    reason: ModuleNotFoundError: ")
+    assert 'pip install "axios-python-testfixture-broken[speed]"' in lines[row + 1]
+
+
 def test_import_survives_broken_plugins(fixture_site: Path) -> None:
     """import axios_python works with broken plugins installed, and imports none of them."""
     done = subprocess.run(

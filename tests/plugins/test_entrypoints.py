@@ -37,7 +37,7 @@ def _fixture_modules() -> list[str]:
 def test_listing_imports_nothing(fixture_plugins: Path) -> None:
     """list_plugins() reads metadata and source only: no plugin module gets imported."""
     rows = _fixture_rows()
-    assert len(rows) == 7
+    assert len(rows) == 8
     assert _fixture_modules() == []
 
 
@@ -63,6 +63,8 @@ def test_listing_reports_each_plugin(fixture_plugins: Path) -> None:
         ("fixture-missing", "module 'axios_python_testfixture_broken.nowhere' is not installed"),
         ("fixture-syntax", "syntax error in "),
         ("fixture-noattr", "has no attribute 'NoSuchPlugin'"),
+        ("fixture-explodes", "No module named 'axios_python_testfixture_dependency_that_is_n"),
+        ("fixture-extra", 'pip install "axios-python-testfixture-broken[speed]"'),
     ],
 )
 def test_listing_reports_broken_plugins(fixture_plugins: Path, name: str, reason: str) -> None:
@@ -95,6 +97,27 @@ def test_listing_with_load_finds_import_errors(fixture_plugins: Path) -> None:
     assert (healthy.status, healthy.hooks) == ("ok", ("axios_request",))
     (factory,) = rows["fixture-factory"]
     assert factory.hooks is None
+
+
+@pytest.mark.parametrize("load", [False, True], ids=["listed", "loaded"])
+def test_missing_dependency_says_what_to_install(fixture_plugins: Path, load: bool) -> None:
+    """A plugin whose dependency is not installed is broken, naming what to pip install."""
+    rows = _fixture_rows(load=load)
+    (extra,) = rows["fixture-extra"]
+    assert extra.status == "broken"
+    assert extra.reason is not None
+    assert extra.reason.startswith("ModuleNotFoundError")
+    assert extra.reason.endswith(
+        "it comes with the 'speed' extra: "
+        'pip install "axios-python-testfixture-broken[speed]" '
+        "(axios-python-testfixture-optional>=1, only where python_version >= '3.8')"
+    )
+    (explodes,) = rows["fixture-explodes"]
+    assert explodes.reason is not None
+    assert explodes.reason.endswith(
+        f"{BROKEN} requires it: "
+        'pip install "axios-python-testfixture-dependency-that-is-not-installed>=2"'
+    )
 
 
 def test_plugin_by_name_with_options(fixture_plugins: Path, axios_mock: MockTransport) -> None:
@@ -148,6 +171,16 @@ def test_import_failure_names_plugin_distribution_version(fixture_plugins: Path)
     )
     assert f"plugin 'fixture-explodes' from {BROKEN} 1.2.3 failed to import" in str(error)
     assert isinstance(error.__cause__, ModuleNotFoundError)
+
+
+def test_missing_extra_names_it_when_added_by_name(fixture_plugins: Path) -> None:
+    """api.plugin() of a plugin whose optional extra is not installed says which extra."""
+    with pytest.raises(PluginImportError) as caught:
+        axios_python.create().plugin("fixture-extra")
+    assert str(caught.value).endswith(
+        'pip install "axios-python-testfixture-broken[speed]" '
+        "(axios-python-testfixture-optional>=1, only where python_version >= '3.8')"
+    )
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ async def api(server: EchoServer) -> AsyncIterator[AxiosPython]:
     [
         ("urllib3", "axios_python_urllib3:Urllib3Plugin", "axios-python-urllib3"),
         ("aiohttp", "axios_python_aiohttp:AiohttpPlugin", "axios-python-aiohttp"),
-        ("httpx2", "axios_python.transports.httpx2:Httpx2Plugin", "axios-python-core"),
+        ("httpx2", "axios_python.transports._httpx2_entry:Httpx2Plugin", "axios-python-core"),
     ],
 )
 def test_transport_plugins_are_installed_entry_points(

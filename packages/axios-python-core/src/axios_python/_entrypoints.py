@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import difflib
 import importlib.util
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -145,10 +146,12 @@ def load_factory(name: str) -> tuple[Callable[..., object], str | None, str | No
     try:
         factory = entry.point.load()
     except Exception as exc:
+        advice = _install_advice(entry, exc) or (
+            f"reinstall or upgrade {entry.distribution or 'it'}, or uninstall it"
+        )
         raise PluginImportError(
             f"plugin {name!r} from {entry.describe()} failed to import "
-            f"{entry.point.value!r}: {type(exc).__name__}: {exc}; "
-            f"reinstall or upgrade {entry.distribution or 'it'}, or uninstall it",
+            f"{entry.point.value!r}: {type(exc).__name__}: {exc}; {advice}",
             plugin=name,
             distribution=entry.distribution,
             version=entry.version,
@@ -162,6 +165,49 @@ def load_factory(name: str) -> tuple[Callable[..., object], str | None, str | No
             version=entry.version,
         )
     return factory, entry.distribution, entry.version
+
+
+_REQUIREMENT_NAME: Final = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_EXTRA_MARKER: Final = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _install_advice(entry: _Entry, exc: BaseException) -> str | None:
+    """What to install when the plugin cannot import because a module is not installed.
+
+    Reads the plugin distribution's declared requirements (metadata only) for one
+    named like the missing module: an optional extra's requirement gives
+    ``pip install "dist[extra]"``, a required one ``pip install "requirement"``.
+    None when the error is another one or the module is none of its requirements.
+    """
+    if not isinstance(exc, ModuleNotFoundError) or not exc.name or entry.distribution is None:
+        return None
+    from importlib.metadata import PackageNotFoundError, requires
+
+    try:
+        requirements = requires(entry.distribution) or []
+    except PackageNotFoundError:
+        return None
+    missing = _normalized(exc.name.partition(".")[0])
+    for requirement in requirements:
+        spec, _, marker = requirement.partition(";")
+        match = _REQUIREMENT_NAME.match(spec)
+        if match is None or _normalized(match.group(1)) != missing:
+            continue
+        spec = spec.strip()
+        extra = _EXTRA_MARKER.search(marker)
+        if extra is None:
+            return f'{entry.distribution} requires it: pip install "{spec}"'
+        target = f"{entry.distribution}[{extra.group(1)}]"
+        where = " ".join(_EXTRA_MARKER.sub("", marker).split())  # the other conditions, if any
+        where = where.removeprefix("and ").removesuffix(" and")
+        where = where.removeprefix("(").removesuffix(")") if where.count("(") == 1 else where
+        only = f", only where {where}" if where else ""
+        return f'it comes with the {extra.group(1)!r} extra: pip install "{target}" ({spec}{only})'
+    return None
 
 
 def _not_found_message(name: str, installed: list[str]) -> str:
@@ -234,13 +280,21 @@ def _inspect(name: str, entry: _Entry, *, load: bool) -> PluginInfo:
         try:
             obj = point.load()
         except Exception as exc:
-            return _info(name, entry, None, "broken", f"{type(exc).__name__}: {exc}", True)
+            return _info(name, entry, None, "broken", _import_failure(entry, exc), True)
         return _info(name, entry, hooks_of(obj), "ok", None, True)
     try:
         hooks = _static_hooks(module, attr.split(".")[0] if attr else None, depth=0)
     except _Broken as exc:
         return _info(name, entry, None, "broken", str(exc))
+    except ModuleNotFoundError as exc:  # a module it imports unconditionally is not installed
+        return _info(name, entry, None, "broken", _import_failure(entry, exc))
     return _info(name, entry, hooks, "ok", None)
+
+
+def _import_failure(entry: _Entry, exc: BaseException) -> str:
+    reason = f"{type(exc).__name__}: {exc}"
+    advice = _install_advice(entry, exc)
+    return f"{reason}; {advice}" if advice else reason
 
 
 def hooks_of(obj: object) -> tuple[str, ...] | None:
@@ -298,6 +352,7 @@ def _static_hooks(module: str, attr: str | None, *, depth: int) -> tuple[str, ..
         raise _Broken(f"syntax error in {path}:{exc.lineno}: {exc.msg}") from None
     except OSError as exc:
         raise _Broken(f"cannot read {path}: {exc}") from None
+    _check_imports(tree)
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     for node in reversed(tree.body):
         if isinstance(node, ast.ClassDef) and node.name == attr:
@@ -317,6 +372,33 @@ def _static_hooks(module: str, attr: str | None, *, depth: int) -> tuple[str, ..
     if dynamic:
         return None
     raise _Broken(f"module {module!r} has no attribute {attr!r}")
+
+
+def _check_imports(tree: ast.Module) -> None:
+    """Raise ModuleNotFoundError for a module the source imports at top level that is absent.
+
+    Only unconditional imports count: one under ``try``, ``if`` or in a function
+    may be optional, so it is not checked.
+    """
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [node.module]
+        else:
+            continue
+        for top in {name.partition(".")[0] for name in names}:
+            if not _importable(top):
+                raise ModuleNotFoundError(f"No module named {top!r}", name=top)
+
+
+def _importable(top: str) -> bool:
+    if top in sys.modules:
+        return sys.modules[top] is not None  # None there blocks the import
+    try:
+        return importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _binds(node: ast.stmt, name: str) -> bool:
