@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._auth import BasicAuth
 from ._cancel import CancelToken
 from ._client import AxiosPython, create
 from ._config import RequestConfig, RequestOptions
@@ -64,6 +65,7 @@ __all__ = [
     "AxiosPython",
     "AxiosPythonError",
     "BaseTransport",
+    "BasicAuth",
     "CancelError",
     "CancelToken",
     "ClientClosedError",

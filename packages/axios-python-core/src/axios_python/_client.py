@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from ._auth import split_credentials
 from ._config import (
     RequestConfig,
     RequestOptions,
@@ -157,13 +158,18 @@ class AxiosPython:
     def _config_for(self, method: str, url: str, options: Mapping[str, Any]) -> RequestConfig:
         if self._closed:
             raise self._closed_error()
+        if not isinstance(url, str):
+            raise ConfigError(f"url must be a str (got {type(url).__name__}: {url!r})")
+        credentials = None
+        if "@" in url:  # user:password@ leaves the URL before anything (even an error) shows it
+            url, credentials = split_credentials(url)
         overrides = validate_options(options, where=f"{method} {url!r}") if options else {}
         if "plugins" in overrides:
             raise ConfigError(
                 "'plugins' is an instance setting: pass it to create() or call api.plugin()"
             )
-        if not isinstance(url, str):
-            raise ConfigError(f"url must be a str (got {type(url).__name__}: {url!r})")
+        if credentials is not None:
+            overrides.setdefault("auth", credentials)  # an explicit auth= wins
         overrides["method"] = method_name(method)
         overrides["url"] = url
         return merge_config(self._defaults, overrides)  # type: ignore[return-value]

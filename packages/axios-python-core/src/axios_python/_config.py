@@ -8,6 +8,7 @@ from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypedDict, Union
 
 from ._config_hints import foreign_key_hint
+from ._auth import BasicAuth, check_auth, split_credentials
 from ._exceptions import ConfigError
 from ._headers import Headers, HeadersInput
 from ._multipart import FilesInput
@@ -24,6 +25,7 @@ __all__ = [
     "DEFAULT_SENSITIVE_HEADERS",
     "USER_AGENT",
     "VALID_KEYS",
+    "AuthInput",
     "RequestConfig",
     "RequestOptions",
     "Transform",
@@ -35,6 +37,8 @@ __all__ = [
 ]
 
 Transform = Callable[[Any, Headers], Any]
+AuthInput = Union[BasicAuth, tuple[str, str], Mapping[str, str], None]
+"""``auth``: Basic credentials as a (username, password) pair, a mapping or a BasicAuth."""
 
 
 class RequestOptions(TypedDict, total=False):
@@ -55,6 +59,7 @@ class RequestOptions(TypedDict, total=False):
     transform_response: Transform | Sequence[Transform] | None
     sensitive_headers: Iterable[str]  # added to Authorization, Proxy-Authorization, Cookie
     trusted_origins: Iterable[str]
+    auth: AuthInput
     max_retries: int
     retry_strategy: RetryStrategy | None
     retry_methods: Iterable[str] | None
@@ -87,6 +92,7 @@ class RequestConfig(TypedDict, total=False):
     transform_response: Transform | Sequence[Transform] | None
     sensitive_headers: frozenset[str]
     trusted_origins: frozenset[str]
+    auth: BasicAuth | None
     max_retries: int
     retry_strategy: RetryStrategy | None
     retry_methods: frozenset[str] | None
@@ -351,6 +357,7 @@ _CHECKS: Final[dict[str, Check]] = {
     "transform_response": _transforms,
     "sensitive_headers": _sensitive_headers,
     "trusted_origins": _origins,
+    "auth": check_auth,
     "max_retries": _non_negative_int,
     "retry_strategy": _retry_strategy,
     "retry_methods": _optional(_str_set(lower=False)),
@@ -376,9 +383,14 @@ def validate_options(options: Mapping[str, Any], *, where: str) -> dict[str, Any
         normalized[key] = check(key, value)
     if normalized.get("json") is not None and normalized.get("data") is not None:
         raise ConfigError(f"pass either 'json' or 'data' in {where}, not both")
-    if normalized.get("base_url"):
+    base_url = normalized.get("base_url")
+    if base_url:
         from ._urls import is_absolute
 
+        if "@" in base_url:  # credentials in base_url become the instance's auth
+            normalized["base_url"], credentials = split_credentials(base_url)
+            if credentials is not None:
+                normalized.setdefault("auth", credentials)
         if not is_absolute(normalized["base_url"]):
             raise ConfigError(
                 f"'base_url' must be absolute, like 'https://api.example.com/v1' "

@@ -30,7 +30,8 @@ class Defaults(dict[str, Any]):
 
     def __setitem__(self, key: str, value: Any) -> None:
         _refuse_plugins(key)
-        checked = validate_options({key: value}, where=_WHERE)[key]
+        normalized = validate_options({key: value}, where=_WHERE)
+        checked = normalized.pop(key)
         if key == "headers":
             headers = library_defaults()["headers"]
             headers.update_from(checked)
@@ -40,6 +41,8 @@ class Defaults(dict[str, Any]):
             if self.get(other) is not None:
                 raise ConfigError(f"pass either 'json' or 'data' in {_WHERE}, not both")
         super().__setitem__(key, checked)
+        if normalized:  # base_url's credentials, taken out of it, become the auth default
+            super().update(normalized)
 
     def __delitem__(self, key: str) -> None:
         if key not in self:

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from ._auth import BasicAuth, check_auth, split_credentials
 from ._body import encode_body
 from ._config import VALID_KEYS, method_name, validate_options
 from ._exceptions import AxiosPythonError, ConfigError
@@ -43,6 +44,11 @@ def _prepare(config: Mapping[str, Any]) -> Request:
         raise ConfigError(f"'url' must be a str (got {url!r})")
     base_url = config.get("base_url")
     full_url = build_url(base_url, url, config.get("params"))
+    auth = config.get("auth")
+    if "@" in full_url:  # an interceptor or middleware put credentials in the URL
+        full_url, credentials = split_credentials(full_url)
+        if auth is None:
+            auth = credentials
     absolute = is_absolute(url)
     # A bad port (e.g. 99999) is a ConfigError here, not a transport crash. A relative url
     # keeps base_url's scheme, host and port (join_url guarantees it), so checking base_url,
@@ -56,6 +62,8 @@ def _prepare(config: Mapping[str, Any]) -> Request:
         headers = raw_headers.copy() if isinstance(raw_headers, Headers) else Headers(raw_headers)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"'headers' is invalid: {exc}") from None
+    if auth is not None:  # replaces an Authorization header from any other source
+        headers["Authorization"] = auth.header if isinstance(auth, BasicAuth) else _header(auth)
     content = encode_body(config, headers)
     _check_portable(headers)
     if base_url and absolute and not trusted(full_url, config):
@@ -121,3 +129,10 @@ def _check_portable(headers: Headers) -> None:
                 f"header {name!r} must be ASCII text (got {value!r}); percent-encode the value "
                 "(urllib.parse.quote) or send it in the body"
             )
+
+
+def _header(auth: object) -> str:
+    """The Authorization value for an ``auth`` an interceptor set as a tuple or a mapping."""
+    checked = check_auth("auth", auth)
+    assert checked is not None  # only called with a value
+    return checked.header

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
 
+from ._auth import strip_credentials
 from ._exceptions import AxiosPythonError
 from ._models import Request, Response
 from ._multipart import MultipartStream
@@ -31,7 +32,8 @@ def redirect_request(
     body, which must be replayable. Sensitive headers are dropped when the target
     leaves ``home`` for an origin that is not in ``trusted_origins``.
     """
-    url = urljoin(request.url, response.headers["location"].strip())
+    # Credentials in a Location are dropped: a server must not choose them (nor show them).
+    url = strip_credentials(urljoin(request.url, response.headers["location"].strip()))
     if urlsplit(url).scheme.lower() not in ("http", "https"):
         raise AxiosPythonError(
             f"refusing to follow a redirect to {url!r}: only http and https are allowed",
