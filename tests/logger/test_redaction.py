@@ -126,16 +126,22 @@ def test_configurable_parameter_words(server: EchoServer, capture: Capture) -> N
     assert capture.ours()[0].__dict__["http"]["url"].endswith("?user_OTP_code=[REDACTED]&x=1")
 
 
-def test_url_password_is_masked(server: EchoServer, capture: Capture) -> None:
-    """user:password@ in a URL keeps the user and masks the password."""
+def test_url_credentials_never_reach_the_log(server: EchoServer, capture: Capture) -> None:
+    """user:password@ in a URL: the core turns it into Basic auth, the log shows neither."""
     url = server.url.replace("http://", "http://ada:pw-33445566@")
-    api = axios_python.create({"base_url": url}).plugin(LoggerPlugin())
+    api = axios_python.create({"base_url": url}).plugin(LoggerPlugin(log_headers=True))
     api.get("/get")
-    assert (
-        capture.ours()[0].__dict__["http"]["url"]
-        == server.url.replace("http://", "http://ada:[REDACTED]@") + "/get"
-    )
+    assert [record.__dict__["http"]["url"] for record in capture.ours()] == [
+        server.url + "/get"
+    ] * 2
+    assert "pw-33445566" not in str([record.__dict__ for record in capture.ours()])
     assert leaks(capture) == []
+
+
+def test_a_password_in_a_logged_url_is_masked() -> None:
+    """The logger's own URL masking keeps the user and hides the password (defence in depth)."""
+    redactor = LoggerPlugin().redactor
+    assert redactor.url("http://ada:pw-1@h.test/x") == "http://ada:[REDACTED]@h.test/x"
 
 
 def test_the_leak_check_itself_finds_a_secret(capture: Capture) -> None:
