@@ -7,8 +7,8 @@ import re
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypedDict, Union
 
-from ._config_hints import foreign_key_hint
 from ._auth import BasicAuth, check_auth, split_credentials
+from ._config_hints import foreign_key_hint
 from ._exceptions import ConfigError
 from ._headers import Headers, HeadersInput
 from ._multipart import FilesInput
