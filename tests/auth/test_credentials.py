@@ -138,7 +138,7 @@ async def test_async_token_provider_on_a_sync_call_inside_a_loop_fails_cleanly(
 def test_token_provider_returning_a_non_string_is_reported(server: EchoServer) -> None:
     """A provider returning None fails the request with an error naming token_provider."""
     api = axios_python.create({"base_url": server.url})
-    api.plugin(AuthPlugin(token_provider=lambda: None))
+    api.plugin(AuthPlugin(token_provider=lambda: None))  # type: ignore[arg-type, return-value]
     with pytest.raises(PluginError, match=r"token_provider\(\) result must be a non-empty str"):
         api.get("/get")
 

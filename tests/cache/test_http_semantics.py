@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from email.utils import formatdate
+from typing import cast
 
 import pytest
 from axios_python_cache import CachePlugin
@@ -18,6 +19,7 @@ from axios_python import (
     HttpxTransport,
     NetworkError,
     Request,
+    RequestOptions,
     Response,
 )
 
@@ -27,7 +29,7 @@ __all__: list[str] = []
 
 
 def _api(server: EchoServer, plugin: CachePlugin, **config: object) -> AxiosPython:
-    api = axios_python.create({"base_url": server.url, **config})
+    api = axios_python.create(cast("RequestOptions", {"base_url": server.url, **config}))
     api.plugin(plugin)
     return api
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import cast
 
 import pytest
 from axios_python_cache import CachePlugin, MemoryStorage
@@ -11,7 +12,7 @@ from axios_python_cache._entry import encode_entry
 from echo_server import EchoServer
 
 import axios_python
-from axios_python import AxiosPython, ConfigError
+from axios_python import AxiosPython, ConfigError, RequestOptions
 
 from ._support import Sender
 
@@ -19,7 +20,7 @@ __all__: list[str] = []
 
 
 def _api(server: EchoServer, plugin: CachePlugin, **config: object) -> AxiosPython:
-    api = axios_python.create({"base_url": server.url, **config})
+    api = axios_python.create(cast("RequestOptions", {"base_url": server.url, **config}))
     api.plugin(plugin)
     return api
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from echo_server import EchoServer
 
-from axios_python import AxiosPython, HttpxTransport
+from axios_python import AxiosPython, HttpxTransport, RequestOptions
 
 from ._support import Factory, Recorder, Sender
 
@@ -59,7 +59,7 @@ async def make() -> AsyncIterator[Factory]:
 
     def factory(config: dict[str, Any] | None = None, **kwargs: Any) -> AxiosPython:
         kwargs.setdefault("transport", HttpxTransport(verify=_SSL))
-        client = AxiosPython(config, **kwargs)
+        client = AxiosPython(cast("RequestOptions", config or {}), **kwargs)
         made.append(client)
         return client
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -23,6 +23,7 @@ from axios_python import (
     CancelToken,
     FixedBackoff,
     HttpxTransport,
+    RequestOptions,
 )
 
 from ._support import Sender
@@ -63,7 +64,8 @@ def threads() -> Iterator[ThreadPoolExecutor]:
 def one_connection(server: EchoServer, **config: Any) -> AxiosPython:
     """A client whose pool holds a single connection, so a second request must queue."""
     transport = HttpxTransport(limits=httpx.Limits(max_connections=1))
-    return AxiosPython({"base_url": server.url, **config}, transport=transport)
+    options = cast("RequestOptions", {"base_url": server.url, **config})
+    return AxiosPython(options, transport=transport)
 
 
 def expect_cancel(future: Future[Any], reason: str) -> CancelError:

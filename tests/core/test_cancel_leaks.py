@@ -13,13 +13,12 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import httpx
 import pytest
 from echo_server import EchoServer
 
-from axios_python import AxiosPython, CancelError, CancelToken, HttpxTransport
+from axios_python import AxiosPython, CancelError, CancelToken, HttpxTransport, RequestOptions
 
 TOTAL = 1000
 CONNECTIONS = 10
@@ -36,7 +35,7 @@ def open_descriptors() -> int:
 def contended_client(server: EchoServer) -> AxiosPython:
     """A client with a small pool and a short pool timeout, so one leaked slot shows at once."""
     transport = HttpxTransport(limits=httpx.Limits(max_connections=CONNECTIONS))
-    config: dict[str, Any] = {
+    config: RequestOptions = {
         "base_url": server.url,
         "timeout": {"connect": 2, "read": 5, "write": 2, "pool": 1},
     }

@@ -116,7 +116,7 @@ def test_reserved_keys_are_accepted(recorder: Recorder) -> None:
 def test_unknown_key_names_it_and_suggests_the_nearest(wrong: str, right: str) -> None:
     """An unknown key raises ConfigError quoting it and suggesting the closest valid key."""
     with pytest.raises(ConfigError) as info:
-        axios_python.create({wrong: 1})
+        axios_python.create({wrong: 1})  # type: ignore[misc]
     message = str(info.value)
     assert repr(wrong) in message
     assert f"did you mean {right!r}" in message
@@ -140,7 +140,7 @@ async def test_unknown_key_on_async_path(recorder: Recorder) -> None:
 def test_config_error_is_a_value_error() -> None:
     """ConfigError is an AxiosPythonError and a ValueError."""
     with pytest.raises(ValueError):
-        axios_python.create({"nope": 1})
+        axios_python.create({"nope": 1})  # type: ignore[typeddict-unknown-key]
     assert issubclass(ConfigError, axios_python.AxiosPythonError)
 
 
@@ -169,7 +169,7 @@ def test_config_error_is_a_value_error() -> None:
 def test_wrong_type_names_key_value_and_expectation(key: str, value: Any, expected: str) -> None:
     """A bad value raises ConfigError naming the key, the value and the rule it broke."""
     with pytest.raises(ConfigError) as info:
-        axios_python.create({key: value})
+        axios_python.create({key: value})  # type: ignore[misc]
     message = str(info.value)
     assert repr(key) in message
     # a list value may be reported by its offending entry
@@ -183,7 +183,7 @@ def test_wrong_type_names_key_value_and_expectation(key: str, value: Any, expect
 def test_header_value_of_wrong_type_is_named() -> None:
     """A non-str header value is refused with the header name and the value."""
     with pytest.raises(ConfigError, match=r"'headers'.*'X-Count'.*int: 1"):
-        axios_python.create({"headers": {"X-Count": 1}})
+        axios_python.create({"headers": {"X-Count": 1}})  # type: ignore[typeddict-item]
 
 
 def test_header_value_with_newline_is_refused() -> None:

@@ -16,7 +16,7 @@ __all__: list[str] = []
 
 def _message(config: dict[str, object]) -> str:
     with pytest.raises(ConfigError) as info:
-        axios_python.create(config)
+        axios_python.create(config)  # type: ignore[arg-type]
     return str(info.value)
 
 

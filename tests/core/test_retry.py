@@ -177,9 +177,9 @@ def test_retry_config_keys_are_validated() -> None:
     with pytest.raises(ConfigError, match=r"'retry_deadline' must be a positive .*-1"):
         AxiosPython({"retry_deadline": -1})
     with pytest.raises(ConfigError, match="did you mean 'retry_deadline'"):
-        AxiosPython({"retry_dedline": 1})
+        AxiosPython({"retry_dedline": 1})  # type: ignore[typeddict-unknown-key]
     with pytest.raises(ConfigError, match="RetryStrategy"):
-        AxiosPython({"retry_strategy": "exponential"})
+        AxiosPython({"retry_strategy": "exponential"})  # type: ignore[typeddict-item]
     assert AxiosPython({"retry_deadline": 2}).defaults["retry_deadline"] == 2.0
 
 

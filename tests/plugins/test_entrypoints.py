@@ -14,6 +14,7 @@ from axios_python import (
     PluginInfo,
     PluginNotFoundError,
     PluginOptionsError,
+    RequestOptions,
 )
 from axios_python._entrypoints import _not_found_message
 from axios_python.testing import MockTransport
@@ -136,7 +137,10 @@ def test_plugin_by_name_with_options(fixture_plugins: Path, axios_mock: MockTran
 def test_declared_in_create(fixture_plugins: Path, axios_mock: MockTransport) -> None:
     """create({'plugins': {...}}) declares plugins by name with their options."""
     axios_mock.get("/x", json={})
-    config = {"base_url": "https://api.test", "plugins": {"fixture-factory": {"tag": "f"}}}
+    config: RequestOptions = {
+        "base_url": "https://api.test",
+        "plugins": {"fixture-factory": {"tag": "f"}},
+    }
     axios_python.create(config, transport=axios_mock).get("/x")
     assert axios_mock.calls[0].headers["X-Fixture"] == "f"
 

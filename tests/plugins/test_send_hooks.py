@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,13 +17,14 @@ from axios_python import (
     FixedBackoff,
     PluginError,
     Request,
+    RequestOptions,
     Response,
 )
 from axios_python.hookspecs import hookimpl
 
 
 def _api(server: EchoServer, *plugins: object, **config: Any) -> AxiosPython:
-    api = axios_python.create({"base_url": server.url, **config})
+    api = axios_python.create(cast("RequestOptions", {"base_url": server.url, **config}))
     for plugin in plugins:
         api.plugin(plugin)
     return api

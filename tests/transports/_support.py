@@ -21,7 +21,7 @@ from axios_python_reqwest import ReqwestTransport
 from axios_python_urllib3 import Urllib3Transport
 from echo_server import EchoServer
 
-from axios_python import AxiosPython, BaseTransport, HttpxTransport, Response
+from axios_python import AxiosPython, BaseTransport, HttpxTransport, RequestOptions, Response
 from axios_python.transports.httpx2 import httpx2_transport, load_httpx2
 
 __all__ = ["HAS_HTTPX2", "TRANSPORTS", "Client", "TransportCase", "cases", "eventually"]
@@ -124,7 +124,7 @@ class Client:
     ) -> AxiosPython:
         """Another client on a fresh transport of this case (closed when the test ends)."""
         api = AxiosPython(
-            {"base_url": self.server.url, **config},
+            cast("RequestOptions", {"base_url": self.server.url, **config}),
             transport=self.case.build(max_connections, ssl_context),
         )
         self._opened.append(api)

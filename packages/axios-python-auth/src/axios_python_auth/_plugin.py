@@ -188,9 +188,7 @@ class AuthPlugin:
         sent = self._sent_value(error, client)
         if sent is None:
             return None
-        method, url = config.get("method", "GET"), config.get("url")
-        if not isinstance(url, str):
-            return None
+        method, url = config["method"], config["url"]
         # Check the body can be resent before spending a refresh on it.
         if replay_options(config, self._header, sent) is None:
             return None

@@ -58,6 +58,12 @@ from ._version import __version__
 from .transports import BaseTransport, HttpxTransport
 
 if TYPE_CHECKING:
+    # The official plugins resolve lazily at run time (__getattr__ below); type checkers
+    # see the real classes, so `from axios_python import AuthPlugin` is typed, not Any.
+    from axios_python_auth import AuthPlugin as AuthPlugin
+    from axios_python_cache import CachePlugin as CachePlugin
+    from axios_python_logger import LoggerPlugin as LoggerPlugin
+
     from .hookspecs import hookimpl
 
 __all__ = [

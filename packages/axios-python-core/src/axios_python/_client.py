@@ -47,7 +47,7 @@ class AxiosPython:
 
     def __init__(
         self,
-        config: RequestOptions | Mapping[str, Any] | None = None,
+        config: RequestOptions = {},  # noqa: B006  # never mutated: validated into a new dict
         *,
         transport: BaseTransport | None = None,
     ) -> None:
@@ -314,9 +314,15 @@ class AxiosPython:
 
 
 def create(
-    config: RequestOptions | Mapping[str, Any] | None = None,
+    config: RequestOptions = {},  # noqa: B006  # never mutated: validated into a new dict
     *,
     transport: BaseTransport | None = None,
 ) -> AxiosPython:
-    """Create an isolated client instance with ``config`` as its defaults."""
+    """Create an isolated client instance with ``config`` as its defaults.
+
+    ``config`` is typed as the RequestOptions TypedDict, so mypy and pyright report
+    a misspelt key or a wrong value type in a dict literal. A config built at run
+    time (read from a file) is checked when the client is created; annotate it as
+    ``RequestOptions`` or ``cast()`` it for the type checker.
+    """
     return AxiosPython(config, transport=transport)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypedDict, Union
 
@@ -15,6 +16,11 @@ from ._multipart import FilesInput
 from ._timeout import DEFAULT_TIMEOUT, Timeout, TimeoutInput
 from ._urls import ParamsInput
 from ._version import __version__
+
+if sys.version_info >= (3, 11):
+    from typing import Required
+else:  # a dependency of the core on Python 3.10
+    from typing_extensions import Required
 
 if TYPE_CHECKING:
     from ._cancel import CancelToken
@@ -72,32 +78,34 @@ class RequestConfig(TypedDict, total=False):
     """The merged, validated config one request runs with (what interceptors receive).
 
     ``headers`` is always a case-insensitive Headers owned by this request alone,
-    ``timeout`` a Timeout; other keys keep the types of RequestOptions.
+    ``timeout`` a Timeout; other keys keep the types of RequestOptions. Keys with a
+    library default are ``Required``: ``config["headers"]`` type-checks everywhere,
+    while a key without one (``json``, ``params``...) is read with ``config.get()``.
     """
 
-    method: str
-    url: str
-    base_url: str | None
-    headers: Headers
+    method: Required[str]
+    url: Required[str]
+    base_url: Required[str | None]
+    headers: Required[Headers]
     params: ParamsInput
-    timeout: Timeout
+    timeout: Required[Timeout]
     json: Any
     data: Any
     files: FilesInput | None
-    stream: bool
-    follow_redirects: bool
-    max_redirects: int
-    validate_status: Callable[[int], bool] | None
+    stream: Required[bool]
+    follow_redirects: Required[bool]
+    max_redirects: Required[int]
+    validate_status: Required[Callable[[int], bool] | None]
     transform_request: Transform | Sequence[Transform] | None
     transform_response: Transform | Sequence[Transform] | None
-    sensitive_headers: frozenset[str]
-    trusted_origins: frozenset[str]
+    sensitive_headers: Required[frozenset[str]]
+    trusted_origins: Required[frozenset[str]]
     auth: BasicAuth | None
-    max_retries: int
-    retry_strategy: RetryStrategy | None
-    retry_methods: frozenset[str] | None
-    retry_deadline: float | None
-    cancel_token: CancelToken | None
+    max_retries: Required[int]
+    retry_strategy: Required[RetryStrategy | None]
+    retry_methods: Required[frozenset[str] | None]
+    retry_deadline: Required[float | None]
+    cancel_token: Required[CancelToken | None]
     plugins: Mapping[str, Mapping[str, Any]]
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Union
+from typing import TYPE_CHECKING, Any, Final, Union, cast
 from urllib.parse import urlsplit
 
 import pytest
@@ -41,6 +41,8 @@ from .transports.base import BaseTransport
 if TYPE_CHECKING:
     from pluggy import HookImpl
     from pluggy._result import Result
+
+    from ._config import RequestOptions
 
 __all__ = [
     "MOCK_BASE_URL",
@@ -320,7 +322,8 @@ def axios_plugin_client(
     clients: list[AxiosPython] = []
 
     def make(*plugins: object, config: Mapping[str, Any] | None = None) -> AxiosPython:
-        client = AxiosPython({"base_url": MOCK_BASE_URL, **(config or {})}, transport=axios_mock)
+        options = cast("RequestOptions", {"base_url": MOCK_BASE_URL, **(config or {})})
+        client = AxiosPython(options, transport=axios_mock)
         clients.append(client)
         axios_hook_recorder.attach(client)
         for plugin in plugins:
