@@ -42,12 +42,19 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class TLSServer:
-    """HTTPS on 127.0.0.1 with a certificate from its own CA; ``trust()`` gives a client context."""
+    """HTTPS on 127.0.0.1 with a certificate from its own CA; ``trust()`` gives a client context.
 
-    def __init__(self) -> None:
+    With ``client_certs``, the handshake demands a client certificate issued by
+    the same CA (``self.ca.issue_cert(...)`` makes one).
+    """
+
+    def __init__(self, *, client_certs: bool = False) -> None:
         self.ca = trustme.CA()
         server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self.ca.issue_cert("127.0.0.1").configure_cert(server_context)
+        if client_certs:
+            server_context.verify_mode = ssl.CERT_REQUIRED
+            self.ca.configure_trust(server_context)
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.socket = server_context.wrap_socket(self._httpd.socket, server_side=True)

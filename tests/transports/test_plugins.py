@@ -1,4 +1,4 @@
-"""Transports by name: api.plugin("urllib3" | "aiohttp" | "httpx2") swaps one client's sender."""
+"""Transports by name: api.plugin("urllib3" | "aiohttp" | "httpx2" | "reqwest") swaps the sender."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from axios_python_aiohttp import AiohttpPlugin, AiohttpTransport
+from axios_python_reqwest import ReqwestPlugin, ReqwestTransport
 from axios_python_urllib3 import Urllib3Plugin, Urllib3Transport
 from echo_server import EchoServer
 
@@ -35,6 +36,7 @@ async def api(server: EchoServer) -> AsyncIterator[AxiosPython]:
         ("urllib3", "axios_python_urllib3:Urllib3Plugin", "axios-python-urllib3"),
         ("aiohttp", "axios_python_aiohttp:AiohttpPlugin", "axios-python-aiohttp"),
         ("httpx2", "axios_python.transports._httpx2_entry:Httpx2Plugin", "axios-python-core"),
+        ("reqwest", "axios_python_reqwest:ReqwestPlugin", "axios-python-reqwest"),
     ],
 )
 def test_transport_plugins_are_installed_entry_points(
@@ -92,6 +94,26 @@ async def test_httpx2_by_name_takes_both_sides(api: AxiosPython) -> None:
     assert (await api.async_get("/get")).status_code == 200
 
 
+async def test_reqwest_by_name_takes_both_sides(api: AxiosPython) -> None:
+    """api.plugin("reqwest") sends sync and async requests through one ReqwestTransport."""
+    api.plugin("reqwest")
+    sync_side, async_side = api._sync_transport, api._async_transport
+    assert sync_side is async_side
+    assert isinstance(sync_side, ReqwestTransport)
+    assert api.get("/user-agent").data["user-agent"] == USER_AGENT
+    assert (await api.async_get("/user-agent")).data["user-agent"] == USER_AGENT
+    assert len(sync_side._sync_clients) == len(sync_side._async_clients) == 1  # both sides used
+
+
+async def test_a_one_sided_plugin_after_reqwest_takes_its_side(api: AxiosPython) -> None:
+    """After reqwest, aiohttp takes the async side and reqwest keeps the sync one."""
+    api.plugin("reqwest").plugin("aiohttp")
+    assert isinstance(api._sync_transport, ReqwestTransport)
+    assert isinstance(api._async_transport, AiohttpTransport)
+    assert api.get("/get").status_code == 200
+    assert (await api.async_get("/get")).status_code == 200
+
+
 @needs_httpx2
 async def test_a_later_plugin_wins_its_side(api: AxiosPython) -> None:
     """After httpx2, urllib3 takes the sync side and httpx2 keeps the async one."""
@@ -120,9 +142,11 @@ async def test_options_reach_the_transport(api: AxiosPython) -> None:
     api.plugin("urllib3", max_connections=3).plugin("aiohttp", max_connections=7)
     assert api._sync_transport._max_connections == 3  # type: ignore[attr-defined]
     assert "max_connections=7" in repr(api._async_transport)
+    api.unplugin("urllib3").unplugin("aiohttp").plugin("reqwest", max_connections=5)
+    assert "max_connections=5" in repr(api._sync_transport)
 
 
-@pytest.mark.parametrize("name", ["urllib3", "aiohttp"])
+@pytest.mark.parametrize("name", ["urllib3", "aiohttp", "reqwest"])
 def test_bad_options_name_the_plugin(api: AxiosPython, name: str) -> None:
     """A misspelt option is refused when the plugin is added, naming plugin and option."""
     with pytest.raises(PluginOptionsError, match=f"plugin '{name}'.*max_conections"):
@@ -139,6 +163,22 @@ async def test_client_close_closes_the_plugin_transports(own_server: EchoServer)
     assert await eventually(lambda: own_server.open_connections == 0)
 
 
+@pytest.mark.parametrize("close", ["close", "aclose"])
+async def test_client_close_closes_reqwest_on_both_sides(
+    own_server: EchoServer, close: str
+) -> None:
+    """close() and aclose() drop the connections reqwest opened for either side."""
+    api = axios_python.create({"base_url": own_server.url}).plugin("reqwest")
+    api.get("/get")
+    await api.async_get("/get")
+    assert await eventually(lambda: own_server.open_connections == 2)
+    if close == "close":
+        api.close()
+    else:
+        await api.aclose()
+    assert await eventually(lambda: own_server.open_connections == 0)
+
+
 def test_hooks_answer_for_their_side_only(api: AxiosPython) -> None:
     """The urllib3 and aiohttp plugins return their transport for their side, None otherwise."""
     urllib3_plugin, aiohttp_plugin = Urllib3Plugin(), AiohttpPlugin()
@@ -146,6 +186,13 @@ def test_hooks_answer_for_their_side_only(api: AxiosPython) -> None:
     assert urllib3_plugin.axios_transport(api, "async") is None
     assert aiohttp_plugin.axios_transport(api, "async") is aiohttp_plugin.transport
     assert aiohttp_plugin.axios_transport(api, "sync") is None
+
+
+def test_reqwest_hook_answers_for_both_sides(api: AxiosPython) -> None:
+    """The reqwest plugin returns its one transport for either side."""
+    plugin = ReqwestPlugin()
+    assert plugin.axios_transport(api, "sync") is plugin.transport
+    assert plugin.axios_transport(api, "async") is plugin.transport
 
 
 @needs_httpx2

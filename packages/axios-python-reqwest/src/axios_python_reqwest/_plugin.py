@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 from typing import Any, Literal
 
@@ -27,6 +28,8 @@ class ReqwestPlugin:
     """
 
     name = "reqwest"
+    # The transport's keyword options, so a misspelt one is named with the nearest valid one.
+    __signature__ = inspect.signature(ReqwestTransport)
 
     def __init__(self, **options: Any) -> None:
         ReqwestTransport(**options)  # validate options now, at the edge

@@ -1,0 +1,195 @@
+"""The reqwest transport's in-flight limit (Slots) and its helper threads (Calls), on their own."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+from axios_python_reqwest._calls import Calls
+from axios_python_reqwest._slots import Slots
+
+from axios_python import CancelError, CancelToken, Request, Timeout, TimeoutError
+
+__all__: list[str] = []
+
+
+def _request(pool: float | None = 5.0) -> Request:
+    return Request("GET", "http://127.0.0.1/x", timeout=Timeout(pool=pool))
+
+
+def test_no_limit_never_waits() -> None:
+    """Slots(None) lets any number of requests in at once."""
+    slots = Slots(None)
+    for _ in range(1000):
+        slots.take(_request(pool=0.01), None)
+    slots.release()
+
+
+def test_a_freed_slot_goes_to_the_oldest_waiter() -> None:
+    """Waiters are served first come, first served, each by a release."""
+    slots = Slots(1)
+    slots.take(_request(), None)
+    order: list[int] = []
+
+    def wait(number: int) -> None:
+        slots.take(_request(), None)
+        order.append(number)
+
+    threads = []
+    for number in range(3):
+        thread = threading.Thread(target=wait, args=(number,))
+        thread.start()
+        threads.append(thread)
+        assert _eventually(lambda n=number: len(slots._waiters) == n + 1)
+    for expected in range(3):
+        slots.release()
+        assert _eventually(lambda e=expected: len(order) == e + 1)
+    for thread in threads:
+        thread.join(2)
+    assert order == [0, 1, 2]
+    assert slots._free == 0  # the last waiter still holds its slot
+
+
+def test_pool_timeout_names_the_limit() -> None:
+    """A wait longer than the pool timeout raises TimeoutError and leaves the queue."""
+    slots = Slots(1)
+    slots.take(_request(), None)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError, match=r"pool timeout .* within 0.2 s \(all 1 busy"):
+        slots.take(_request(pool=0.2), None)
+    assert 0.15 < time.monotonic() - started < 2
+    assert not slots._waiters
+
+
+def test_cancelling_a_waiter_ends_its_wait_at_once() -> None:
+    """A waiter whose token is cancelled raises CancelError and takes no slot."""
+    slots = Slots(1)
+    slots.take(_request(), None)
+    token = CancelToken()
+    threading.Timer(0.1, token.cancel, args=("stop",)).start()
+    started = time.monotonic()
+    with pytest.raises(CancelError, match="stop"):
+        slots.take(_request(pool=None), token)
+    assert time.monotonic() - started < 1
+    assert not slots._waiters
+    assert token._pending == 0
+    slots.release()
+    assert slots._free == 1
+
+
+def test_a_slot_granted_to_a_cancelled_waiter_is_passed_on() -> None:
+    """A waiter granted a slot just as its token is cancelled gives the slot back."""
+    slots = Slots(1)
+    slots.take(_request(), None)
+    token = CancelToken()
+    errors: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            slots.take(_request(pool=None), token)
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    assert _eventually(lambda: len(slots._waiters) == 1)
+    with slots._lock:  # the waiter wakes, but cannot look until both have happened
+        token.cancel("late")
+        slots._waiters.popleft().granted = True  # what release() does for it
+    thread.join(2)
+    assert len(errors) == 1
+    assert isinstance(errors[0], CancelError)
+    assert slots._free == 1  # handed back
+
+
+async def test_async_waiters_are_woken_from_other_threads() -> None:
+    """An async waiter gets a slot released by another thread, in order with the others."""
+    slots = Slots(1)
+    slots.take(_request(), None)
+    order: list[int] = []
+
+    async def wait(number: int) -> None:
+        await slots.take_async(_request())
+        order.append(number)
+
+    tasks = [asyncio.ensure_future(wait(number)) for number in range(2)]
+    await asyncio.sleep(0.05)
+    assert len(slots._waiters) == 2
+    await asyncio.to_thread(slots.release)
+    await asyncio.wait_for(tasks[0], 2)
+    slots.release()
+    await asyncio.wait_for(tasks[1], 2)
+    assert order == [0, 1]
+
+
+async def test_async_wait_times_out_and_cancels_cleanly() -> None:
+    """The pool timeout and a cancelled task both leave the queue; no slot is lost."""
+    slots = Slots(1)
+    slots.take(_request(), None)
+    with pytest.raises(TimeoutError, match="pool timeout"):
+        await slots.take_async(_request(pool=0.1))
+    task = asyncio.ensure_future(slots.take_async(_request(pool=None)))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not slots._waiters
+    slots.release()
+    assert slots._free == 1
+
+
+def test_a_waiter_whose_loop_closed_is_skipped() -> None:
+    """A release passes over an async waiter whose event loop is closed."""
+    slots = Slots(1)
+    slots.take(_request(), None)
+    loop = asyncio.new_event_loop()
+    task = loop.create_task(slots.take_async(_request(pool=None)))
+    loop.run_until_complete(asyncio.sleep(0.01))  # the task now waits in the queue
+    assert len(slots._waiters) == 1
+    loop.close()
+    slots.release()
+    assert slots._free == 1
+    assert not slots._waiters
+    assert not task.done()  # nobody is left to run it
+
+
+def test_calls_return_what_the_call_returns() -> None:
+    """Calls.run gives the result, or raises the call's own error."""
+    calls = Calls()
+    assert calls.run(lambda: 42, CancelToken(), lambda _result: None) == 42
+    with pytest.raises(ZeroDivisionError):
+        calls.run(lambda: 1 // 0, CancelToken(), lambda _result: None)
+    calls.close()
+
+
+def test_an_abandoned_call_is_disposed_of_when_it_returns() -> None:
+    """Cancelled, the caller gets CancelError at once; the result goes to dispose later."""
+    calls = Calls()
+    release = threading.Event()
+    disposed: list[str] = []
+    token = CancelToken()
+    threading.Timer(0.1, token.cancel, args=("walk away",)).start()
+
+    def slow() -> str:
+        release.wait(5)
+        return "late result"
+
+    started = time.monotonic()
+    with pytest.raises(CancelError, match="walk away"):
+        calls.run(slow, token, disposed.append)
+    assert time.monotonic() - started < 1
+    assert disposed == []
+    release.set()
+    assert _eventually(lambda: disposed == ["late result"])
+    calls.close()
+
+
+def _eventually(check: object, seconds: float = 2.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
