@@ -3,7 +3,8 @@
 pyreqwest reports every timeout before the response head as a "connection
 timeout"; its causes tell the phases apart: ``client error (Connect)`` for the
 connect, ``os error 110`` (ETIMEDOUT) for a write the kernel gave up on
-(TCP_USER_TIMEOUT), anything else for the wait for the response.
+(TCP_USER_TIMEOUT, which also cuts a slow TCP handshake short), anything else
+for the wait for the response.
 """
 
 from __future__ import annotations
@@ -36,12 +37,18 @@ def reraise(exc: BaseException, request: Request, token: CancelToken | None = No
     timeout = request.timeout
     if isinstance(exc, rq.RequestTimeoutError):
         causes = _causes(exc)
+        kernel = "os error 110" in causes  # ETIMEDOUT: TCP_USER_TIMEOUT, the write limit
         if isinstance(exc, rq.ReadTimeoutError):
             what = f"read timeout for {where}: nothing received for {timeout.read} s"
-        elif isinstance(exc, rq.WriteTimeoutError) or "os error 110" in causes:
-            what = f"write timeout for {where}: the body was not sent within {timeout.write} s"
         elif isinstance(exc, rq.ConnectTimeoutError) and "(Connect)" in causes:
             what = f"connect timeout for {where}: no connection within {timeout.connect} s"
+            if kernel:
+                what = (
+                    f"connect timeout for {where}: no connection within {timeout.write} s "
+                    "(the write limit also bounds the TCP handshake)"
+                )
+        elif isinstance(exc, rq.WriteTimeoutError) or kernel:
+            what = f"write timeout for {where}: the body was not sent within {timeout.write} s"
         elif isinstance(exc, rq.ConnectTimeoutError):
             what = f"read timeout for {where}: no response within {timeout.read} s"
         else:
