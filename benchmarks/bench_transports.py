@@ -1,4 +1,4 @@
-"""Fast transports benchmark: urllib3, aiohttp and httpx2 through the full pipeline, side by side.
+"""Fast transports benchmark: urllib3, aiohttp, httpx2 and reqwest through the full pipeline.
 
 Every library scenario runs the whole pipeline as a real client would: 2
 request interceptors, 1 response interceptor, 2 middleware, and the cache, auth
@@ -7,8 +7,8 @@ stores nothing, as every request carries the auth plugin's Authorization), plus
 the transport plugin under test. "-bare" rows register the transport plugin
 only; "-alone" rows call the transport with no pipeline at all. All are
 measured in the same run, in alternating rounds whose order rotates, against
-raw httpx, raw urllib3 and raw aiohttp, on the keep-alive server of
-benchmarks/bench_server.py (its own process)::
+raw httpx, raw urllib3, raw aiohttp and raw pyreqwest, on the keep-alive server
+of benchmarks/bench_server.py (its own process)::
 
     python benchmarks/bench_transports.py            # 7 rounds, ten minutes or more
     python benchmarks/bench_transports.py --quick    # a rough look
@@ -16,7 +16,8 @@ benchmarks/bench_server.py (its own process)::
     python benchmarks/bench_transports.py --breakdown  # CPU per pipeline stage, no server
 
 Targets (issue 6): sync urllib3 >= 1.5x raw httpx; async aiohttp at concurrency
-64 >= 0.85x raw aiohttp; async httpx2 >= 2.5x raw httpx.
+64 >= 0.85x raw aiohttp; async httpx2 >= 2.5x raw httpx. Issue 13: sync reqwest
+>= 2.0x raw httpx (bare >= 2.5x); async reqwest >= 1.0x raw aiohttp (bare >= 1.3x).
 """
 
 from __future__ import annotations
@@ -39,10 +40,12 @@ import httpx
 import httpx2
 import urllib3
 from axios_python_aiohttp import AiohttpTransport
+from axios_python_reqwest import ReqwestTransport
 from axios_python_urllib3 import Urllib3Transport
 from bench_measure import Sample, Settings, run_rounds
 from bench_scenarios import AsyncSubject, Scenario, SyncSubject, add_full_pipeline, httpx_limits
 from bench_server import BODY
+from pyreqwest.client import ClientBuilder, SyncClientBuilder
 from run import bench_server
 
 import axios_python
@@ -72,6 +75,10 @@ TARGETS = (
     Target("sync urllib3", "sync raw-httpx", 1.5),
     Target("async aiohttp", "async raw-aiohttp", 0.85),
     Target("async httpx2", "async raw-httpx", 2.5),
+    Target("sync reqwest", "sync raw-httpx", 2.0),
+    Target("sync reqwest-bare", "sync raw-httpx", 2.5),
+    Target("async reqwest", "async raw-aiohttp", 1.0),
+    Target("async reqwest-bare", "async raw-aiohttp", 1.3),
 )
 
 
@@ -113,6 +120,23 @@ def _raw_aiohttp_async(base_url: str) -> AsyncSubject:
     return AsyncSubject(fetch, session.close)
 
 
+def _raw_pyreqwest_sync(base_url: str) -> SyncSubject:
+    client = SyncClientBuilder().max_connections(100).build()
+    url = base_url + "/"
+    return SyncSubject(lambda: client.get(url).build().send().bytes(), client.close)
+
+
+def _raw_pyreqwest_async(base_url: str) -> AsyncSubject:
+    client = ClientBuilder().max_connections(100).build()
+    url = base_url + "/"
+
+    async def fetch() -> object:
+        response = await client.get(url).build().send()
+        return await response.bytes()
+
+    return AsyncSubject(fetch, client.close)
+
+
 # --- the transports alone (no pipeline): what the transport itself costs ---------------------
 
 
@@ -124,6 +148,22 @@ def _transport_sync(base_url: str) -> SyncSubject:
 
 def _transport_async(base_url: str) -> AsyncSubject:
     transport = AiohttpTransport()
+    request = Request("GET", base_url + "/")
+
+    async def fetch() -> object:
+        return await transport.send_async(request)
+
+    return AsyncSubject(fetch, transport.aclose)
+
+
+def _reqwest_sync(base_url: str) -> SyncSubject:
+    transport = ReqwestTransport()
+    request = Request("GET", base_url + "/")
+    return SyncSubject(lambda: transport.send(request), transport.close)
+
+
+def _reqwest_async(base_url: str) -> AsyncSubject:
+    transport = ReqwestTransport()
     request = Request("GET", base_url + "/")
 
     async def fetch() -> object:
@@ -211,6 +251,12 @@ SYNC = [
     Scenario("sync", "httpx", f"{_PIPELINE}, default httpx transport", _library_sync(None)),
     Scenario("sync", "urllib3", f"{_PIPELINE}, api.plugin('urllib3')", _library_sync("urllib3")),
     Scenario("sync", "httpx2", f"{_PIPELINE}, api.plugin('httpx2')", _library_sync("httpx2")),
+    Scenario("sync", "raw-pyreqwest", "raw pyreqwest SyncClient", _raw_pyreqwest_sync),
+    Scenario("sync", "reqwest-alone", "ReqwestTransport.send(), no pipeline", _reqwest_sync),
+    Scenario(
+        "sync", "reqwest-bare", "api.plugin('reqwest') and nothing else", _bare_sync("reqwest")
+    ),
+    Scenario("sync", "reqwest", f"{_PIPELINE}, api.plugin('reqwest')", _library_sync("reqwest")),
 ]
 ASYNC = [
     Scenario("async", "raw-httpx", "raw httpx.AsyncClient", _raw_httpx_async, baseline=True),
@@ -224,6 +270,14 @@ ASYNC = [
     Scenario("async", "httpx", f"{_PIPELINE}, default httpx transport", _library_async(None)),
     Scenario("async", "aiohttp", f"{_PIPELINE}, api.plugin('aiohttp')", _library_async("aiohttp")),
     Scenario("async", "httpx2", f"{_PIPELINE}, api.plugin('httpx2')", _library_async("httpx2")),
+    Scenario("async", "raw-pyreqwest", "raw pyreqwest Client", _raw_pyreqwest_async),
+    Scenario(
+        "async", "reqwest-alone", "ReqwestTransport.send_async(), no pipeline", _reqwest_async
+    ),
+    Scenario(
+        "async", "reqwest-bare", "api.plugin('reqwest') and nothing else", _bare_async("reqwest")
+    ),
+    Scenario("async", "reqwest", f"{_PIPELINE}, api.plugin('reqwest')", _library_async("reqwest")),
 ]
 
 
@@ -365,10 +419,11 @@ def _print(
             )
     print()
     print("targets")
+    width = max(len(t["scenario"]) for t in targets)
     for t in targets:
         verdict = "ok" if t["ok"] else "MISS"
         wanted = f"(>= {t['minimum']}x) {verdict}"
-        print(f"  {t['scenario']:<16} vs {t['versus']:<18} {t['ratio']:.2f}x  {wanted}")
+        print(f"  {t['scenario']:<{width}} vs {t['versus']:<18} {t['ratio']:.2f}x  {wanted}")
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -421,7 +476,8 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "versions": (
             f"httpx {httpx.__version__}, httpx2 {httpx2.__version__}, "
-            f"urllib3 {metadata.version('urllib3')}, aiohttp {aiohttp.__version__}"
+            f"urllib3 {metadata.version('urllib3')}, aiohttp {aiohttp.__version__}, "
+            f"pyreqwest {metadata.version('pyreqwest')}"
         ),
         "pipeline": f"2 request interceptors, 1 response interceptor, 2 middleware; {PLUGINS}",
         "command": "python benchmarks/bench_transports.py" + (" " + " ".join(argv) if argv else ""),
