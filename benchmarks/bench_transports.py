@@ -140,36 +140,26 @@ def _raw_pyreqwest_async(base_url: str) -> AsyncSubject:
 # --- the transports alone (no pipeline): what the transport itself costs ---------------------
 
 
-def _transport_sync(base_url: str) -> SyncSubject:
-    transport = Urllib3Transport()
-    request = Request("GET", base_url + "/")
-    return SyncSubject(lambda: transport.send(request), transport.close)
+def _alone_sync(make: Callable[[], BaseTransport]) -> Callable[[str], SyncSubject]:
+    def build(base_url: str) -> SyncSubject:
+        transport = make()
+        request = Request("GET", base_url + "/")
+        return SyncSubject(lambda: transport.send(request), transport.close)
+
+    return build
 
 
-def _transport_async(base_url: str) -> AsyncSubject:
-    transport = AiohttpTransport()
-    request = Request("GET", base_url + "/")
+def _alone_async(make: Callable[[], BaseTransport]) -> Callable[[str], AsyncSubject]:
+    def build(base_url: str) -> AsyncSubject:
+        transport = make()
+        request = Request("GET", base_url + "/")
 
-    async def fetch() -> object:
-        return await transport.send_async(request)
+        async def fetch() -> object:
+            return await transport.send_async(request)
 
-    return AsyncSubject(fetch, transport.aclose)
+        return AsyncSubject(fetch, transport.aclose)
 
-
-def _reqwest_sync(base_url: str) -> SyncSubject:
-    transport = ReqwestTransport()
-    request = Request("GET", base_url + "/")
-    return SyncSubject(lambda: transport.send(request), transport.close)
-
-
-def _reqwest_async(base_url: str) -> AsyncSubject:
-    transport = ReqwestTransport()
-    request = Request("GET", base_url + "/")
-
-    async def fetch() -> object:
-        return await transport.send_async(request)
-
-    return AsyncSubject(fetch, transport.aclose)
+    return build
 
 
 # --- this library, full pipeline -------------------------------------------------------------
@@ -244,7 +234,12 @@ _PIPELINE = "full pipeline + plugins"
 SYNC = [
     Scenario("sync", "raw-httpx", "raw httpx.Client", _raw_httpx_sync, baseline=True),
     Scenario("sync", "raw-urllib3", "raw urllib3.HTTPConnectionPool", _raw_urllib3_sync),
-    Scenario("sync", "urllib3-alone", "Urllib3Transport.send(), no pipeline", _transport_sync),
+    Scenario(
+        "sync",
+        "urllib3-alone",
+        "Urllib3Transport.send(), no pipeline",
+        _alone_sync(Urllib3Transport),
+    ),
     Scenario(
         "sync", "urllib3-bare", "api.plugin('urllib3') and nothing else", _bare_sync("urllib3")
     ),
@@ -252,7 +247,12 @@ SYNC = [
     Scenario("sync", "urllib3", f"{_PIPELINE}, api.plugin('urllib3')", _library_sync("urllib3")),
     Scenario("sync", "httpx2", f"{_PIPELINE}, api.plugin('httpx2')", _library_sync("httpx2")),
     Scenario("sync", "raw-pyreqwest", "raw pyreqwest SyncClient", _raw_pyreqwest_sync),
-    Scenario("sync", "reqwest-alone", "ReqwestTransport.send(), no pipeline", _reqwest_sync),
+    Scenario(
+        "sync",
+        "reqwest-alone",
+        "ReqwestTransport.send(), no pipeline",
+        _alone_sync(ReqwestTransport),
+    ),
     Scenario(
         "sync", "reqwest-bare", "api.plugin('reqwest') and nothing else", _bare_sync("reqwest")
     ),
@@ -262,7 +262,10 @@ ASYNC = [
     Scenario("async", "raw-httpx", "raw httpx.AsyncClient", _raw_httpx_async, baseline=True),
     Scenario("async", "raw-aiohttp", "raw aiohttp.ClientSession", _raw_aiohttp_async),
     Scenario(
-        "async", "aiohttp-alone", "AiohttpTransport.send_async(), no pipeline", _transport_async
+        "async",
+        "aiohttp-alone",
+        "AiohttpTransport.send_async(), no pipeline",
+        _alone_async(AiohttpTransport),
     ),
     Scenario(
         "async", "aiohttp-bare", "api.plugin('aiohttp') and nothing else", _bare_async("aiohttp")
@@ -272,7 +275,10 @@ ASYNC = [
     Scenario("async", "httpx2", f"{_PIPELINE}, api.plugin('httpx2')", _library_async("httpx2")),
     Scenario("async", "raw-pyreqwest", "raw pyreqwest Client", _raw_pyreqwest_async),
     Scenario(
-        "async", "reqwest-alone", "ReqwestTransport.send_async(), no pipeline", _reqwest_async
+        "async",
+        "reqwest-alone",
+        "ReqwestTransport.send_async(), no pipeline",
+        _alone_async(ReqwestTransport),
     ),
     Scenario(
         "async", "reqwest-bare", "api.plugin('reqwest') and nothing else", _bare_async("reqwest")

@@ -30,13 +30,7 @@ async def test_cancel_in_flight_aborts_and_closes_the_connection(client: Client)
     if client.case.abandons_in_flight:
         await _cancel_in_flight_abandons_the_request(client)
         return
-    token = CancelToken()
-    cancel_later(client, token, 0.2, "user left")
-    started = time.monotonic()
-    with pytest.raises(CancelError) as caught:
-        await client.get("/delay/5", cancel_token=token)
-    assert caught.value.reason == "user left"
-    assert time.monotonic() - started < 1.5
+    assert await _cancelled_get(client, "/delay/5") < 1.5
     assert await eventually(lambda: client.server.connections_closed_by_client >= 1)
 
 
@@ -46,17 +40,22 @@ async def _cancel_in_flight_abandons_the_request(client: Client) -> None:
     The server's answer still arrives and ends it; its connection then serves the
     next request, and the server never sees the client go away.
     """
-    token = CancelToken()
-    cancel_later(client, token, 0.2, "user left")
-    started = time.monotonic()
-    with pytest.raises(CancelError) as caught:
-        await client.get("/delay/1", cancel_token=token)
-    assert caught.value.reason == "user left"
-    assert time.monotonic() - started < 0.9  # long before the answer
+    assert await _cancelled_get(client, "/delay/1") < 0.9  # long before the answer
     await asyncio.sleep(1.5)  # the abandoned request gets its answer meanwhile
     assert (await client.get("/get")).status_code == 200
     assert client.server.connections_opened == 1
     assert client.server.connections_closed_by_client == 0
+
+
+async def _cancelled_get(client: Client, path: str) -> float:
+    """GET ``path`` with a token cancelled after 0.2 s: CancelError; return the seconds taken."""
+    token = CancelToken()
+    cancel_later(client, token, 0.2, "user left")
+    started = time.monotonic()
+    with pytest.raises(CancelError) as caught:
+        await client.get(path, cancel_token=token)
+    assert caught.value.reason == "user left"
+    return time.monotonic() - started
 
 
 async def test_cancel_mid_stream(client: Client) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import threading
 from typing import Any, Literal
 
 from axios_python import AxiosPython, BaseTransport
@@ -23,8 +22,8 @@ class ReqwestPlugin:
         api = axios_python.create({"base_url": "https://api.example.com"})
         api.plugin("reqwest", max_connections=64)
 
-    Each plugin instance owns one transport, built on first use; the client
-    closes it with its other transports (``api.close()`` / ``await api.aclose()``).
+    Each plugin instance owns one transport (``transport``); the client closes
+    it with its other transports (``api.close()`` / ``await api.aclose()``).
     """
 
     name = "reqwest"
@@ -32,22 +31,13 @@ class ReqwestPlugin:
     __signature__ = inspect.signature(ReqwestTransport)
 
     def __init__(self, **options: Any) -> None:
-        ReqwestTransport(**options)  # validate options now, at the edge
         self._options = options
-        self._transport: ReqwestTransport | None = None
-        self._lock = threading.Lock()
+        # Built now, so bad options fail here; it opens nothing before its first request.
+        self.transport = ReqwestTransport(**options)
 
     def __repr__(self) -> str:
-        return f"<ReqwestPlugin options={self._options!r}>"
-
-    @property
-    def transport(self) -> ReqwestTransport:
-        """This plugin's transport (created on first access)."""
-        if self._transport is None:
-            with self._lock:
-                if self._transport is None:
-                    self._transport = ReqwestTransport(**self._options)
-        return self._transport
+        # Option names only: a proxy URL may carry a password.
+        return f"<ReqwestPlugin options={sorted(self._options)}>"
 
     @hookimpl
     def axios_transport(

@@ -42,7 +42,24 @@ def _nothing(_result: object) -> None:
     """An abandoned read returns a chunk nobody wants."""
 
 
-class SyncStream(SyncByteStream):
+class _Body:
+    """What both sides' streams hold: the request, its token and the slot to free once."""
+
+    def __init__(self, request: Request, release: Callable[[], None]) -> None:
+        self._request = request
+        self._token: CancelToken | None = request.extensions.get("cancel_token")
+        self._release: Callable[[], None] | None = release
+
+    def _free_slot(self) -> bool:
+        """Free the request's slot; False if that was done before (the stream is closed)."""
+        release, self._release = self._release, None
+        if release is None:
+            return False
+        release()
+        return True
+
+
+class SyncStream(_Body, SyncByteStream):
     """A streamed body on the sync side; ``close()`` drops an unread rest and frees the slot."""
 
     def __init__(
@@ -53,11 +70,9 @@ class SyncStream(SyncByteStream):
         release: Callable[[], None],
         calls: Calls,
     ) -> None:
+        super().__init__(request, release)
         self._context = context
         self._raw = raw
-        self._request = request
-        self._token: CancelToken | None = request.extensions.get("cancel_token")
-        self._release: Callable[[], None] | None = release
         self._calls = calls
         self._abandoned = False
 
@@ -83,10 +98,8 @@ class SyncStream(SyncByteStream):
         self.close()
 
     def close(self) -> None:
-        release, self._release = self._release, None
-        if release is None:
+        if not self._free_slot():
             return
-        release()
         if self._abandoned:  # a read is still blocked in a helper thread: exit waits for it
             self._calls.run_later(self._exit)
         else:
@@ -96,7 +109,7 @@ class SyncStream(SyncByteStream):
         self._context.__exit__(None, None, None)
 
 
-class AsyncStream(AsyncByteStream):
+class AsyncStream(_Body, AsyncByteStream):
     """A streamed body on the async side; ``aclose()`` drops an unread rest and frees the slot."""
 
     def __init__(
@@ -106,11 +119,9 @@ class AsyncStream(AsyncByteStream):
         request: Request,
         release: Callable[[], None],
     ) -> None:
+        super().__init__(request, release)
         self._context = context
         self._raw = raw
-        self._request = request
-        self._token: CancelToken | None = request.extensions.get("cancel_token")
-        self._release: Callable[[], None] | None = release
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         reader = self._raw.body_reader
@@ -132,11 +143,8 @@ class AsyncStream(AsyncByteStream):
         await self.aclose()
 
     async def aclose(self) -> None:
-        release, self._release = self._release, None
-        if release is None:
-            return
-        release()
-        await self._context.__aexit__(None, None, None)
+        if self._free_slot():
+            await self._context.__aexit__(None, None, None)
 
 
 class _Interrupt:
