@@ -13,6 +13,7 @@ from ._config_hints import foreign_key_hint
 from ._exceptions import ConfigError
 from ._headers import Headers, HeadersInput
 from ._multipart import FilesInput
+from ._params import ParamsSerializer, check_serializer
 from ._timeout import DEFAULT_TIMEOUT, Timeout, TimeoutInput
 from ._urls import ParamsInput
 from ._version import __version__
@@ -66,6 +67,7 @@ class RequestOptions(TypedDict, total=False):
     sensitive_headers: Iterable[str]  # added to Authorization, Proxy-Authorization, Cookie
     trusted_origins: Iterable[str]
     auth: AuthInput
+    params_serializer: ParamsSerializer | None
     max_retries: int
     retry_strategy: RetryStrategy | None
     retry_methods: Iterable[str] | None
@@ -101,6 +103,7 @@ class RequestConfig(TypedDict, total=False):
     sensitive_headers: Required[frozenset[str]]
     trusted_origins: Required[frozenset[str]]
     auth: BasicAuth | None
+    params_serializer: ParamsSerializer | None
     max_retries: Required[int]
     retry_strategy: Required[RetryStrategy | None]
     retry_methods: Required[frozenset[str] | None]
@@ -366,6 +369,7 @@ _CHECKS: Final[dict[str, Check]] = {
     "sensitive_headers": _sensitive_headers,
     "trusted_origins": _origins,
     "auth": check_auth,
+    "params_serializer": check_serializer,
     "max_retries": _non_negative_int,
     "retry_strategy": _retry_strategy,
     "retry_methods": _optional(_str_set(lower=False)),

@@ -9,6 +9,8 @@ import secrets
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from typing import IO, Any, Union
 
+from ._params import text_of
+
 __all__ = ["FileValue", "FilesInput", "MultipartStream"]
 
 FileContent = Union[IO[bytes], bytes, str]
@@ -21,6 +23,7 @@ FileValue = Union[
 FilesInput = Union[Mapping[str, FileValue], Iterable[tuple[str, FileValue]]]
 
 _CHUNK = 64 * 1024
+_NESTED_FIELD = "a multipart field is text: send the value as JSON text, or as a file"
 
 
 class _Part:
@@ -123,7 +126,8 @@ class MultipartStream:
 
     def _field(self, name: str, value: Any) -> _Part:
         disposition = f'form-data; name="{_quote(name)}"'
-        content = value if isinstance(value, bytes) else str(value).encode("utf-8")
+        text = b"" if value is None else text_of(value, name, "data", _NESTED_FIELD)
+        content = text if isinstance(text, bytes) else text.encode("utf-8")
         return _Part(self._header(disposition, None, {}), content)
 
     def _file(self, name: str, value: FileValue) -> _Part:

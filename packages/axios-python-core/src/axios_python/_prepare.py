@@ -43,7 +43,7 @@ def _prepare(config: Mapping[str, Any]) -> Request:
     if not isinstance(url, str):
         raise ConfigError(f"'url' must be a str (got {url!r})")
     base_url = config.get("base_url")
-    full_url = build_url(base_url, url, config.get("params"))
+    full_url = build_url(base_url, url, config.get("params"), config.get("params_serializer"))
     auth = config.get("auth")
     if "@" in full_url:  # an interceptor or middleware put credentials in the URL
         full_url, credentials = split_credentials(full_url)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Union
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from ._exceptions import ConfigError
+from ._params import ParamsSerializer, serialize
 
 __all__ = [
     "Origin",
@@ -60,11 +61,15 @@ def join_url(base_url: str | None, url: str) -> str:
     return base_url.rstrip("/") + "/" + url.lstrip("/")
 
 
-def append_params(url: str, params: ParamsInput) -> str:
-    """Add ``params`` to the query of ``url`` (before any fragment); None values are skipped."""
+def append_params(url: str, params: ParamsInput, serializer: ParamsSerializer | None = None) -> str:
+    """Add ``params`` to the query of ``url`` (before any fragment); None values are skipped.
+
+    A query string is used as it is; anything else is encoded by ``serializer``
+    (see _params: flat by default, nested values only with a named style or a callable).
+    """
     if not params:
         return url
-    query = params if isinstance(params, str) else encode_params(params)
+    query = params if isinstance(params, str) else serialize(params, serializer)
     if not query:
         return url
     url, hash_mark, fragment = url.partition("#")
@@ -72,31 +77,11 @@ def append_params(url: str, params: ParamsInput) -> str:
     return url + hash_mark + fragment
 
 
-def encode_params(params: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> str:
-    """Encode query parameters: lists repeat the key, booleans are true/false, bytes as is."""
-    items = params.items() if isinstance(params, Mapping) else params
-    pairs: list[tuple[str, str | bytes]] = []
-    for key, value in items:
-        if isinstance(value, (list, tuple)):
-            pairs.extend((str(key), _param_str(v)) for v in value if v is not None)
-        elif value is not None:
-            pairs.append((str(key), _param_str(value)))
-    return urlencode(pairs, quote_via=quote)
-
-
-def _param_str(value: Any) -> str | bytes:
-    if isinstance(value, (bytes, str)):
-        return value  # bytes are percent-encoded as they are, not as "b'...'"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(value)
-
-
-def build_url(base_url: str | None, url: str, params: ParamsInput) -> str:
+def build_url(
+    base_url: str | None, url: str, params: ParamsInput, serializer: ParamsSerializer | None = None
+) -> str:
     """The final request URL: ``url`` joined under ``base_url`` with ``params`` appended."""
-    return append_params(join_url(base_url, url), params)
+    return append_params(join_url(base_url, url), params, serializer)
 
 
 def origin_of(url: str) -> Origin:
