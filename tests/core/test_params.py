@@ -48,7 +48,7 @@ def test_unknown_serializers_are_refused(bad: object) -> None:
     with pytest.raises(
         ConfigError, match="'params_serializer' must be one of 'repeat', 'brackets'"
     ):
-        AxiosPython({"params_serializer": bad})
+        AxiosPython({"params_serializer": bad})  # type: ignore[typeddict-item]
 
 
 def test_instance_serializer_applies_to_every_request(recorder: Recorder) -> None:
