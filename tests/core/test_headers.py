@@ -252,3 +252,43 @@ def test_a_none_header_layer_removes_a_default(recorder: Recorder) -> None:
     assert recorder.last.headers["User-Agent"].startswith("axios-python/")
     api.get("/", headers=[("User-Agent", None), ("X-Kept", "1")])
     assert [name for name, _ in recorder.last.headers.multi_items()] == ["X-Kept"]
+
+
+_TOKEN_CHARS = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.text(max_size=12))
+def test_a_name_is_accepted_exactly_when_it_is_a_token(name: str) -> None:
+    """Headers accepts a name iff it is a non-empty RFC 9110 token; otherwise ConfigError."""
+    is_token = bool(name) and all(char in _TOKEN_CHARS for char in name)
+    if is_token:
+        assert Headers({name: "v"})[name] == "v"
+    else:
+        with pytest.raises(ConfigError, match="non-empty HTTP token"):
+            Headers({name: "v"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=12))
+def test_a_value_is_accepted_unless_it_holds_a_control_character(value: str) -> None:
+    """Any control character but tab is a ConfigError; an accepted value is trimmed of SP/HT."""
+    controls = [char for char in value if (ord(char) < 0x20 and char != "\t") or char == "\x7f"]
+    headers = Headers()
+    if controls:
+        with pytest.raises(ConfigError, match="'X-V' must not contain control characters"):
+            headers["X-V"] = value
+        return
+    headers["X-V"] = value
+    headers.add("X-W", value)
+    assert headers["X-V"] == headers["X-W"] == value.strip(" \t")
+
+
+def test_default_sensitive_headers_are_what_repr_masks() -> None:
+    """One list: every default sensitive header (and Set-Cookie) is masked by repr(Headers)."""
+    from axios_python._config import DEFAULT_SENSITIVE_HEADERS
+
+    assert {"x-api-key", "api-key", "x-auth-token", "x-access-token"} <= DEFAULT_SENSITIVE_HEADERS
+    names = [*DEFAULT_SENSITIVE_HEADERS, "set-cookie"]
+    headers = Headers({name: f"secret-{name}" for name in names})
+    assert "secret-" not in repr(headers)

@@ -299,3 +299,51 @@ def test_credentials_only_reach_what_httpx_sees_as_home(scheme: str, pieces: lis
     except (httpx.InvalidURL, KeyError):
         return  # httpx cannot send it at all
     assert parsed == ("https", "api.example.test", 443)
+
+
+_SEGMENTS = st.lists(
+    st.sampled_from(["a", "b", ".", "..", "", "%2e", "%2E%2e", ".x", "evil.example"])
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(base_path=_SEGMENTS, path=_SEGMENTS, query=st.sampled_from(["", "?a=/./..//x", "#..//y"]))
+def test_normalized_target_has_no_dot_segments_and_no_leading_double_slash(
+    base_path: list[str], path: list[str], query: str
+) -> None:
+    """Whatever the path, the URL a transport gets keeps its origin and its query, starts
+    its path with exactly one slash, holds no dot segment, and normalising it again changes
+    nothing."""
+    recorder = Recorder()
+    base = "https://api.example.test/" + "/".join(base_path)
+    api = AxiosPython({"base_url": base, "validate_status": None}, transport=recorder)
+    api.get("/".join(path) + query)
+    sent = recorder.last.url
+    parts = httpx.URL(sent)
+    assert (parts.scheme, parts.host) == ("https", "api.example.test")
+    target = sent[len("https://api.example.test") :]
+    assert not target.startswith("//")
+    segments = target.split("?")[0].split("#")[0].split("/")
+    assert not {".", "..", "%2e", "%2E%2e"} & set(segments)
+    assert sent.endswith(query)
+    from axios_python._urls import normalize_path
+
+    assert normalize_path(sent) == sent
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://h/a/b/c/./../../g", "https://h/a/g"),
+        ("https://h/a/b/..", "https://h/a/"),
+        ("https://h/a//b/../c", "https://h/a//c"),
+        ("https://h/v1/..//evil.example/x", "https://h/evil.example/x"),
+        ("https://h//x?next=//y", "https://h/x?next=//y"),
+        ("https://h/.well-known/x", "https://h/.well-known/x"),
+        ("https://h?q=/./..", "https://h?q=/./.."),
+    ],
+)
+def test_normalize_examples(url: str, expected: str, recorder: Recorder) -> None:
+    """RFC 3986 dot-segment removal, then a leading `//` collapsed; query left alone."""
+    AxiosPython(transport=recorder).get(url)
+    assert recorder.last.url == expected

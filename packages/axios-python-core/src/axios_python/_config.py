@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any, Final, TypedDict, Union
 from ._auth import BasicAuth, check_auth, split_credentials
 from ._config_hints import foreign_key_hint
 from ._exceptions import ConfigError
-from ._headers import Headers, HeadersInput
+from ._headers import CREDENTIAL_HEADERS, Headers, HeadersInput
 from ._multipart import FilesInput
 from ._params import ParamsSerializer, check_serializer
 from ._timeout import DEFAULT_TIMEOUT, Timeout, TimeoutInput
-from ._urls import ParamsInput
+from ._urls import ParamsInput, check_controls, is_absolute, origin_of
 from ._version import __version__
 
 if sys.version_info >= (3, 11):
@@ -64,7 +64,7 @@ class RequestOptions(TypedDict, total=False):
     validate_status: Callable[[int], bool] | None
     transform_request: Transform | Sequence[Transform] | None
     transform_response: Transform | Sequence[Transform] | None
-    sensitive_headers: Iterable[str]  # added to Authorization, Proxy-Authorization, Cookie
+    sensitive_headers: Iterable[str]  # added to DEFAULT_SENSITIVE_HEADERS (credentials)
     trusted_origins: Iterable[str]
     auth: AuthInput
     params_serializer: ParamsSerializer | None
@@ -112,7 +112,7 @@ class RequestConfig(TypedDict, total=False):
     plugins: Mapping[str, Mapping[str, Any]]
 
 
-DEFAULT_SENSITIVE_HEADERS: Final = frozenset({"authorization", "proxy-authorization", "cookie"})
+DEFAULT_SENSITIVE_HEADERS: Final = CREDENTIAL_HEADERS
 
 
 def default_validate_status(status: int) -> bool:
@@ -249,8 +249,6 @@ def _sensitive_headers(key: str, value: Any) -> frozenset[str]:
 
 
 def _origins(key: str, value: Any) -> frozenset[str]:
-    from ._urls import origin_of
-
     origins = _str_set(lower=False)(key, value)
     normalized = set()
     for origin in origins:
@@ -278,8 +276,10 @@ def _transforms(key: str, value: Any) -> Any:
 
 
 def _params(key: str, value: Any) -> Any:
-    if value is None or isinstance(value, str):
+    if value is None:
         return value
+    if isinstance(value, str):
+        return check_controls(repr(key), value)
     if isinstance(value, Mapping):
         return dict(value)  # a copy: later changes to the caller's dict must not leak in
     if isinstance(value, Iterable) and not isinstance(value, bytes):
@@ -397,8 +397,7 @@ def validate_options(options: Mapping[str, Any], *, where: str) -> dict[str, Any
         raise ConfigError(f"pass either 'json' or 'data' in {where}, not both")
     base_url = normalized.get("base_url")
     if base_url:
-        from ._urls import is_absolute
-
+        check_controls("'base_url'", base_url)
         if "@" in base_url:  # credentials in base_url become the instance's auth
             normalized["base_url"], credentials = split_credentials(base_url)
             if credentials is not None:

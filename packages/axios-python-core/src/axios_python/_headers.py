@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
-from typing import Union
+from typing import Final, Union
 
-__all__ = ["Headers", "HeadersInput"]
+from ._exceptions import ConfigError
+
+__all__ = ["CREDENTIAL_HEADERS", "Headers", "HeadersInput"]
 
 HeadersInput = Union["Headers", Mapping[str, "str | None"], Iterable[tuple[str, "str | None"]]]
 """Headers as users give them; a value of None means "remove this header" (see update_from)."""
 
 
+CREDENTIAL_HEADERS: Final = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "x-api-key",
+        "api-key",
+        "x-auth-token",
+        "x-access-token",
+    }
+)
+"""Request headers that carry credentials: the default ``sensitive_headers`` (lower-case)."""
+
 # Values never shown by repr(), so a logged config or error does not leak credentials.
-_SECRET = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+_SECRET: Final = CREDENTIAL_HEADERS | {"set-cookie"}
 
 
 class Headers(MutableMapping[str, str]):
@@ -73,7 +88,7 @@ class Headers(MutableMapping[str, str]):
             self.pop(key, None)
             return
         _check_name(key)
-        _check_value(key, value)
+        value = _check_value(key, value)
         lowered = key.lower()
         names = self._names
         if lowered not in names:
@@ -177,8 +192,11 @@ class Headers(MutableMapping[str, str]):
         return new
 
 
-# One regex search instead of a generator over five characters: ~3x faster per header.
-_BAD_NAME_CHAR = re.compile("[\r\n:\0 ]")
+# RFC 9110 section 5.1: a field name is a token. Anything else (a leading tab reads as
+# a continuation line, "X(A)", a space) is refused before any transport sees it.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# RFC 9110 section 5.5: no control characters in a value except horizontal tab.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 # Names already found valid: the same few names are set on every request.
@@ -189,16 +207,27 @@ _VALID_NAMES_MAX = 512
 def _check_name(name: object) -> str:
     if type(name) is str and name in _VALID_NAMES:
         return name
-    if not isinstance(name, str) or not name or _BAD_NAME_CHAR.search(name):
-        raise ValueError(f"header name must be a non-empty token string (got {name!r})")
+    if not isinstance(name, str):
+        raise TypeError(f"header name must be a str (got {type(name).__name__}: {name!r})")
+    if _TOKEN.fullmatch(name) is None:
+        raise ConfigError(
+            "a header name must be a non-empty HTTP token: ASCII letters, digits and "
+            f"!#$%&'*+-.^_`|~ only, no spaces, tabs, colons or control characters (got {name!r})"
+        )
     if len(_VALID_NAMES) < _VALID_NAMES_MAX:
         _VALID_NAMES.add(name)
     return name
 
 
 def _check_value(name: str, value: object) -> str:
+    """``value`` trimmed of spaces and tabs; ConfigError if it holds a control character."""
     if not isinstance(value, str):
         raise TypeError(f"header {name!r} must be a str (got {type(value).__name__}: {value!r})")
-    if "\r" in value or "\n" in value or "\0" in value:
-        raise ValueError(f"header {name!r} must not contain CR, LF or NUL (got {value!r})")
-    return value
+    if value.isascii() and value.isprintable():  # the usual value: 0x20-0x7E only, ~4x faster
+        return value.strip(" ")
+    if _CONTROL.search(value) is not None:
+        raise ConfigError(
+            f"header {name!r} must not contain control characters such as CR, LF or NUL "
+            f"(tab is allowed) (got {value!r})"
+        )
+    return value.strip(" \t")

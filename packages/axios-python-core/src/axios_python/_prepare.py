@@ -13,12 +13,12 @@ from ._exceptions import AxiosPythonError, ConfigError
 from ._headers import Headers
 from ._models import Request
 from ._timeout import Timeout
-from ._urls import build_url, is_absolute, origin_of
+from ._urls import base_origin, build_url, is_absolute, origin_of
 
 __all__ = ["home_origin", "prepare_request", "strip_sensitive_headers", "trusted"]
 
 # Bounded (base_url values are few); a malformed one raises every time (errors are not cached).
-_checked_origin = functools.lru_cache(maxsize=256)(origin_of)
+_checked_origin = functools.lru_cache(maxsize=256)(base_origin)
 
 
 def prepare_request(config: Mapping[str, Any]) -> Request:
@@ -50,9 +50,10 @@ def _prepare(config: Mapping[str, Any]) -> Request:
         if auth is None:
             auth = credentials
     absolute = is_absolute(url)
-    # A bad port (e.g. 99999) is a ConfigError here, not a transport crash. A relative url
-    # keeps base_url's scheme, host and port (join_url guarantees it), so checking base_url,
-    # once per distinct value, is the same check without parsing every URL (~1.5 us).
+    # A bad port (e.g. 99999) or a control character in base_url is a ConfigError here,
+    # not a transport crash. A relative url keeps base_url's scheme, host and port (join_url
+    # guarantees it), so checking base_url, once per distinct value, is the same check
+    # without parsing every URL (~1.5 us).
     if base_url and not absolute:
         _checked_origin(base_url)
     else:

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Final
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from ._auth import strip_credentials
 from ._exceptions import AxiosPythonError
 from ._models import Request, Response
 from ._multipart import MultipartStream
 from ._prepare import strip_sensitive_headers, trusted
+from ._urls import has_controls, normalize_path
 
-__all__ = ["REDIRECT_STATUSES", "is_redirect", "redirect_request"]
+__all__ = ["REDIRECT_STATUSES", "is_redirect", "location_url", "redirect_request"]
 
 REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 _BODY_HEADERS: Final = ("content-type", "content-length", "transfer-encoding")
+# Every printable ASCII character and space: only bytes above 0x7F get percent-encoded.
+_KEEP: Final = "".join(chr(code) for code in range(0x20, 0x7F))
 
 
 def is_redirect(response: Response) -> bool:
@@ -33,10 +36,16 @@ def redirect_request(
     leaves ``home`` for an origin that is not in ``trusted_origins``.
     """
     # Credentials in a Location are dropped: a server must not choose them (nor show them).
-    url = strip_credentials(urljoin(request.url, response.headers["location"].strip()))
+    location = location_url(response.headers["location"])
+    url = normalize_path(strip_credentials(urljoin(request.url, location)))
+    problem = None
     if urlsplit(url).scheme.lower() not in ("http", "https"):
+        problem = "only http and https are allowed"
+    elif has_controls(url):
+        problem = "it contains control characters"
+    if problem is not None:
         raise AxiosPythonError(
-            f"refusing to follow a redirect to {url!r}: only http and https are allowed",
+            f"refusing to follow a redirect to {url!r}: {problem}",
             request=request,
             response=response,
         )
@@ -69,3 +78,21 @@ def redirect_request(
         stream=request.stream,
         extensions=request.extensions,
     )
+
+
+def location_url(value: str) -> str:
+    """A Location header value as a URL, its non-ASCII bytes percent-encoded as browsers do.
+
+    Transports hand header bytes over decoded as latin-1, so ``/café`` sent as raw
+    UTF-8 arrives as ``/cafÃ©``: its latin-1 bytes are that UTF-8, and ``/caf%C3%A9``
+    is followed. Text that is not such a round trip is encoded as UTF-8.
+    """
+    location = value.strip()
+    if location.isascii():
+        return location
+    try:
+        raw = location.encode("latin-1")
+        raw.decode("utf-8")
+    except UnicodeError:
+        raw = location.encode("utf-8")
+    return quote(raw, safe=_KEEP)

@@ -1,4 +1,9 @@
-"""URL building: base_url joining that never changes origin, query encoding, origins."""
+"""URL building: base_url joining that never changes origin, query encoding, origins.
+
+Every URL is checked here, before a transport sees it: control characters are
+refused, dot segments are resolved and a path never starts with ``//`` (which a
+server may read as another host).
+"""
 
 from __future__ import annotations
 
@@ -14,9 +19,13 @@ __all__ = [
     "Origin",
     "ParamsInput",
     "append_params",
+    "base_origin",
     "build_url",
+    "check_controls",
+    "has_controls",
     "is_absolute",
     "join_url",
+    "normalize_path",
     "origin_of",
     "same_origin",
 ]
@@ -29,6 +38,24 @@ Origin = tuple[str, str, int]
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+# scheme://authority, then the path, then the query and fragment
+_PARTS = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*)([^?#]*)(.*)", re.DOTALL)
+
+
+def check_controls(what: str, text: str) -> str:
+    """Return ``text``; raise ConfigError when it holds a control character (0x00-0x1F, 0x7F).
+
+    Transports disagree about them (one percent-encodes, one drops CR/LF/tab and
+    sends to another path, one refuses), so none of them ever sees one.
+    """
+    if has_controls(text):
+        raise ConfigError(f"{what} must not contain control characters (got {text!r})")
+    return text
+
+
+def has_controls(text: str) -> bool:
+    """True when ``text`` holds a control character (0x00-0x1F, 0x7F)."""
+    return _FORBIDDEN.search(text) is not None
 
 
 def is_absolute(url: str) -> bool:
@@ -43,8 +70,8 @@ def join_url(base_url: str | None, url: str) -> str:
     dropped and backslashes are percent-encoded, so ``//evil.example/x`` and
     ``/\\evil.example`` stay paths. An absolute ``url`` is returned unchanged.
     """
-    if _FORBIDDEN.search(url):
-        raise ConfigError(f"url must not contain control characters (got {url!r})")
+    if _FORBIDDEN.search(url) is not None:
+        check_controls("url", url)  # raises, with the message
     if not base_url or is_absolute(url):
         if not is_absolute(url):
             raise ConfigError(
@@ -69,7 +96,10 @@ def append_params(url: str, params: ParamsInput, serializer: ParamsSerializer | 
     """
     if not params:
         return url
-    query = params if isinstance(params, str) else serialize(params, serializer)
+    if isinstance(params, str):
+        query = check_controls("params", params)
+    else:
+        query = serialize(params, serializer)
     if not query:
         return url
     url, hash_mark, fragment = url.partition("#")
@@ -80,8 +110,56 @@ def append_params(url: str, params: ParamsInput, serializer: ParamsSerializer | 
 def build_url(
     base_url: str | None, url: str, params: ParamsInput, serializer: ParamsSerializer | None = None
 ) -> str:
-    """The final request URL: ``url`` joined under ``base_url`` with ``params`` appended."""
-    return append_params(join_url(base_url, url), params, serializer)
+    """The final request URL: ``url`` joined under ``base_url``, normalized, ``params`` appended."""
+    joined = join_url(base_url, url)
+    if "/." in joined or "%2" in joined or joined.count("//") > 1:  # normalize_path's fast test
+        joined = normalize_path(joined)
+    return append_params(joined, params, serializer)
+
+
+def normalize_path(url: str) -> str:
+    """``url`` with ``.``/``..`` segments resolved and a leading ``//`` in its path collapsed.
+
+    ``https://h/v1/..//evil.example`` becomes ``https://h/evil.example``: a request
+    target starting with ``//`` reads as another authority to some servers and
+    proxies. Percent-encoded dots (``%2e``) count as dots, as servers may decode them.
+    The query and fragment are left alone.
+    """
+    # Three C-level scans (~0.1 us) instead of a regex (~1 us): most URLs need nothing.
+    if "/." not in url and "%2" not in url and url.count("//") < 2:
+        return url
+    match = _PARTS.match(url)
+    if match is None:
+        return url
+    head, path, rest = match.groups()
+    if "/." in path or "%2" in path:
+        path = _remove_dot_segments(path)
+    if path.startswith("//"):
+        path = "/" + path.lstrip("/")
+    return head + path + rest
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4 for an absolute path: drop ``.``, let ``..`` remove its parent."""
+    kept: list[str] = []
+    segments = path.split("/")[1:]
+    for segment in segments:
+        dots = segment.replace("%2e", ".").replace("%2E", ".")
+        if dots == "..":
+            if kept:
+                kept.pop()
+        elif dots != ".":
+            kept.append(segment)
+    ends_in_dots = bool(segments) and segments[-1].replace("%2e", ".").replace("%2E", ".") in (
+        ".",
+        "..",
+    )
+    return "/" + "/".join(kept) + ("/" if ends_in_dots and kept else "")
+
+
+def base_origin(base_url: str) -> Origin:
+    """The origin of ``base_url``, checked: no control characters, a valid port."""
+    return origin_of(check_controls("base_url", base_url))
 
 
 def origin_of(url: str) -> Origin:
