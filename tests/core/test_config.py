@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import axios_python
 from axios_python import AxiosPython, ConfigError, Timeout
+from axios_python._decoding import accept_encoding
 
 from ._support import Factory, Recorder, Sender
 
@@ -287,7 +288,11 @@ def test_headers_overlay_case_insensitively(
     recorder = Recorder()
     api = AxiosPython({"base_url": "https://x.test", "headers": instance}, transport=recorder)
     api.get("/", headers=request)
-    expected = {"accept": DEFAULT_ACCEPT, "user-agent": USER_AGENT}  # the library defaults
+    expected = {  # the library defaults
+        "accept": DEFAULT_ACCEPT,
+        "user-agent": USER_AGENT,
+        "accept-encoding": accept_encoding(),
+    }
     expected.update({k.lower(): v.strip(" ") for k, v in instance.items()})
     expected.update({k.lower(): v.strip(" ") for k, v in request.items()})
     sent = recorder.last.headers

@@ -34,6 +34,7 @@ OWN_PAGES = [
     "middleware.md",
     "responses.md",
     "uploads-and-streaming.md",
+    "transfer.md",
     "errors.md",
     "transports.md",
     "security.md",

@@ -28,6 +28,7 @@ from axios_python import (
 from axios_python import Headers as _Headers
 
 from ._errors import reraise
+from ._reuse import Connector, took_reused
 from ._write import BUFFERED, WriteWatch, chunks_of
 
 __all__ = ["AiohttpTransport"]
@@ -53,8 +54,8 @@ class AiohttpTransport(BaseTransport):
     """Sends async requests with aiohttp: one ClientSession (and pool) per running event loop.
 
     Pooled connections belong to the loop that opened them, so each loop gets
-    its own session; ``aclose()`` closes the running loop's one. Responses are
-    decompressed (gzip, deflate, and br/zstd when aiohttp can), cookies are not
+    its own session; ``aclose()`` closes the running loop's one. Bodies are
+    handed over as received (the pipeline decodes them), cookies are not
     stored, redirects are left to the pipeline.
 
     Args:
@@ -125,9 +126,9 @@ class AiohttpTransport(BaseTransport):
                 session = self._sessions.get(loop)
                 if session is None or session.closed:
                     session = aiohttp.ClientSession(
-                        connector=aiohttp.TCPConnector(**self._connector_options),
+                        connector=Connector(**self._connector_options),
                         cookie_jar=aiohttp.DummyCookieJar(),
-                        auto_decompress=True,
+                        auto_decompress=False,  # as received: the core decodes
                         timeout=aiohttp.ClientTimeout(),
                         **self._session_options,
                     )
@@ -211,7 +212,7 @@ class AiohttpTransport(BaseTransport):
                     skip_auto_headers=skip,
                 )
             except BaseException as exc:
-                reraise(exc, request)
+                reraise(exc, request, reused=took_reused())
             response_headers = _Headers.from_trusted(
                 [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw.raw_headers]
             )
@@ -232,10 +233,8 @@ class AiohttpTransport(BaseTransport):
         except asyncio.CancelledError:
             if watch is None or not watch.fired or _cancelled_elsewhere():
                 raise
-            raise TimeoutError(
-                f"write timeout for {request.method} {request.url}: a chunk of the body "
-                f"was not written within {watch.seconds} s",
-                request=request,
+            raise TimeoutError.exceeded(
+                "write", request, watch.seconds, detail="a chunk of the body was not written"
             ) from None
 
     # --- lifecycle ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from ._exceptions import (
     CancelError,
     ClientClosedError,
     ConfigError,
+    ContentTooLargeError,
     HTTPStatusError,
     InterceptorError,
     NetworkError,
@@ -22,6 +23,7 @@ from ._exceptions import (
     StreamError,
     TimeoutError,
     TooManyRedirectsError,
+    UnsupportedOptionError,
     UnsupportedRequestError,
 )
 from ._headers import Headers
@@ -52,6 +54,7 @@ from ._plugin_errors import (
     PluginOptionsError,
     PluginRegisteredError,
 )
+from ._progress import ProgressEvent
 from ._retry import ExponentialBackoff, FixedBackoff, LinearBackoff, RetryStrategy
 from ._timeout import Timeout
 from ._version import __version__
@@ -76,6 +79,7 @@ __all__ = [
     "CancelToken",
     "ClientClosedError",
     "ConfigError",
+    "ContentTooLargeError",
     "ExponentialBackoff",
     "FixedBackoff",
     "HTTPStatusError",
@@ -92,6 +96,7 @@ __all__ = [
     "PluginNotFoundError",
     "PluginOptionsError",
     "PluginRegisteredError",
+    "ProgressEvent",
     "Request",
     "RequestConfig",
     "RequestOptions",
@@ -103,6 +108,7 @@ __all__ = [
     "Timeout",
     "TimeoutError",
     "TooManyRedirectsError",
+    "UnsupportedOptionError",
     "UnsupportedRequestError",
     "__version__",
     "async_delete",

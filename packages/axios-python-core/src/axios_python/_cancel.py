@@ -10,7 +10,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Final
 
-from ._exceptions import CancelError
+from ._exceptions import AxiosPythonError, CancelError
 
 __all__ = ["CancelToken", "TaskInterrupt"]
 
@@ -77,9 +77,13 @@ class CancelToken:
             raise first_error
 
     def raise_if_cancelled(self) -> None:
-        """Raise CancelError (carrying the reason) when the token has been cancelled."""
+        """Raise CancelError (carrying the reason) when the token has been cancelled.
+
+        Transports call it to raise the error of an aborted request: for the
+        pipeline's own token of a request under a deadline that is TimeoutError.
+        """
         if self._event.is_set():
-            raise self.error()
+            raise self._abort_error()
 
     def on_cancel(self, callback: CancelCallback) -> Callable[[], None]:
         """Call ``callback(reason)`` on cancellation (at once if already cancelled).
@@ -102,6 +106,10 @@ class CancelToken:
     def error(self) -> CancelError:
         """A CancelError for this token: the reason as message (or "request cancelled")."""
         return CancelError(self._reason or "request cancelled", reason=self._reason)
+
+    def _abort_error(self) -> AxiosPythonError:
+        """The error a request aborted by this token raises (a deadline's token: TimeoutError)."""
+        return self.error()
 
     def _remove(self, key: int) -> None:
         with self._lock:
@@ -178,7 +186,7 @@ class TaskInterrupt:
         ):
             return  # the task was cancelled from elsewhere too: that CancelledError wins
         if exc is not None:
-            raise self._token.error() from None
+            raise self._token._abort_error() from None
 
 
 _CANCEL_MESSAGE: Final = "axios_python: CancelToken cancelled"

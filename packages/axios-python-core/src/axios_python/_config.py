@@ -6,14 +6,17 @@ import difflib
 import re
 import sys
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, TypedDict, Union
+from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, Union
 
 from ._auth import BasicAuth, check_auth, split_credentials
 from ._config_hints import foreign_key_hint
+from ._decoding import accept_encoding
 from ._exceptions import ConfigError
 from ._headers import CREDENTIAL_HEADERS, Headers, HeadersInput
 from ._multipart import FilesInput
 from ._params import ParamsSerializer, check_serializer
+
+from ._progress import ProgressCallback
 from ._timeout import DEFAULT_TIMEOUT, Timeout, TimeoutInput
 from ._urls import ParamsInput, check_controls, is_absolute, origin_of
 from ._version import __version__
@@ -35,6 +38,7 @@ __all__ = [
     "AuthInput",
     "RequestConfig",
     "RequestOptions",
+    "ResponseType",
     "Transform",
     "default_validate_status",
     "library_defaults",
@@ -46,6 +50,7 @@ __all__ = [
 Transform = Callable[[Any, Headers], Any]
 AuthInput = Union[BasicAuth, tuple[str, str], Mapping[str, str], None]
 """``auth``: Basic credentials as a (username, password) pair, a mapping or a BasicAuth."""
+ResponseType = Literal["json", "text", "bytes", "stream"]
 
 
 class RequestOptions(TypedDict, total=False):
@@ -74,6 +79,12 @@ class RequestOptions(TypedDict, total=False):
     retry_deadline: float | None
     cancel_token: CancelToken | None
     plugins: Mapping[str, Mapping[str, Any]]
+    decompress: bool
+    max_content_length: int | None
+    max_body_length: int | None
+    on_upload_progress: ProgressCallback | None
+    on_download_progress: ProgressCallback | None
+    response_type: ResponseType | None
 
 
 class RequestConfig(TypedDict, total=False):
@@ -110,6 +121,12 @@ class RequestConfig(TypedDict, total=False):
     retry_deadline: Required[float | None]
     cancel_token: Required[CancelToken | None]
     plugins: Mapping[str, Mapping[str, Any]]
+    decompress: bool
+    max_content_length: int | None
+    max_body_length: int | None
+    on_upload_progress: ProgressCallback | None
+    on_download_progress: ProgressCallback | None
+    response_type: ResponseType | None
 
 
 DEFAULT_SENSITIVE_HEADERS: Final = CREDENTIAL_HEADERS
@@ -129,7 +146,14 @@ def library_defaults() -> dict[str, Any]:
     return {
         "method": "GET",
         "base_url": None,
-        "headers": Headers.from_trusted([("Accept", DEFAULT_ACCEPT), ("User-Agent", USER_AGENT)]),
+        # Accept-Encoding names the codings the core decodes (transports never decode).
+        "headers": Headers.from_trusted(
+            [
+                ("Accept", DEFAULT_ACCEPT),
+                ("User-Agent", USER_AGENT),
+                ("Accept-Encoding", accept_encoding()),
+            ]
+        ),
         "timeout": DEFAULT_TIMEOUT,
         "stream": False,
         "follow_redirects": True,
@@ -321,6 +345,23 @@ def _retry_strategy(key: str, value: Any) -> Any:
     return value
 
 
+def _byte_count(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{key!r} must be a positive number of bytes (got {_show(value)})")
+    return value
+
+
+_RESPONSE_TYPES: Final = ("json", "text", "bytes", "stream")
+
+
+def _response_type(key: str, value: Any) -> Any:
+    if value is not None and value not in _RESPONSE_TYPES:
+        raise ConfigError(
+            f"{key!r} must be one of {', '.join(map(repr, _RESPONSE_TYPES))} (got {_show(value)})"
+        )
+    return value
+
+
 def _seconds(key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
         raise ConfigError(f"{key!r} must be a positive number of seconds (got {_show(value)})")
@@ -376,6 +417,12 @@ _CHECKS: Final[dict[str, Check]] = {
     "retry_deadline": _optional(_seconds),
     "cancel_token": _cancel_token,
     "plugins": _plugins,
+    "decompress": _expect("a bool", bool),
+    "max_content_length": _optional(_byte_count),
+    "max_body_length": _optional(_byte_count),
+    "on_upload_progress": _optional(_callable),
+    "on_download_progress": _optional(_callable),
+    "response_type": _response_type,
 }
 
 VALID_KEYS: Final = frozenset(_CHECKS)

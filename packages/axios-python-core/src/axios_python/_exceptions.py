@@ -13,6 +13,7 @@ __all__ = [
     "CancelError",
     "ClientClosedError",
     "ConfigError",
+    "ContentTooLargeError",
     "HTTPStatusError",
     "InterceptorError",
     "NetworkError",
@@ -21,6 +22,7 @@ __all__ = [
     "StreamError",
     "TimeoutError",
     "TooManyRedirectsError",
+    "UnsupportedOptionError",
     "UnsupportedRequestError",
 ]
 
@@ -68,11 +70,88 @@ class HTTPStatusError(AxiosPythonError):
 
 
 class TimeoutError(AxiosPythonError, builtins.TimeoutError):
-    """A connect, read, write or pool timeout expired; also a builtin TimeoutError."""
+    """A limit on time was hit; also a builtin TimeoutError.
+
+    ``phase`` names the limit ("connect", "read", "write", "pool", "total" or
+    "retry_deadline") and ``seconds`` its value, when the raiser knew them;
+    the message says both: ``read timeout of 5s for GET https://...``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        phase: str | None = None,
+        seconds: float | None = None,
+        config: dict[str, Any] | None = None,
+        request: Request | None = None,
+        response: Response | None = None,
+    ) -> None:
+        super().__init__(message, config=config, request=request, response=response)
+        self.phase = phase
+        self.seconds = seconds
+
+    @classmethod
+    def exceeded(
+        cls, phase: str, request: Request, seconds: float | None = None, detail: str = ""
+    ) -> TimeoutError:
+        """The error for ``phase``'s limit (taken from ``request.timeout`` unless given).
+
+        Transports use it so every one words a timeout alike::
+
+            raise TimeoutError.exceeded("read", request) from exc
+        """
+        if seconds is None:
+            seconds = getattr(request.timeout, phase, None)
+        limit = f"{phase} timeout" if seconds is None else f"{phase} timeout of {seconds:g}s"
+        if phase == "retry_deadline":
+            limit = f"retry_deadline of {seconds:g}s reached"
+        message = f"{limit} for {request.method} {request.url}"
+        if detail:
+            message += f" ({detail})"
+        return cls(message, phase=phase, seconds=seconds, request=request)
 
 
 class NetworkError(AxiosPythonError, ConnectionError):
-    """The server could not be reached or the connection broke; also a ConnectionError."""
+    """The server could not be reached or the connection broke; also a ConnectionError.
+
+    ``unanswered`` is True when the connection was closed or reset after the
+    request went out and before any response arrived: the pipeline sends an
+    idempotent request once more, on a fresh connection, when that happens (a
+    keep-alive connection the server had just dropped).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        unanswered: bool = False,
+        config: dict[str, Any] | None = None,
+        request: Request | None = None,
+        response: Response | None = None,
+    ) -> None:
+        super().__init__(message, config=config, request=request, response=response)
+        self.unanswered = unanswered
+
+
+class ContentTooLargeError(AxiosPythonError):
+    """A body was larger than allowed: ``max_content_length`` or ``max_body_length``.
+
+    ``limit`` is the limit in bytes. The connection it came on is closed, not
+    reused with unread data.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: int,
+        config: dict[str, Any] | None = None,
+        request: Request | None = None,
+        response: Response | None = None,
+    ) -> None:
+        super().__init__(message, config=config, request=request, response=response)
+        self.limit = limit
 
 
 class TooManyRedirectsError(AxiosPythonError):
@@ -120,6 +199,15 @@ class ConfigError(AxiosPythonError, ValueError):
 
 class ClientClosedError(AxiosPythonError, RuntimeError):
     """A request on a client that was closed (a closed client stays closed); also a RuntimeError."""
+
+class UnsupportedOptionError(ConfigError):
+    """The transport cannot honour a connection option (``transport`` and ``option`` say which)."""
+
+    def __init__(self, transport: str, option: str, why: str = "") -> None:
+        message = f"{transport} does not support the {option!r} option"
+        super().__init__(f"{message}: {why}" if why else message)
+        self.transport = transport
+        self.option = option
 
 
 class UnsupportedRequestError(AxiosPythonError, NotImplementedError):

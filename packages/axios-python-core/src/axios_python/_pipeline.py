@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import json as jsonlib
 import time
 import weakref
 from collections.abc import Awaitable, Generator
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Union
 
 from ._body import apply_transforms
 from ._cancel import TaskInterrupt
+from ._deadline import Deadline
+from ._download import Receipt, decode_in_place, receipt_for, wrap
 from ._exceptions import (
     AxiosPythonError,
     CancelError,
@@ -33,10 +36,12 @@ from ._multipart import MultipartStream
 from ._prepare import home_origin, prepare_request
 from ._redirects import is_redirect, redirect_request
 from ._retry import IDEMPOTENT_METHODS, ExponentialBackoff, RetryStrategy
-from ._timeout import Timeout
+from ._upload import KEYS as UPLOAD_KEYS
+from ._upload import Upload, limit_upload
 
 if TYPE_CHECKING:
     from ._cancel import CancelToken
+    from .hookspecs import Resend
     from ._client import AxiosPython
     from ._config import RequestConfig
 
@@ -162,8 +167,19 @@ def dispatch_flow(client: AxiosPython, config: RequestConfig, is_async: bool) ->
     token = config.get("cancel_token")
     if token is not None:
         request.extensions["cancel_token"] = token  # transports use it to abort in flight
+    receipt = receipt_for(config, is_async)
+    wants_stream = request.stream
+    if receipt is not None:
+        if receipt.response_type == "stream":
+            request.stream = wants_stream = True
+        elif receipt.reads_itself:
+            request.stream = True  # the core reads the body itself, as it arrives
+    if not UPLOAD_KEYS.isdisjoint(config):
+        limit_upload(request, config, is_async)
     try:
-        return (yield from _attempts(client, config, request, token, is_async))
+        return (
+            yield from _attempts(client, config, request, token, receipt, wants_stream, is_async)
+        )
     except CancelError as exc:
         if exc.request is None:
             exc.request = request
@@ -175,6 +191,8 @@ def _attempts(
     config: RequestConfig,
     request: Request,
     token: CancelToken | None,
+    receipt: Receipt | None,
+    wants_stream: bool,
     is_async: bool,
 ) -> Flow:
     max_retries = config.get("max_retries", 0)
@@ -183,24 +201,26 @@ def _attempts(
         strategy = config.get("retry_strategy") or _DEFAULT_STRATEGY
     budget = config.get("retry_deadline")
     deadline = None if budget is None else time.monotonic() + budget
-    timeout = request.timeout
+    total = request.timeout.total
     plugins = client._plugin_host
     retries = 0
     previous: Response | Exception | None = None  # the outcome a retry answers
+    resend: Resend | None = None  # why the next send happens again: "retry", "unanswered"
+    dropped_once = False
     while True:
         if token is not None:
             token.raise_if_cancelled()
-        if deadline is not None:
-            request.timeout = _capped(timeout, deadline - time.monotonic())
+        guard = None
+        if total is not None or deadline is not None:
+            guard = _guard(request, token, total, deadline, budget)
+        kept = False  # True once a streamed body owns the guard (it lets go when closed)
         try:
             response = None
             if plugins is not None:
                 response = yield from plugins.cached_response_hook(request, config, is_async)
             if response is None:
                 if plugins is not None and plugins.sends:
-                    yield from plugins.send_hook(
-                        request, None if previous is None else "retry", previous, config, is_async
-                    )
+                    yield from plugins.send_hook(request, resend, previous, config, is_async)
                 started = time.perf_counter()
                 response = yield Send(request)
                 response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
@@ -208,11 +228,33 @@ def _attempts(
                     response = yield from _follow_redirects(
                         request, response, config, client, is_async
                     )
+                if response._content is not None:
+                    if receipt is None or receipt.decompress:
+                        decode_in_place(response, request)
+                elif receipt is not None or guard is not None or _encoded(response):
+                    release = guard.release if guard is not None else None
+                    try:
+                        wrap(response, request, receipt, guard, release)
+                    except BaseException:
+                        yield Close(response)
+                        raise
+                    kept = wants_stream and guard is not None
+                    if not wants_stream:
+                        yield Read(response)
         except (NetworkError, TimeoutError) as exc:
             if exc.request is None:
                 exc.request = request
             if token is not None and token.is_cancelled:
                 raise token.error() from exc
+            if (
+                isinstance(exc, NetworkError)
+                and exc.unanswered
+                and not dropped_once
+                and _may_resend(request, config)
+            ):
+                dropped_once = True  # a kept-alive connection the server had dropped: once more
+                resend, previous = "unanswered", exc
+                continue
             wait = _next_wait(strategy, retries, max_retries, exc, deadline)
             if wait is None:
                 if _gave_up(strategy, retries, max_retries, exc):
@@ -220,10 +262,13 @@ def _attempts(
                 raise
             _rewind(request, exc)
             retries += 1
-            previous = exc
+            resend, previous = "retry", exc
             if wait > 0:
                 yield Sleep(wait, token)
             continue
+        finally:
+            if guard is not None and not kept:
+                guard.release()
         if token is not None and token.is_cancelled:
             if not response.is_closed:
                 yield Close(response)  # a transport that could not abort: drop what came back
@@ -237,13 +282,16 @@ def _attempts(
             yield Close(response)
         _rewind(request, response)
         retries += 1
-        previous = response
+        resend, previous = "retry", response
         if wait > 0:
             yield Sleep(wait, token)
-    request.timeout = timeout
+    if total is not None or deadline is not None:
+        _restore_token(request, token)
     response.config = dict(config)
     response.retries = retries
-    if not request.stream and config.get("transform_response") is not None:
+    if receipt is not None and receipt.response_type is not None:
+        _apply_response_type(response, receipt.response_type, is_async)
+    if not wants_stream and config.get("transform_response") is not None:
         response.data = apply_transforms(
             config["transform_response"], response.data, response.headers, "transform_response"
         )
@@ -262,6 +310,59 @@ def _attempts(
             raise _exhausted(retries, max_retries, status_error, config, budget) from status_error
         raise status_error
     return response
+
+
+def _encoded(response: Response) -> bool:
+    """True when a streamed body has a Content-Encoding for the core to decode."""
+    return "content-encoding" in response.headers
+
+
+def _guard(
+    request: Request,
+    token: CancelToken | None,
+    total: float | None,
+    deadline: float | None,
+    budget: float | None,
+) -> Deadline:
+    """This attempt's Deadline, at whichever comes first: its total or the retry deadline."""
+    now = time.monotonic()
+    if total is not None and (deadline is None or now + total <= deadline):
+        guard = Deadline(request, token, now + total, "total", total)
+    else:
+        assert deadline is not None
+        assert budget is not None
+        guard = Deadline(request, token, deadline, "retry_deadline", budget)
+    request.extensions["cancel_token"] = guard  # the transport aborts the attempt with it
+    return guard
+
+
+def _restore_token(request: Request, token: CancelToken | None) -> None:
+    """Put the caller's token back where the attempts' own tokens were."""
+    if token is None:
+        request.extensions.pop("cancel_token", None)
+    else:
+        request.extensions["cancel_token"] = token
+
+
+def _apply_response_type(response: Response, response_type: str, is_async: bool) -> None:
+    """Make ``response.data`` what ``response_type`` asks for, whatever the Content-Type."""
+    if response_type == "stream":
+        response.data = response.aiter_bytes() if is_async else response.iter_bytes()
+    elif response_type == "bytes":
+        response.data = response.content
+    elif response_type == "text":
+        response.data = response.text
+    else:
+        content = response.content
+        try:
+            response.data = jsonlib.loads(content) if content.strip() else None
+        except ValueError as exc:
+            raise AxiosPythonError(
+                f"response_type is 'json' but the body of {response.request_method} "
+                f"{response.url} is not JSON: {exc}",
+                request=response.request,
+                response=response,
+            ) from exc
 
 
 def _next_wait(
@@ -290,16 +391,6 @@ def _gave_up(
     if strategy is None or not strategy.is_retryable(outcome):
         return False  # final on its own merits: raised as it is
     return retries > 0 or retries < max_retries  # the latter: stopped by the deadline
-
-
-def _capped(timeout: Timeout, remaining: float) -> Timeout:
-    """``timeout`` with no part longer than ``remaining`` seconds (the deadline's share)."""
-    limit = max(remaining, 0.001)
-    parts = {
-        name: limit if value is None else min(value, limit)
-        for name, value in timeout.as_dict().items()
-    }
-    return Timeout(**parts)
 
 
 def _follow_redirects(
@@ -341,6 +432,18 @@ def _follow_redirects(
     return response
 
 
+def _may_resend(request: Request, config: RequestConfig) -> bool:
+    """An unanswered request may go once more: idempotent (as for retries) and body replayable."""
+    return _replayable(request.content) and _may_retry(request, config)
+
+
+def _replayable(content: object) -> bool:
+    """True when a request body can be sent a second time."""
+    if content is None or isinstance(content, (bytes, list, tuple)):
+        return True
+    return isinstance(content, (MultipartStream, Upload)) and content.replayable
+
+
 def _may_retry(request: Request, config: RequestConfig) -> bool:
     """Idempotent methods (or ``retry_methods``) retry; so does a request with Idempotency-Key."""
     if "idempotency-key" in request.headers:
@@ -353,10 +456,7 @@ def _may_retry(request: Request, config: RequestConfig) -> bool:
 
 def _rewind(request: Request, last: Response | AxiosPythonError) -> None:
     """Refuse, with a reason, to retry a request whose body cannot be sent a second time."""
-    content = request.content
-    if content is None or isinstance(content, (bytes, list, tuple)):
-        return
-    if isinstance(content, MultipartStream) and content.replayable:
+    if _replayable(request.content):
         return
     outcome = f"HTTP {last.status_code}" if isinstance(last, Response) else str(last)
     error = AxiosPythonError(

@@ -1,4 +1,4 @@
-"""Timeout: the connect/read/write/pool limits of one request, in seconds."""
+"""Timeout: the connect/read/write/pool limits of one request, and its total, in seconds."""
 
 from __future__ import annotations
 
@@ -8,21 +8,27 @@ from typing import Union
 
 __all__ = ["DEFAULT_TIMEOUT", "Timeout", "TimeoutInput"]
 
-_PARTS = ("connect", "read", "write", "pool")
+_PHASES = ("connect", "read", "write", "pool")
+_PARTS = (*_PHASES, "total")
 
 
 @dataclass(frozen=True, slots=True)
 class Timeout:
-    """Per-phase limits in seconds; None means no limit for that phase.
+    """Per-phase limits in seconds, and a total; None means no limit.
 
-    The phases are positional: ``Timeout(5)`` limits only connect. For one limit
-    everywhere use ``Timeout.of(5)`` (what ``timeout=5`` does).
+    ``connect``, ``read``, ``write`` and ``pool`` each bound one wait (a read
+    limit restarts with every byte that arrives); ``total`` bounds one attempt
+    of the request from start to end, body read included (while you iterate a
+    streamed body too), however slowly the server trickles. The fields are
+    positional: ``Timeout(5)`` limits only connect. For one limit on every phase
+    use ``Timeout.of(5)`` (what ``timeout=5`` does; it sets no total).
     """
 
     connect: float | None = None
     read: float | None = None
     write: float | None = None
     pool: float | None = None
+    total: float | None = None
 
     @classmethod
     def of(cls, value: TimeoutInput) -> Timeout:
@@ -44,8 +50,8 @@ class Timeout:
                 )
             # A phase the mapping does not name keeps the library default; an explicit
             # None lifts that phase's limit. {"read": 60} must not make connect unbounded.
-            default = DEFAULT_TIMEOUT.as_dict()
-            parts = {name: value.get(name, default[name]) for name in _PARTS}
+            default = DEFAULT_TIMEOUT
+            parts = {name: value.get(name, getattr(default, name)) for name in _PARTS}
             checked = {
                 name: None if part is None else _positive(f"timeout {name!r}", part)
                 for name, part in parts.items()
@@ -53,11 +59,14 @@ class Timeout:
             return cls(**checked)
         raise TypeError(
             "timeout must be a number of seconds, None, or a mapping of "
-            f"connect/read/write/pool (got {type(value).__name__}: {value!r})"
+            f"connect/read/write/pool/total (got {type(value).__name__}: {value!r})"
         )
 
     def as_dict(self) -> dict[str, float | None]:
-        """The four parts as a dict (the shape most transports take)."""
+        """The four phases as a dict (the shape most transports take); ``total`` is not one.
+
+        The pipeline enforces ``total`` itself, through the request's cancel token.
+        """
         return {"connect": self.connect, "read": self.read, "write": self.write, "pool": self.pool}
 
 

@@ -62,7 +62,7 @@ hookspec: Final = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl: Final = pluggy.HookimplMarker(PROJECT_NAME)
 
 # Why a request is sent again (axios_before_send): a retry of a failed attempt, or a redirect hop.
-Resend = Literal["retry", "redirect"]
+Resend = Literal["retry", "redirect", "unanswered"]
 
 
 @hookspec(historic=True)
@@ -116,7 +116,9 @@ def axios_before_send(
     Once per physical send: the first send of an attempt that no
     ``axios_cached_response`` answered, each retry, and each redirect hop.
     ``resend`` is None for the first send of the request, ``"retry"`` when an
-    earlier attempt failed, ``"redirect"`` for a hop to ``previous``'s Location;
+    earlier attempt failed, ``"redirect"`` for a hop to ``previous``'s Location,
+    ``"unanswered"`` when a kept-alive connection was dropped before any response
+    and the request goes once more (``previous`` is that NetworkError);
     ``previous`` is what made this send necessary (the retried Response or
     exception, the redirect Response, already closed), or None. Edit
     ``request.headers`` in place (the last word on what is sent: trace context,

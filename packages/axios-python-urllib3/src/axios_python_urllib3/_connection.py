@@ -30,6 +30,7 @@ __all__ = [
     "HTTPSPool",
     "current_call",
     "publish",
+    "took_reused",
 ]
 
 _state = threading.local()
@@ -113,6 +114,11 @@ def current_call() -> Call | None:
     return call
 
 
+def took_reused() -> bool:
+    """True when the last connection this thread took from a pool had served a request before."""
+    return getattr(_state, "reused", False)
+
+
 def publish(call: Call | None) -> None:
     """Make ``call`` the current thread's Call (None to clear it)."""
     global _published
@@ -179,6 +185,12 @@ class _PoolMixin:
     block: bool
 
     def _get_conn(self, timeout: float | None = None) -> Any:
+        conn = self._wait_for_conn(timeout)
+        # A pooled connection keeps its socket (a dropped one was closed on the way out).
+        _state.reused = conn is not None and conn.sock is not None
+        return conn
+
+    def _wait_for_conn(self, timeout: float | None) -> Any:
         call = current_call()
         if call is None or call.token is None or not self.block:
             return super()._get_conn(timeout)  # type: ignore[misc]

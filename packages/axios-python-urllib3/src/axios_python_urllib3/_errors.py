@@ -21,35 +21,48 @@ from ._connection import Call
 __all__ = ["reraise"]
 
 
-def reraise(exc: BaseException, request: Request, call: Call | None) -> NoReturn:
-    """Raise the axios_python error for ``exc`` (CancelError when the request was cancelled)."""
+def reraise(
+    exc: BaseException, request: Request, call: Call | None, *, reused: bool = False
+) -> NoReturn:
+    """Raise the axios_python error for ``exc`` (CancelError when the request was cancelled).
+
+    ``reused``: urlopen failed (no response head yet) on a kept-alive connection.
+    """
     if call is not None and call.token is not None and call.token.is_cancelled:
         call.token.raise_if_cancelled()
     if isinstance(exc, AxiosPythonError) or not isinstance(exc, Exception):
         raise exc
     where = f"{request.method} {request.url}"
     if isinstance(exc, u3.EmptyPoolError):
-        raise TimeoutError(
-            f"pool timeout for {where}: no free connection within "
-            f"{request.timeout.pool} s (raise max_connections or the 'pool' timeout)",
-            request=request,
+        raise TimeoutError.exceeded(
+            "pool", request, detail="no free connection: raise max_connections or the pool timeout"
         ) from exc
     if isinstance(exc, u3.NewConnectionError):  # before ConnectTimeoutError: it subclasses it
         raise NetworkError(f"cannot connect for {where}: {_reason(exc)}", request=request) from exc
     if isinstance(exc, u3.ConnectTimeoutError):
-        raise TimeoutError(f"connect timeout for {where}: {exc}", request=request) from exc
+        raise TimeoutError.exceeded("connect", request) from exc
     if isinstance(exc, u3.ReadTimeoutError):
-        raise TimeoutError(f"read timeout for {where}: {exc}", request=request) from exc
+        raise TimeoutError.exceeded("read", request) from exc
     if isinstance(exc, u3.ProtocolError) and _timed_out(exc):
-        raise TimeoutError(
-            f"write timeout for {where}: the body was not sent within {request.timeout.write} s",
-            request=request,
-        ) from exc
+        raise TimeoutError.exceeded("write", request) from exc
     if isinstance(exc, u3.LocationValueError):
         raise ConfigError(f"cannot send to {request.url!r}: {exc}", request=request) from exc
     if isinstance(exc, (u3.HTTPError, http.client.HTTPException, OSError)):
-        raise NetworkError(f"{type(exc).__name__} for {where}: {exc}", request=request) from exc
+        raise NetworkError(
+            f"{type(exc).__name__} for {where}: {exc}",
+            request=request,
+            unanswered=reused and _closed_early(exc),
+        ) from exc
     raise exc
+
+
+def _closed_early(exc: BaseException) -> bool:
+    """The server closed or reset the connection instead of answering (not a bad answer)."""
+    causes = exc.args if isinstance(exc, u3.ProtocolError) else (exc,)
+    return any(
+        isinstance(cause, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
+        for cause in causes
+    )
 
 
 def _timed_out(exc: u3.ProtocolError) -> bool:

@@ -14,7 +14,6 @@ import urllib3
 from urllib3 import BaseHTTPResponse, HTTPConnectionPool, HTTPHeaderDict, HTTPSConnectionPool
 from urllib3.connection import HTTPSConnection
 from urllib3.util import SKIP_HEADER, Retry, parse_url
-from urllib3.util.request import ACCEPT_ENCODING
 
 from axios_python import (
     BaseTransport,
@@ -26,7 +25,7 @@ from axios_python import (
     Timeout,
 )
 
-from ._connection import Call, HTTPPool, HTTPSPool, publish
+from ._connection import Call, HTTPPool, HTTPSPool, publish, took_reused
 from ._errors import reraise
 
 __all__ = ["Urllib3Transport"]
@@ -176,12 +175,12 @@ class Urllib3Transport(BaseTransport):
                 timeout=self._timeout(timeout),
                 pool_timeout=timeout.pool,  # type: ignore[arg-type]  # floats work
                 preload_content=not request.stream,
-                decode_content=True,
+                decode_content=False,  # as received: the core decodes
             )
         except BaseException as exc:
             if call is not None:
                 call.detach()
-            reraise(exc, request, call)
+            reraise(exc, request, call, reused=took_reused())
         finally:
             if call is not None:
                 publish(None)
@@ -237,8 +236,6 @@ def _known_pool_options() -> frozenset[str]:
 
 def _headers(headers: Headers) -> Any:
     pairs = headers.multi_items()
-    if "accept-encoding" not in headers:
-        pairs.append(("Accept-Encoding", ACCEPT_ENCODING))
     if "user-agent" not in headers:
         # The core decides the headers; urllib3 would add its own User-Agent otherwise.
         pairs.append(("User-Agent", SKIP_HEADER))
@@ -274,7 +271,7 @@ class _Stream(SyncByteStream):
 
     def __iter__(self) -> Iterator[bytes]:
         try:
-            yield from self._raw.stream(_CHUNK, decode_content=True)
+            yield from self._raw.stream(_CHUNK, decode_content=False)
         except BaseException as exc:
             call = self._call
             self.close()

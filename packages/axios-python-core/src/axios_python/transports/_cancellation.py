@@ -7,7 +7,9 @@ request doing I/O on them (a context variable set around the send and around
 each streamed read); cancelling the token shuts down exactly those sockets and
 answers a request still queued for a pool connection with an error.
 
-Both sync and async pools never close a connection a request still owns (httpcore
+Both sync and async pools mark a request sent on a kept-alive connection
+(``REUSED_KEY`` in its extensions), so a failure before any response can be
+told from a fresh connection's. Both never close a connection a request still owns (httpcore
 would, racing the thread about to use it), and reap connections that no request
 owns and that are neither idle nor closed: a request cancelled after the pool gave it a new
 connection but before that connection was opened leaves such an orphan behind,
@@ -33,10 +35,12 @@ import httpcore
 
 from .._cancel import CancelToken
 
-__all__ = ["SLOT_KEY", "CancelSlot", "Interrupted", "harden_client", "harden_pool"]
+__all__ = ["REUSED_KEY", "SLOT_KEY", "CancelSlot", "Interrupted", "harden_client", "harden_pool"]
 
 SLOT_KEY: Final = "axios_python.cancel_slot"
 """The httpx/httpcore request extension that carries a request's CancelSlot."""
+REUSED_KEY: Final = "axios_python.reused"
+"""Set (True) in a request's extensions when the pool gave it a kept-alive connection."""
 
 _current: contextvars.ContextVar[CancelSlot | None] = contextvars.ContextVar(
     "axios_python_cancel_slot", default=None
@@ -146,6 +150,15 @@ def _spare_owned(pool: Any, closing: list[Any]) -> list[Any]:
     return [connection for connection in closing if id(connection) not in owned]
 
 
+def _mark_reused(assigned: list[Any]) -> None:
+    """Mark the requests just given a connection that had served a request before."""
+    for pool_request in assigned:
+        connection = pool_request.connection
+        # An HTTPConnection (or proxy connection) holds its protocol connection once opened.
+        if connection is not None and getattr(connection, "_connection", None) is not None:
+            pool_request.request.extensions[REUSED_KEY] = True
+
+
 def _hand_over(pool: Any) -> None:
     """Tell each assigned connection's socket which request now owns it (pool lock held)."""
     for pool_request in pool._requests:
@@ -185,7 +198,9 @@ def harden_pool(pool: Any, *, sync: bool) -> None:
         closing = _reap_orphans(owner)
         if sync:
             _refuse_cancelled(owner)
+        queued = [pool_request for pool_request in owner._requests if pool_request.is_queued()]
         closing.extend(_spare_owned(owner, assign(owner)))
+        _mark_reused(queued)
         if sync:
             _hand_over(owner)
         return closing

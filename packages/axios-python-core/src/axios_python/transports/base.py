@@ -11,10 +11,28 @@ __all__ = ["BaseTransport"]
 class BaseTransport:
     """Sends one prepared Request and returns a Response; override ``send``, ``send_async`` or both.
 
-    A transport never follows redirects, retries or validates statuses: the
-    pipeline does that the same way for every transport. It maps its library's
-    failures to TimeoutError / NetworkError, honours ``request.timeout`` and, when
-    ``request.stream`` is true, returns a Response whose body is a byte stream.
+    The contract (docs/transports.md has it in full). A transport:
+
+    - never follows redirects, retries or validates statuses, and adds no
+      headers beyond framing (Host, Content-Length / Transfer-Encoding): the
+      pipeline does all that the same way for every transport;
+    - hands the body over as it came off the wire, still encoded: it never
+      decodes Content-Encoding (the pipeline decodes, bounds and counts it, and
+      sends Accept-Encoding itself); when ``request.stream`` is true (the
+      caller's stream=True, or the pipeline wanting to read the body itself) it
+      returns a Response whose body is a byte stream, and closing that stream
+      with bytes unread closes the connection rather than pooling it;
+    - honours ``request.timeout``'s connect / read / write / pool phases
+      (``total`` is the pipeline's) and aborts the request when the CancelToken
+      in ``request.extensions["cancel_token"]`` is cancelled, while sending,
+      waiting for a pool slot or reading a streamed body, raising what
+      ``token.raise_if_cancelled()`` raises (CancelError, or TimeoutError for a
+      deadline: that is how the pipeline enforces ``total``);
+    - maps its library's failures to TimeoutError (``TimeoutError.exceeded``
+      names the phase and its limit) and NetworkError, setting
+      ``unanswered=True`` when a kept-alive connection was closed or reset
+      before any response arrived, and lets an AxiosPythonError raised by the
+      request body (a size limit, a progress callback) through unchanged.
 
     Example::
 

@@ -17,7 +17,7 @@ from .._cancel import CancelToken, TaskInterrupt
 from .._exceptions import AxiosPythonError, ConfigError, NetworkError, StreamError, TimeoutError
 from .._headers import Headers
 from .._models import AsyncByteStream, Request, Response, SyncByteStream
-from ._cancellation import SLOT_KEY, CancelSlot, harden_client
+from ._cancellation import REUSED_KEY, SLOT_KEY, CancelSlot, harden_client
 from .base import BaseTransport
 
 __all__ = ["HttpxTransport"]
@@ -92,7 +92,7 @@ class HttpxTransport(BaseTransport):
         except Exception as exc:
             if slot is not None:
                 slot.release()
-            self._errors.reraise(exc, request, token)
+            self._errors.reraise(exc, request, token, reused=REUSED_KEY in outgoing.extensions)
         if request.stream:
             return Response(
                 raw.status_code,
@@ -102,7 +102,7 @@ class HttpxTransport(BaseTransport):
             )
         try:
             with _watching(slot):
-                body = raw.read()
+                body = b"".join(raw.iter_raw())  # as received: the core decodes
         except Exception as exc:
             self._errors.reraise(exc, request, token)
         finally:
@@ -151,7 +151,7 @@ class HttpxTransport(BaseTransport):
         try:
             raw = await client.send(outgoing, stream=True)
         except Exception as exc:
-            self._errors.reraise(exc, request, token)
+            self._errors.reraise(exc, request, token, reused=REUSED_KEY in outgoing.extensions)
         if request.stream:
             return Response(
                 raw.status_code,
@@ -160,7 +160,7 @@ class HttpxTransport(BaseTransport):
                 request=request,
             )
         try:
-            body = await raw.aread()
+            body = b"".join([chunk async for chunk in raw.aiter_raw()])
         except Exception as exc:
             self._errors.reraise(exc, request, token)
         finally:
@@ -180,8 +180,6 @@ class HttpxTransport(BaseTransport):
 
     def _build(self, request: Request, content: Any, slot: CancelSlot | None) -> httpx.Request:
         headers = request.headers.multi_items()
-        if "accept-encoding" not in request.headers:
-            headers.append(("Accept-Encoding", _ACCEPT_ENCODING))
         extensions: dict[str, Any] = {"timeout": request.timeout.as_dict()}
         if slot is not None:
             extensions[SLOT_KEY] = slot
@@ -229,24 +227,6 @@ def _headers(raw: httpx.Response) -> Headers:
     )
 
 
-def _accept_encoding() -> str:
-    encodings = ["gzip", "deflate"]
-    if _importable("brotli") or _importable("brotlicffi"):
-        encodings.append("br")
-    if _importable("zstandard"):
-        encodings.append("zstd")
-    return ", ".join(encodings)
-
-
-def _importable(name: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(name) is not None
-
-
-_ACCEPT_ENCODING = _accept_encoding()
-
-
 async def _as_async_iterable(content: Any) -> AsyncIterator[bytes]:
     if isinstance(content, AsyncIterable):
         async for chunk in content:
@@ -263,21 +243,33 @@ class _ErrorMap:
         self._m = module
 
     def reraise(
-        self, exc: Exception, request: Request, token: CancelToken | None = None
+        self,
+        exc: Exception,
+        request: Request,
+        token: CancelToken | None = None,
+        *,
+        reused: bool = False,
     ) -> NoReturn:
+        """Raise our error for ``exc``.
+
+        ``reused``: the send failed before the response head arrived, on a
+        kept-alive connection (so a close or reset there means "unanswered").
+        """
         m = self._m
         if isinstance(exc, AxiosPythonError):
             raise exc
         if token is not None and token.is_cancelled:
             # Whatever broke (a socket we shut down, a refused pool wait), the cause is this.
-            error = token.error()
+            error = token._abort_error()
             error.request = request
             raise error from exc
         if isinstance(exc, m.TimeoutException):
-            kind = type(exc).__name__.replace("Timeout", "").lower() or "request"
-            raise TimeoutError(
-                f"{kind} timeout for {request.method} {request.url}: {exc}", request=request
-            ) from exc
+            phase = type(exc).__name__.replace("Timeout", "").lower()
+            if phase not in ("connect", "read", "write", "pool"):
+                raise TimeoutError(
+                    f"timeout for {request.method} {request.url}: {exc}", request=request
+                ) from exc
+            raise TimeoutError.exceeded(phase, request) from exc
         if isinstance(exc, (m.UnsupportedProtocol, m.InvalidURL)):
             raise ConfigError(f"cannot send to {request.url!r}: {exc}", request=request) from exc
         if isinstance(exc, m.StreamError):
@@ -287,10 +279,18 @@ class _ErrorMap:
             raise NetworkError(
                 f"{type(exc).__name__} for {request.method} {request.url}: {reason}",
                 request=request,
+                unanswered=reused and self._closed_early(exc),
             ) from exc
         if isinstance(exc, OSError):
             raise NetworkError(f"{request.method} {request.url}: {exc}", request=request) from exc
         raise exc
+
+    def _closed_early(self, exc: Exception) -> bool:
+        """The server closed or reset the connection instead of answering (not a bad answer)."""
+        m = self._m
+        if isinstance(exc, (m.ReadError, m.WriteError)):
+            return True
+        return isinstance(exc, m.RemoteProtocolError) and "without sending a response" in str(exc)
 
 
 class _SyncStream(SyncByteStream):
@@ -309,9 +309,9 @@ class _SyncStream(SyncByteStream):
         token = None if slot is None else slot.token
         try:
             if slot is None:
-                yield from self._raw.iter_bytes()
+                yield from self._raw.iter_raw()  # as received: the core decodes
                 return
-            chunks = self._raw.iter_bytes()
+            chunks = self._raw.iter_raw()
             while True:
                 slot.token.raise_if_cancelled()
                 with slot.active():  # never across the yield: the caller's code runs there
@@ -347,10 +347,10 @@ class _AsyncStream(AsyncByteStream):
         token = self._token
         try:
             if token is None:
-                async for chunk in self._raw.aiter_bytes():
+                async for chunk in self._raw.aiter_raw():
                     yield chunk
                 return
-            chunks = self._raw.aiter_bytes()
+            chunks = self._raw.aiter_raw()
             while True:
                 with TaskInterrupt(token):  # never across the yield: the caller's code runs there
                     chunk = await anext(chunks, b"")
