@@ -134,6 +134,8 @@ class HostileServer:
         tb: TracebackType | None,
     ) -> None:
         self.stopping.set()
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
         self._listener.close()
         with self._lock:
             for sock in list(self._open):
