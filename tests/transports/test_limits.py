@@ -1,4 +1,4 @@
-"""Size limits: max_content_length and max_body_length raise ContentTooLargeError and free the line."""
+"""Size limits: max_content_length and max_body_length raise ContentTooLargeError, free the line."""
 
 from __future__ import annotations
 

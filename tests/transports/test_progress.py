@@ -21,7 +21,9 @@ def check_events(events: list[ProgressEvent], total: int | None, loaded: int) ->
     assert all(e.total == total for e in events)
     assert sum(e.bytes for e in events) == loaded
     last = events[-1]
-    assert last.done and last.loaded == loaded and last.progress == 1.0
+    assert last.done
+    assert last.loaded == loaded
+    assert last.progress == 1.0
     assert last.estimated == 0.0
     assert not any(e.done for e in events[:-1])
     assert len(events) <= 102  # throttled: a hundred steps of 1 % and the final event
@@ -42,7 +44,9 @@ async def test_download_progress_of_unknown_size(client: Client) -> None:
     """A chunked body reports total None, and progress only in the final event."""
     events: list[ProgressEvent] = []
     await client.get("/stream-bytes/50000", on_download_progress=events.append)
-    assert events[-1].done and events[-1].loaded == 50000 and events[-1].total is None
+    assert events[-1].done
+    assert events[-1].loaded == 50000
+    assert events[-1].total is None
     assert all(e.progress is None for e in events[:-1])
 
 
@@ -134,9 +138,11 @@ async def test_response_type_forces_data(client: Client) -> None:
     )
     assert forced.data["Content-Type"] == "text/plain"
     text = await client.get("/json", response_type="text")
-    assert isinstance(text.data, str) and '"slideshow"' in text.data
+    assert isinstance(text.data, str)
+    assert '"slideshow"' in text.data
     raw = await client.get("/bytes/100", params={"seed": 1}, response_type="bytes")
-    assert raw.data == raw.content and len(raw.data) == 100
+    assert raw.data == raw.content
+    assert len(raw.data) == 100
     empty = await client.get("/status/204", response_type="json")
     assert empty.data is None
 
