@@ -11,6 +11,7 @@ from echo_server import EchoServer
 
 import axios_python
 from axios_python import AxiosPython, ConfigError, RequestConfig, Response
+from axios_python._decoding import accept_encoding
 
 from ._support import AsyncNext, Factory, Recorder, Sender
 
@@ -228,7 +229,12 @@ async def test_interceptor_mutations_do_not_change_instance_defaults(
     assert second.data["args"] == {"page": "1"}
     assert server.requests[1].header("X-Base") == "1"
     assert server.requests[1].header("X-Extra") is None
-    assert api.defaults["headers"] == {"X-Base": "1", "Accept": DEFAULT_ACCEPT, "User-Agent": UA}
+    assert api.defaults["headers"] == {
+        "X-Base": "1",
+        "Accept": DEFAULT_ACCEPT,
+        "User-Agent": UA,
+        "Accept-Encoding": accept_encoding(),
+    }
     assert api.defaults["timeout"] == axios_python.Timeout(30, 30, 30, 30)
 
 

@@ -36,7 +36,9 @@ class TransportCase:
     Two fields mark documented limits: ``abandons_in_flight``, the transport
     cannot abort a request in flight, so a cancelled one is left to finish in the
     background; ``fills_absent``, the (name, value) the transport sends for a
-    header the request does not have.
+    header the request does not have; ``tells_reuse`` False, the transport cannot
+    tell a kept-alive connection from a new one, so it never flags a dropped
+    request ``unanswered`` and such a request is not sent again.
     """
 
     name: str
@@ -44,6 +46,7 @@ class TransportCase:
     sides: tuple[str, ...]
     abandons_in_flight: bool = False
     fills_absent: tuple[tuple[str, str], ...] = ()
+    tells_reuse: bool = True
 
 
 def _httpx(limit: int | None, context: ssl.SSLContext | None) -> BaseTransport:
@@ -88,6 +91,7 @@ TRANSPORTS: tuple[TransportCase, ...] = (
         ("sync", "async"),
         abandons_in_flight=True,
         fills_absent=(("user-agent", ""), ("accept", "*/*")),
+        tells_reuse=False,  # pyreqwest does not say whether a pooled connection was used
     ),
     *([TransportCase("httpx2", _httpx2, ("sync", "async"))] if HAS_HTTPX2 else []),
 )

@@ -200,6 +200,7 @@ class ConfigError(AxiosPythonError, ValueError):
 class ClientClosedError(AxiosPythonError, RuntimeError):
     """A request on a client that was closed (a closed client stays closed); also a RuntimeError."""
 
+
 class UnsupportedOptionError(ConfigError):
     """The transport cannot honour a connection option (``transport`` and ``option`` say which)."""
 

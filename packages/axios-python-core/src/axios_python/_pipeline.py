@@ -37,7 +37,7 @@ from ._prepare import home_origin, prepare_request
 from ._redirects import is_redirect, redirect_request
 from ._retry import IDEMPOTENT_METHODS, ExponentialBackoff, RetryStrategy
 from ._upload import KEYS as UPLOAD_KEYS
-from ._upload import Upload, limit_upload
+from ._upload import CountedBody, limit_upload
 
 if TYPE_CHECKING:
     from ._cancel import CancelToken
@@ -441,7 +441,7 @@ def _replayable(content: object) -> bool:
     """True when a request body can be sent a second time."""
     if content is None or isinstance(content, (bytes, list, tuple)):
         return True
-    return isinstance(content, (MultipartStream, Upload)) and content.replayable
+    return isinstance(content, (MultipartStream, CountedBody)) and content.replayable
 
 
 def _may_retry(request: Request, config: RequestConfig) -> bool:

@@ -21,7 +21,7 @@ from ._progress import Meter, ProgressCallback, ProgressEvent, anotify, check_ca
 if TYPE_CHECKING:
     from ._config import RequestConfig
 
-__all__ = ["KEYS", "Upload", "limit_upload"]
+__all__ = ["KEYS", "AsyncUpload", "CountedBody", "Upload", "limit_upload"]
 
 KEYS: Final = frozenset({"max_body_length", "on_upload_progress"})
 SLICE = 64 * 1024
@@ -43,7 +43,8 @@ def limit_upload(request: Request, config: RequestConfig, is_async: bool) -> Non
         return  # nothing to watch while it is sent
     if size is not None and "content-length" not in request.headers:
         request.headers["Content-Length"] = str(size)  # slicing must not turn it chunked
-    request.content = Upload(content, size, limit, callback, request)
+    kind = AsyncUpload if is_async else Upload
+    request.content = kind(content, size, limit, callback, request)
 
 
 def _known_size(request: Request) -> int | None:
@@ -65,8 +66,12 @@ def _too_large(request: Request, limit: int, how: str) -> ContentTooLargeError:
     )
 
 
-class Upload(Iterable[bytes], AsyncIterable[bytes]):
-    """A request body handed over in counted slices; sent again on a retry when ``inner`` can be."""
+class CountedBody:
+    """A request body handed over in counted slices; sent again on a retry when ``inner`` can be.
+
+    Upload serves the sync side and AsyncUpload the async one: each is only the
+    one kind of iterable, so a transport cannot pick the wrong iteration.
+    """
 
     __slots__ = ("_callback", "_inner", "_limit", "_request", "_size")
 
@@ -100,22 +105,25 @@ class Upload(Iterable[bytes], AsyncIterable[bytes]):
             return
         yield from inner
 
-    async def _aslices(self) -> AsyncIterator[bytes]:
-        inner = self._inner
-        if isinstance(inner, AsyncIterable):
-            async for chunk in inner:
-                yield chunk
-            return
-        for chunk in self._slices():
-            yield chunk
-
     def _count(self, meter: Meter, chunk: bytes) -> ProgressEvent | None:
-        """Count ``chunk`` against the limit; the progress event due, if any."""
-        event = meter.advance(len(chunk))
+        """Count ``chunk`` against the limit; the progress event due, if any.
+
+        With a known size the final event comes with the last chunk: a transport
+        may stop pulling once it has Content-Length bytes, never exhausting us.
+        """
         limit = self._limit
-        if limit is not None and meter.loaded > limit:
+        if limit is not None and meter.loaded + len(chunk) > limit:
             raise _too_large(self._request, limit, "passed it while being sent")
-        return event
+        if self._size is not None and meter.loaded + len(chunk) >= self._size:
+            meter.loaded += len(chunk)
+            return meter.finish()
+        return meter.advance(len(chunk))
+
+
+class Upload(CountedBody, Iterable[bytes]):
+    """The sync side's counted body."""
+
+    __slots__ = ()
 
     def __iter__(self) -> Iterator[bytes]:
         meter = Meter("upload", self._size)
@@ -125,8 +133,23 @@ class Upload(Iterable[bytes], AsyncIterable[bytes]):
             if event is not None and callback is not None:
                 notify("on_upload_progress", callback, event)
             yield chunk
-        if callback is not None:
+        if callback is not None and self._size is None:
             notify("on_upload_progress", callback, meter.finish())
+
+
+class AsyncUpload(CountedBody, AsyncIterable[bytes]):
+    """The async side's counted body; an async progress callback is awaited."""
+
+    __slots__ = ()
+
+    async def _aslices(self) -> AsyncIterator[bytes]:
+        inner = self._inner
+        if isinstance(inner, AsyncIterable):
+            async for chunk in inner:
+                yield chunk
+            return
+        for chunk in self._slices():
+            yield chunk
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         meter = Meter("upload", self._size)
@@ -136,5 +159,5 @@ class Upload(Iterable[bytes], AsyncIterable[bytes]):
             if event is not None and callback is not None:
                 await anotify(callback, event)
             yield chunk
-        if callback is not None:
+        if callback is not None and self._size is None:
             await anotify(callback, meter.finish())

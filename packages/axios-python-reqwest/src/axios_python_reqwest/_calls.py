@@ -60,10 +60,10 @@ class Calls:
             unregister()
         if future.done():
             return future.result()
-        if future.cancel():  # still queued behind abandoned calls: it never runs
-            raise token.error()
-        future.add_done_callback(lambda finished: _dispose(finished, dispose))
-        raise token.error()
+        if not future.cancel():  # still queued behind abandoned calls: then it never runs
+            future.add_done_callback(lambda finished: _dispose(finished, dispose))
+        token.raise_if_cancelled()  # CancelError, or TimeoutError for a deadline's token
+        raise AssertionError("unreachable: the token was cancelled")  # pragma: no cover
 
     def run_later(self, call: Callable[[], object]) -> None:
         """Run ``call()`` in a helper thread and forget it (closing what abandoned calls hold)."""

@@ -30,30 +30,31 @@ def reraise(exc: BaseException, request: Request, token: CancelToken | None = No
     if isinstance(exc, AxiosPythonError) or not isinstance(exc, Exception):
         raise exc
     if token is not None and token.is_cancelled:
-        error = token.error()
-        error.request = request
-        raise error from exc
+        try:
+            token.raise_if_cancelled()  # CancelError, or TimeoutError for a deadline's token
+        except AxiosPythonError as error:
+            error.request = request
+            raise error from exc
     where = f"{request.method} {request.url}"
-    timeout = request.timeout
     if isinstance(exc, rq.RequestTimeoutError):
         causes = _causes(exc)
         kernel = "os error 110" in causes  # ETIMEDOUT: TCP_USER_TIMEOUT, the write limit
         if isinstance(exc, rq.ReadTimeoutError):
-            what = f"read timeout for {where}: nothing received for {timeout.read} s"
-        elif isinstance(exc, rq.ConnectTimeoutError) and "(Connect)" in causes:
-            what = f"connect timeout for {where}: no connection within {timeout.connect} s"
+            raise TimeoutError.exceeded("read", request) from exc
+        if isinstance(exc, rq.ConnectTimeoutError) and "(Connect)" in causes:
             if kernel:
-                what = (
-                    f"connect timeout for {where}: no connection within {timeout.write} s "
-                    "(the write limit also bounds the TCP handshake)"
-                )
-        elif isinstance(exc, rq.WriteTimeoutError) or kernel:
-            what = f"write timeout for {where}: the body was not sent within {timeout.write} s"
-        elif isinstance(exc, rq.ConnectTimeoutError):
-            what = f"read timeout for {where}: no response within {timeout.read} s"
-        else:
-            what = f"timeout for {where}: {exc.message}"
-        raise TimeoutError(what, request=request) from exc
+                raise TimeoutError.exceeded(
+                    "connect",
+                    request,
+                    request.timeout.write,
+                    detail="the write limit also bounds the TCP handshake",
+                ) from exc
+            raise TimeoutError.exceeded("connect", request) from exc
+        if isinstance(exc, rq.WriteTimeoutError) or kernel:
+            raise TimeoutError.exceeded("write", request) from exc
+        if isinstance(exc, rq.ConnectTimeoutError):
+            raise TimeoutError.exceeded("read", request, detail="no response") from exc
+        raise TimeoutError(f"timeout for {where}: {exc.message}", request=request) from exc
     if isinstance(exc, rq.BuilderError):
         raise ConfigError(
             f"cannot send to {request.url!r}: {_reason(exc)}", request=request

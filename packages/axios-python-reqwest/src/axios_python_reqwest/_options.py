@@ -97,6 +97,8 @@ class ClientSettings:
     def _apply_fixed(self, builder: Builder) -> Builder:
         # Redirects, cookies and retries are the pipeline's; pyreqwest must do none of them.
         builder = builder.follow_redirects(False).referer(False).default_cookie_store(False)
+        # Bodies go to the pipeline as received: it decodes them (the transport contract).
+        builder = builder.gzip(False).brotli(False).deflate(False).zstd(False)
         # reqwest always sends a User-Agent: without one in the request, send it empty
         # rather than pyreqwest's own (a removed User-Agent must not name a library).
         builder = builder.user_agent("")

@@ -142,9 +142,8 @@ class Slots:
             self._free += 1
 
     def _timeout_error(self, request: Request) -> TimeoutError:
-        return TimeoutError(
-            f"pool timeout for {request.method} {request.url}: no free connection within "
-            f"{request.timeout.pool} s (all {self._limit} busy; raise max_connections "
-            "or the 'pool' timeout)",
-            request=request,
+        return TimeoutError.exceeded(
+            "pool",
+            request,
+            detail=f"all {self._limit} connections busy: raise max_connections or the pool timeout",
         )

@@ -18,7 +18,7 @@ from pyreqwest.request import StreamRequest, SyncStreamRequest
 from pyreqwest.response import Response as RawResponse
 from pyreqwest.response import ResponseBodyReader, SyncResponse
 
-from axios_python import AsyncByteStream, CancelToken, Request, SyncByteStream
+from axios_python import AsyncByteStream, AxiosPythonError, CancelToken, Request, SyncByteStream
 
 from ._calls import Calls
 from ._errors import reraise
@@ -179,7 +179,10 @@ class _Interrupt:
             # cancelling() is 3.11+, as is this package; mypy also checks it as 3.10 code.
             cancelled_too = task is not None and task.cancelling()  # type: ignore[attr-defined,unused-ignore]
             if self._token.is_cancelled and not cancelled_too:
-                raise self._token.error() from None
+                try:
+                    self._token.raise_if_cancelled()  # CancelError, or a deadline's TimeoutError
+                except AxiosPythonError as error:
+                    raise error from None
             raise
         finally:
             self._reading = None

@@ -39,8 +39,10 @@ class ReqwestTransport(BaseTransport):
 
     One pyreqwest client per side (sync, async) and per distinct set of connect,
     read and write timeouts, each with its own keep-alive pool; one async client
-    serves every event loop. Responses are decompressed (gzip, deflate, br,
-    zstd); redirects, cookies and retries are left to the pipeline.
+    serves every event loop. Bodies are handed over as received (the pipeline
+    decodes them); redirects, cookies and retries are left to the pipeline.
+    pyreqwest does not say whether a pooled connection was reused, so a request
+    the server drops unanswered is never flagged ``unanswered`` (not resent).
 
     Args:
         max_connections: requests in flight at once, per side, all hosts
