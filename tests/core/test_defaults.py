@@ -7,6 +7,7 @@ from echo_server import EchoServer
 
 import axios_python
 from axios_python import AxiosPython, ConfigError, RequestConfig, Response, Timeout
+from axios_python._decoding import accept_encoding
 
 from ._support import AsyncNext, Factory, Recorder, Sender
 
@@ -77,7 +78,11 @@ def test_headers_set_as_a_whole_keep_the_library_defaults(recorder: Recorder) ->
     api = AxiosPython({"base_url": "https://x.test", "headers": {"X-Old": "1"}}, transport=recorder)
     api.defaults["headers"] = {"X-New": "2", "Accept": None}
     api.get("/")
-    assert dict(recorder.last.headers) == {"User-Agent": USER_AGENT, "X-New": "2"}
+    assert dict(recorder.last.headers) == {
+        "User-Agent": USER_AGENT,
+        "Accept-Encoding": accept_encoding(),
+        "X-New": "2",
+    }
     assert isinstance(api.defaults["headers"], axios_python.Headers)
 
 
