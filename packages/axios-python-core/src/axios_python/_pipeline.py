@@ -41,9 +41,9 @@ from ._upload import CountedBody, limit_upload
 
 if TYPE_CHECKING:
     from ._cancel import CancelToken
-    from .hookspecs import Resend
     from ._client import AxiosPython
     from ._config import RequestConfig
+    from .hookspecs import Resend
 
 __all__ = ["Await", "Close", "Dispatch", "Read", "Send", "Sleep", "run_async", "run_sync"]
 
