@@ -15,7 +15,6 @@ from ._exceptions import ConfigError
 from ._headers import CREDENTIAL_HEADERS, Headers, HeadersInput
 from ._multipart import FilesInput
 from ._params import ParamsSerializer, check_serializer
-
 from ._progress import ProgressCallback
 from ._timeout import DEFAULT_TIMEOUT, Timeout, TimeoutInput
 from ._urls import ParamsInput, check_controls, is_absolute, origin_of
