@@ -86,6 +86,20 @@ def test_api_reference_documents_every_public_name(built_site: Path) -> None:
     assert not missing, f"reference/axios_python.md does not render {missing}"
 
 
+def test_api_reference_covers_every_distribution() -> None:
+    """Each package under packages/*/src has a ``::: package`` entry in docs/reference/."""
+    documented = {
+        line.removeprefix(":::").strip().split(".")[0]
+        for page in (DOCS / "reference").glob("*.md")
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith(":::")
+    }
+    sources = ROOT.glob("packages/*/src/*")
+    packages = {path.name for path in sources if path.is_dir() and path.name.isidentifier()}
+    missing = sorted(packages - documented)
+    assert not missing, f"add these to a page under docs/reference/ (and its nav): {missing}"
+
+
 def test_example_plugin_page_includes_the_real_source(built_site: Path) -> None:
     """The example plugin page shows the files of examples/third-party-plugin, not a copy."""
     html = (built_site / "example-plugin" / "index.html").read_text(encoding="utf-8")
