@@ -21,6 +21,12 @@ class Hint(NamedTuple):
     advice: str
 
 
+_RETRIES: Final = Hint(
+    ("max_retries", "retry_strategy"),
+    "use 'max_retries' (how many) and 'retry_strategy' (backoff and which statuses)",
+)
+_HOOKS: Final = Hint((), "use interceptors (api.interceptors.request.use) or middleware (api.use)")
+
 FOREIGN_KEYS: Final[dict[str, Hint]] = {
     "allow_redirects": Hint(
         ("follow_redirects",), "requests and aiohttp call it that; use 'follow_redirects'"
@@ -42,14 +48,8 @@ FOREIGN_KEYS: Final[dict[str, Hint]] = {
     "cert_file": Hint(("cert",), "urllib3's name; use 'cert'"),
     "key_file": Hint(("cert",), "urllib3's name; use 'cert'"),
     "cookie_jar": Hint(("cookies",), "aiohttp's name; use 'cookies'"),
-    "retries": Hint(
-        ("max_retries", "retry_strategy"),
-        "use 'max_retries' (how many) and 'retry_strategy' (backoff and which statuses)",
-    ),
-    "retry": Hint(
-        ("max_retries", "retry_strategy"),
-        "use 'max_retries' (how many) and 'retry_strategy' (backoff and which statuses)",
-    ),
+    "retries": _RETRIES,
+    "retry": _RETRIES,
     "raise_for_status": Hint(
         ("validate_status",),
         "a status that 'validate_status' rejects (by default any non-2xx) raises "
@@ -67,10 +67,8 @@ FOREIGN_KEYS: Final[dict[str, Hint]] = {
     "pool_timeout": Hint(("timeout",), "use 'timeout' with a 'pool' part: {'pool': seconds}"),
     "connect_timeout": Hint(("timeout",), "use 'timeout' with a 'connect' part"),
     "read_timeout": Hint(("timeout",), "use 'timeout' with a 'read' part"),
-    "hooks": Hint((), "use interceptors (api.interceptors.request.use) or middleware (api.use)"),
-    "event_hooks": Hint(
-        (), "use interceptors (api.interceptors.request.use) or middleware (api.use)"
-    ),
+    "hooks": _HOOKS,  # requests
+    "event_hooks": _HOOKS,  # httpx
     "transport": Hint((), "a transport is not a config key: pass create(config, transport=...)"),
     "mounts": Hint((), "pass create(config, transport=...), or load a transport plugin"),
 }
