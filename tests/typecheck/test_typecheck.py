@@ -9,6 +9,7 @@ those lines. pyright runs in its default mode with the Node.js from the
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -18,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from axios_python import _config
 
 __all__: list[str] = []
 
@@ -117,3 +120,26 @@ def test_mistakes_are_reported_where_they_are(request: pytest.FixtureRequest) ->
                 assert any(word in message for message in reported[line]), (
                     f"{checker} on line {line} does not mention {word!r}: {reported[line]}"
                 )
+
+
+def test_request_config_requires_exactly_the_keys_that_always_have_a_value() -> None:
+    """RequestConfig marks Required[...] every key with a library default, plus method and url.
+
+    So ``config["headers"]`` type-checks in pyright's default mode, and a key that may
+    be absent must be read with ``config.get()``. Read from the source: with postponed
+    annotations, the run-time ``__required_keys__`` cannot see ``Required``.
+    """
+    tree = ast.parse(Path(_config.__file__).read_text(encoding="utf-8"))
+    (config_class,) = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.ClassDef) and node.name == "RequestConfig"
+    ]
+    required = {
+        item.target.id
+        for item in config_class.body
+        if isinstance(item, ast.AnnAssign)
+        and isinstance(item.target, ast.Name)
+        and ast.unparse(item.annotation).startswith("Required[")
+    }
+    assert required == set(_config.library_defaults()) | {"method", "url"}
