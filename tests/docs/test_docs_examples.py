@@ -35,6 +35,7 @@ OWN_PAGES = [
     "responses.md",
     "uploads-and-streaming.md",
     "transfer.md",
+    "cookies.md",
     "errors.md",
     "transports.md",
     "security.md",

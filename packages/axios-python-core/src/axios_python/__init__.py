@@ -8,6 +8,7 @@ from ._auth import BasicAuth
 from ._cancel import CancelToken
 from ._client import AxiosPython, create
 from ._config import RequestConfig, RequestOptions
+from ._cookies import CookieJar
 from ._entrypoints import PluginInfo, list_plugins
 from ._exceptions import (
     AxiosPythonError,
@@ -80,6 +81,7 @@ __all__ = [
     "ClientClosedError",
     "ConfigError",
     "ContentTooLargeError",
+    "CookieJar",
     "ExponentialBackoff",
     "FixedBackoff",
     "HTTPStatusError",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import threading
 from collections.abc import Mapping
 from types import TracebackType
@@ -16,6 +17,7 @@ from ._config import (
     method_name,
     validate_options,
 )
+from ._cookies import jar_for
 from ._defaults import Defaults
 from ._exceptions import ClientClosedError, ConfigError
 from ._interceptors import Interceptors
@@ -66,6 +68,10 @@ class AxiosPython:
         self._plugin_transports: tuple[BaseTransport | None, BaseTransport | None] = (None, None)
         self._plugin_lock = threading.RLock()
         self._closed = False
+        # The jar (None: cookies are not kept) is the instance's; not a per-request setting.
+        self._cookie_jar = jar_for(
+            dict.pop(self._defaults, "cookies", True), options.get("base_url")
+        )
         # Declared plugins are registered now; they are not a per-request setting.
         dict.pop(self._defaults, "plugins", None)
         for name, plugin_options in options.get("plugins", {}).items():
@@ -90,6 +96,16 @@ class AxiosPython:
         """Replace every default at once, validated like create() input (also ``|=``)."""
         if value is not self._defaults:
             self._defaults.replace(value)
+
+    @property
+    def cookies(self) -> http.cookiejar.CookieJar | None:
+        """This instance's cookie jar (None when created with ``"cookies": False``).
+
+        Every response's Set-Cookie is stored in it, redirect hops included, and
+        its matching cookies go with every later request (standard domain, path,
+        secure and expiry rules), never to another domain.
+        """
+        return self._cookie_jar
 
     # --- composition --------------------------------------------------------------------
 
@@ -167,6 +183,11 @@ class AxiosPython:
         if "plugins" in overrides:
             raise ConfigError(
                 "'plugins' is an instance setting: pass it to create() or call api.plugin()"
+            )
+        if not isinstance(overrides.get("cookies", {}), Mapping):
+            raise ConfigError(
+                "per request, 'cookies' is a mapping of cookie names to values; the jar is "
+                "switched on or off (True/False) or given in create()"
             )
         if credentials is not None:
             overrides.setdefault("auth", credentials)  # an explicit auth= wins

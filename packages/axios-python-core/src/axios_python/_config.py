@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import http.cookiejar
 import re
 import sys
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, Union
 
 from ._auth import BasicAuth, check_auth, split_credentials
 from ._config_hints import foreign_key_hint
+from ._cookies import check_cookies
 from ._decoding import accept_encoding
 from ._exceptions import ConfigError
 from ._headers import CREDENTIAL_HEADERS, Headers, HeadersInput
@@ -35,6 +37,7 @@ __all__ = [
     "USER_AGENT",
     "VALID_KEYS",
     "AuthInput",
+    "CookiesInput",
     "RequestConfig",
     "RequestOptions",
     "ResponseType",
@@ -48,6 +51,8 @@ __all__ = [
 
 Transform = Callable[[Any, Headers], Any]
 AuthInput = Union[BasicAuth, tuple[str, str], Mapping[str, str], None]
+CookiesInput = Union[Mapping[str, str], bool, http.cookiejar.CookieJar, None]
+"""``cookies``: cookies by name; for create() also True/False (the jar on or off) or a jar."""
 """``auth``: Basic credentials as a (username, password) pair, a mapping or a BasicAuth."""
 ResponseType = Literal["json", "text", "bytes", "stream"]
 
@@ -72,6 +77,7 @@ class RequestOptions(TypedDict, total=False):
     trusted_origins: Iterable[str]
     auth: AuthInput
     params_serializer: ParamsSerializer | None
+    cookies: CookiesInput
     max_retries: int
     retry_strategy: RetryStrategy | None
     retry_methods: Iterable[str] | None
@@ -114,6 +120,7 @@ class RequestConfig(TypedDict, total=False):
     trusted_origins: Required[frozenset[str]]
     auth: BasicAuth | None
     params_serializer: ParamsSerializer | None
+    cookies: Mapping[str, str] | None
     max_retries: Required[int]
     retry_strategy: Required[RetryStrategy | None]
     retry_methods: Required[frozenset[str] | None]
@@ -410,6 +417,7 @@ _CHECKS: Final[dict[str, Check]] = {
     "trusted_origins": _origins,
     "auth": check_auth,
     "params_serializer": check_serializer,
+    "cookies": check_cookies,
     "max_retries": _non_negative_int,
     "retry_strategy": _retry_strategy,
     "retry_methods": _optional(_str_set(lower=False)),

@@ -29,7 +29,7 @@ class Defaults(dict[str, Any]):
     __slots__ = ()
 
     def __setitem__(self, key: str, value: Any) -> None:
-        _refuse_plugins(key)
+        _refuse_instance_keys(key)
         normalized = validate_options({key: value}, where=_WHERE)
         checked = normalized.pop(key)
         if key == "headers":
@@ -89,7 +89,7 @@ class Defaults(dict[str, Any]):
                 f"api.defaults must be set to a mapping of config keys (got {config!r})"
             )
         for key in config:
-            _refuse_plugins(key)
+            _refuse_instance_keys(key)
         fresh = merge_config(library_defaults(), validate_options(config, where=_WHERE))
         super().clear()
         super().update(fresh)
@@ -100,6 +100,11 @@ class Defaults(dict[str, Any]):
         super().update(library_defaults())
 
 
-def _refuse_plugins(key: object) -> None:
+def _refuse_instance_keys(key: object) -> None:
     if key == "plugins":
         raise ConfigError("'plugins' is an instance setting: call api.plugin() or api.unplugin()")
+    if key == "cookies":
+        raise ConfigError(
+            "'cookies' of an instance is its jar: use api.cookies.set(name, value, domain=...) "
+            "or pass cookies= per request"
+        )

@@ -43,7 +43,10 @@ def default_client() -> AxiosPython:
     if _default is None:
         with _lock:
             if _default is None:
-                _default = AxiosPython()
+                # Cookies are not kept between calls (like requests.get and httpx.get): the
+                # default instance serves every caller in the process, and one caller's
+                # session must never reach another. Redirect hops of one call share them.
+                _default = AxiosPython({"cookies": False})
     return _default
 
 

@@ -18,6 +18,8 @@ from ._timeout import DEFAULT_TIMEOUT, Timeout
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from ._cookies import CookieJar
+
 __all__ = ["AsyncByteStream", "Request", "RequestContent", "Response", "SyncByteStream"]
 
 
@@ -152,6 +154,17 @@ class Response:
                 request=self.request,
             )
         return self
+
+    @property
+    def cookies(self) -> CookieJar:
+        """The cookies this response set (its Set-Cookie headers), as a jar of their own.
+
+        ``response.cookies.get("session")`` reads one; the instance's jar
+        (``api.cookies``) already stored them when cookies are on.
+        """
+        from ._cookies import response_cookies
+
+        return response_cookies(self)
 
     @property
     def request_method(self) -> str:

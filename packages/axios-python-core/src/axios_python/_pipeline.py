@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from ._body import apply_transforms
 from ._cancel import TaskInterrupt
+from ._cookies import RequestCookies, may_hold_cookies
 from ._deadline import Deadline
 from ._download import Receipt, decode_in_place, receipt_for, wrap
 from ._exceptions import (
@@ -203,6 +204,9 @@ def _attempts(
     deadline = None if budget is None else time.monotonic() + budget
     total = request.timeout.total
     plugins = client._plugin_host
+    jar = client._cookie_jar
+    extra_cookies = config.get("cookies")
+    cookies: RequestCookies | None = None  # built only once cookies are involved
     retries = 0
     previous: Response | Exception | None = None  # the outcome a retry answers
     resend: Resend | None = None  # why the next send happens again: "retry", "unanswered"
@@ -210,6 +214,10 @@ def _attempts(
     while True:
         if token is not None:
             token.raise_if_cancelled()
+        if cookies is None and (extra_cookies or (jar is not None and may_hold_cookies(jar))):
+            cookies = RequestCookies(jar, extra_cookies, request)
+        if cookies is not None:
+            cookies.apply(request)  # before the cache and the plugins see the request
         guard = None
         if total is not None or deadline is not None:
             guard = _guard(request, token, total, deadline, budget)
@@ -224,9 +232,12 @@ def _attempts(
                 started = time.perf_counter()
                 response = yield Send(request)
                 response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+                if cookies is not None or response.headers.has_lowered("set-cookie"):
+                    cookies = cookies or RequestCookies(jar, extra_cookies, request)
+                    cookies.store(request, response)
                 if is_redirect(response) and config.get("follow_redirects", True):
                     response = yield from _follow_redirects(
-                        request, response, config, client, is_async
+                        request, response, config, client, is_async, cookies
                     )
                 if response._content is not None:
                     if receipt is None or receipt.decompress:
@@ -399,8 +410,13 @@ def _follow_redirects(
     config: RequestConfig,
     client: AxiosPython,
     is_async: bool,
+    cookies: RequestCookies | None,
 ) -> Flow:
-    """From a redirect ``response`` to ``request``, follow Location until a final response."""
+    """From a redirect ``response`` to ``request``, follow Location until a final response.
+
+    Each hop is sent with the cookies that match its URL, including those the
+    previous hops set (``cookies`` is None while no cookie is involved).
+    """
     plugins = client._plugin_host
     history: list[Response] = []
     home: str | None = None
@@ -421,11 +437,16 @@ def _follow_redirects(
             yield Close(response)
         history.append(response)
         request = next_request
+        if cookies is not None:
+            cookies.apply(request)
         if plugins is not None and plugins.sends:
             yield from plugins.send_hook(request, "redirect", response, config, is_async)
         started = time.perf_counter()
         response = yield Send(request)
         response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+        if cookies is not None or response.headers.has_lowered("set-cookie"):
+            cookies = cookies or RequestCookies(client._cookie_jar, config.get("cookies"), request)
+            cookies.store(request, response)
         if not is_redirect(response):
             break
     response.history = history
