@@ -7,8 +7,10 @@ import threading
 import time
 
 import pytest
+from axios_python_reqwest import _calls
 from axios_python_reqwest._calls import Calls
 from axios_python_reqwest._slots import Slots
+from pyreqwest.exceptions import ClientClosedError
 
 from axios_python import CancelError, CancelToken, Request, Timeout, TimeoutError
 
@@ -185,6 +187,55 @@ def test_an_abandoned_call_is_disposed_of_when_it_returns() -> None:
     assert disposed == []
     release.set()
     assert _eventually(lambda: disposed == ["late result"])
+    calls.close()
+
+
+@pytest.mark.parametrize("how", ["cancelled", "closed"])
+def test_a_queued_call_never_runs(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """Behind a busy helper, a call whose token is cancelled, or whose transport closes, never runs.
+
+    Cancelled, it raises CancelError; dropped by close(), pyreqwest's ClientClosedError
+    (which the transport reports as "the transport was closed").
+    """
+    monkeypatch.setattr(_calls, "_MAX_HELPERS", 1)
+    calls = Calls()
+    busy = threading.Event()
+    release = threading.Event()
+
+    def occupy() -> None:
+        busy.set()
+        release.wait(5)
+
+    first = threading.Thread(target=calls.run, args=(occupy, CancelToken(), lambda _r: None))
+    first.start()
+    assert busy.wait(2)
+    ran: list[str] = []
+    errors: list[BaseException] = []
+    token = CancelToken()
+
+    def queued() -> None:
+        try:
+            calls.run(lambda: ran.append("ran"), token, lambda _r: None)
+        except BaseException as exc:
+            errors.append(exc)
+
+    second = threading.Thread(target=queued)
+    second.start()
+    pool = calls._pool
+    assert pool is not None
+    assert _eventually(lambda: pool._work_queue.qsize() == 1)
+    if how == "cancelled":
+        token.cancel("no more")
+    else:
+        calls.close()
+    second.join(2)
+    release.set()
+    first.join(2)
+    expected = CancelError if how == "cancelled" else ClientClosedError
+    assert len(errors) == 1
+    assert isinstance(errors[0], expected)
+    time.sleep(0.05)  # the freed helper would run it now, if it were still queued
+    assert ran == []
     calls.close()
 
 

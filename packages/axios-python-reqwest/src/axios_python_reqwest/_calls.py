@@ -16,6 +16,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
+from pyreqwest.exceptions import ClientClosedError
+
 from axios_python import CancelToken
 
 __all__ = ["Calls"]
@@ -59,6 +61,8 @@ class Calls:
         finally:
             unregister()
         if future.done():
+            if future.cancelled():  # close() dropped it while it was queued
+                raise ClientClosedError("the transport was closed", {"causes": None})
             return future.result()
         if not future.cancel():  # still queued behind abandoned calls: then it never runs
             future.add_done_callback(lambda finished: _dispose(finished, dispose))

@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar, Union
 
-from pyreqwest.client import BaseClientBuilder
+from pyreqwest.client import BaseClientBuilder, SyncClientBuilder
 from pyreqwest.proxy import ProxyBuilder
 
 from axios_python import ConfigError
@@ -73,8 +73,6 @@ class ClientSettings:
 
     def _check(self) -> None:
         """Feed the certificates and the proxy to a builder now, so bad ones fail at once."""
-        from pyreqwest.client import SyncClientBuilder
-
         try:
             self._apply_fixed(SyncClientBuilder())
         except ValueError as exc:
