@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -331,19 +332,143 @@ async def test_response_interceptor_returning_none_is_a_clear_error(
         await send(api, "GET", "/get")
 
 
-@pytest.mark.parametrize("stage", ["request", "response"])
-def test_async_def_interceptor_is_refused_at_registration(stage: str) -> None:
-    """Interceptors are synchronous: use() refuses an async def and points to middleware."""
+async def test_async_def_interceptors_run_on_the_async_path(
+    send: Sender, api: AxiosPython, server: EchoServer
+) -> None:
+    """async def handlers are awaited in order among def ones; on the sync path: a clear error."""
+    order: list[str] = []
+
+    async def fetch_token(config: RequestConfig) -> RequestConfig:
+        await asyncio.sleep(0)
+        order.append("async request")
+        config["headers"]["Authorization"] = "Bearer from-an-await"
+        return config
+
+    def plain(config: RequestConfig) -> RequestConfig:
+        order.append("def request")
+        return config
+
+    async def unwrap(response: Response) -> Response:
+        await asyncio.sleep(0)
+        order.append("async response")
+        response.data = response.data["headers"]
+        return response
+
+    api.interceptors.request.use(plain)
+    api.interceptors.request.use(fetch_token)
+    api.interceptors.response.use(unwrap)
+    if not send.is_async:
+        with pytest.raises(
+            InterceptorError, match=r"fetch_token is async def, so it runs on the async path only"
+        ):
+            await send(api, "GET", "/headers")
+        assert server.requests == []
+        return
+    response = await send(api, "GET", "/headers")
+    assert response.data["Authorization"] == "Bearer from-an-await"
+    assert order == ["def request", "async request", "async response"]
+
+
+async def test_async_rejected_handlers_may_recover(api: AxiosPython) -> None:
+    """An async def rejected handler gets the error and may answer with a Response."""
+
+    async def recover(error: Exception) -> Response:
+        await asyncio.sleep(0)
+        assert isinstance(error, axios_python.HTTPStatusError)
+        return Response(200, data={"recovered": error.response.status_code})
+
+    async def broken(config: RequestConfig) -> RequestConfig:
+        raise RuntimeError("token service down")
+
+    async def explain(error: Exception) -> RequestConfig:
+        raise InterceptorError(f"no token: {error}") from error
+
+    recovering = api.interceptors.response.use(None, recover)
+    assert (await api.async_get("/status/503")).data == {"recovered": 503}
+    api.interceptors.response.eject(recovering)
+    api.interceptors.request.use(broken, None)
+    api.interceptors.request.use(None, explain)
+    with pytest.raises(InterceptorError, match="no token: token service down"):
+        await api.async_get("/get")
+
+
+def test_ejecting_the_last_async_handler_restores_the_sync_path(api: AxiosPython) -> None:
+    """Sync calls work again once no async def interceptor is registered."""
+
+    async def later(config: RequestConfig) -> RequestConfig:
+        return config
+
+    manager = api.interceptors.request
+    handler_id = manager.use(later)
+    states = [manager.is_async]
+    manager.eject(handler_id)
+    states.append(manager.is_async)
+    assert states == [True, False]
+    assert api.get("/get").status_code == 200
+
+
+async def test_run_when_skips_an_interceptor(
+    send: Sender, api: AxiosPython, server: EchoServer
+) -> None:
+    """run_when(config) False skips both handlers of that interceptor for that request."""
+    seen: list[str] = []
+
+    def tag(config: RequestConfig) -> RequestConfig:
+        config["headers"]["X-Tagged"] = "yes"
+        return config
+
+    def only_posts(config: RequestConfig) -> bool:
+        seen.append(config["method"])
+        return config["method"] == "POST"
+
+    api.interceptors.request.use(tag, run_when=only_posts)
+    await send(api, "GET", "/anything")
+    await send(api, "POST", "/anything")
+    assert [r.header("X-Tagged") for r in server.requests] == [None, "yes"]
+    assert seen == ["GET", "POST"]
+
+
+async def test_run_when_sees_what_earlier_interceptors_did(send: Sender, api: AxiosPython) -> None:
+    """The predicate gets the config the handler would get, after the earlier handlers."""
+
+    def mark(config: RequestConfig) -> RequestConfig:
+        config["headers"]["X-Internal"] = "1"
+        return config
+
+    def count(config: RequestConfig) -> RequestConfig:
+        config["headers"]["X-Counted"] = "1"
+        return config
+
+    api.interceptors.request.use(mark)
+    api.interceptors.request.use(count, run_when=lambda config: "x-internal" in config["headers"])
+    response = await send(api, "GET", "/headers")
+    assert response.data["headers"]["X-Counted"] == "1"
+
+
+async def test_a_failing_run_when_is_an_interceptor_error(send: Sender, api: AxiosPython) -> None:
+    """A predicate that raises fails the request with InterceptorError naming it."""
+
+    def broken(config: RequestConfig) -> bool:
+        raise KeyError("tenant")
+
+    api.interceptors.request.use(lambda config: config, run_when=broken)
+    with pytest.raises(InterceptorError, match=r"run_when predicate .*broken raised KeyError"):
+        await send(api, "GET", "/get")
+
+
+def test_run_when_is_checked_at_registration() -> None:
+    """run_when must be a plain callable, and only request interceptors take it."""
     api = axios_python.create()
 
-    async def refresh(value: Any) -> Any:
-        return value
+    async def later(config: RequestConfig) -> bool:
+        return True
 
-    manager: Any = api.interceptors.request if stage == "request" else api.interceptors.response
-    with pytest.raises(TypeError, match=r"refresh is async def.*middleware \(api\.use\)"):
-        manager.use(refresh)
-    with pytest.raises(TypeError, match=r"rejected handler .*refresh is async def"):
-        manager.use(None, refresh)
+    with pytest.raises(TypeError, match="run_when must be a plain function"):
+        api.interceptors.request.use(lambda c: c, run_when=later)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="run_when must be a plain function"):
+        api.interceptors.request.use(lambda c: c, run_when="yes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="run_when applies to request interceptors"):
+        api.interceptors.response.use(lambda r: r, run_when=lambda r: True)
 
 
 async def test_interceptor_returning_an_awaitable_is_refused(

@@ -30,7 +30,12 @@ from ._exceptions import (
     TimeoutError,
     TooManyRedirectsError,
 )
-from ._interceptors import run_request_chain, run_response_chain
+from ._interceptors import (
+    request_chain_flow,
+    response_chain_flow,
+    run_request_chain,
+    run_response_chain,
+)
 from ._middleware import NextFn, SyncNextFn, async_chain, sync_chain
 from ._models import Request, Response
 from ._multipart import MultipartStream
@@ -124,8 +129,12 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
     error: Exception | None = None
     plugins = client._plugin_host
     try:
-        if client.interceptors.request:
-            config = run_request_chain(client.interceptors.request, config)
+        requests = client.interceptors.request
+        if requests:
+            if requests.is_async:
+                config = yield from request_chain_flow(requests, config, is_async)
+            else:
+                config = run_request_chain(requests, config)
         if plugins is not None:
             config = yield from plugins.request_hook(config, is_async)
         if client._middleware:
@@ -146,8 +155,11 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
         if plugins is not None:
             plugins.interrupted_hook(exc, config, is_async)
         raise
-    if client.interceptors.response:
-        return run_response_chain(client.interceptors.response, response, error)
+    responses = client.interceptors.response
+    if responses:
+        if responses.is_async:
+            return (yield from response_chain_flow(responses, response, error, is_async))
+        return run_response_chain(responses, response, error)
     if error is not None:
         raise error
     assert response is not None
