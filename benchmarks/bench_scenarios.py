@@ -35,6 +35,8 @@ __all__ = [
     "SyncSubject",
     "add_full_pipeline",
     "add_noop_plugin",
+    "add_otel_plugin",
+    "add_otel_sdk",
     "httpx_limits",
     "register",
     "scenarios",
@@ -285,6 +287,28 @@ def add_noop_plugin(api: axios_python.AxiosPython) -> None:
     plugin(NoopPlugin())
 
 
+def add_otel_plugin(api: axios_python.AxiosPython) -> None:
+    """The otel plugin by name, no OpenTelemetry SDK configured: it should cost next to nothing."""
+    api.plugin("otel")
+
+
+def add_otel_sdk(api: axios_python.AxiosPython) -> None:
+    """The otel plugin on an SDK that records every span and metric (exported nowhere)."""
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+
+    class Discard(SpanExporter):
+        def export(self, spans: Any) -> SpanExportResult:
+            return SpanExportResult.SUCCESS
+
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(Discard()))
+    meter_provider = MeterProvider(metric_readers=[InMemoryMetricReader()])
+    api.plugin("otel", tracer_provider=tracer_provider, meter_provider=meter_provider)
+
+
 # --- the registry ----------------------------------------------------------------------------
 
 _FULL = "2 request interceptors, 1 response interceptor, 2 async def middleware"
@@ -299,6 +323,9 @@ register(Scenario("sync", "full", _FULL, _library_sync(_full),
 register(Scenario("sync", "noop-plugin", "axios-python + one no-op plugin",
                   _library_sync(add_noop_plugin), available=_plugin_missing))  # fmt: skip
 
+register(Scenario("sync", "otel", "axios-python + the otel plugin, no OpenTelemetry SDK",
+                  _library_sync(add_otel_plugin)))  # fmt: skip
+
 register(Scenario("async", "raw", "raw httpx.AsyncClient", _raw_async, baseline=True))
 register(Scenario("async", "raw+headers", "raw httpx.AsyncClient sending the 3 headers",
                   _raw_async_headers))  # fmt: skip
@@ -310,3 +337,5 @@ register(Scenario("async", "full-defmw", "as full, but the timing middleware is 
                   _library_async(_full_def_middleware)))  # fmt: skip
 register(Scenario("async", "noop-plugin", "axios-python + one no-op plugin",
                   _library_async(add_noop_plugin), available=_plugin_missing))  # fmt: skip
+register(Scenario("async", "otel", "axios-python + the otel plugin, no OpenTelemetry SDK",
+                  _library_async(add_otel_plugin)))  # fmt: skip

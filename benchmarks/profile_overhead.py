@@ -26,7 +26,7 @@ import timeit
 from collections.abc import Callable
 
 import httpx
-from bench_scenarios import add_full_pipeline, add_noop_plugin
+from bench_scenarios import add_full_pipeline, add_noop_plugin, add_otel_plugin, add_otel_sdk
 from run import bench_server
 
 import axios_python
@@ -69,6 +69,8 @@ def pipeline_costs(count: int, repeat: int) -> dict[str, float]:
         "bare": lambda api: None,
         "full": add_full_pipeline,
         "noop-plugin": add_noop_plugin,
+        "otel-no-sdk": add_otel_plugin,
+        "otel-sdk": add_otel_sdk,
     }
     for label, setup in setups.items():
         api = axios_python.create({"base_url": "http://bench.local"}, transport=NullTransport())

@@ -261,7 +261,8 @@ class PluginHost:
         """Stage 3: every axios_request runs and edits ``config`` in place."""
         if self._request is not None:
             results = _run_all(self._request, (config, self._client, is_async))
-            yield from self._await_all("axios_request", "config", results, config)
+            if results:
+                yield from self._await_all("axios_request", "config", results, config)
         return config
 
     def send_hook(
@@ -273,8 +274,9 @@ class PluginHost:
         is_async: bool,
     ) -> HookGen:
         """Stage 5, per physical send (``sends`` is True): every axios_before_send runs."""
-        args = (request, resend, previous, config, self._client, is_async)
-        yield from self._await_all("axios_before_send", "request", _run_all(self._send, args), None)
+        results = _run_all(self._send, (request, resend, previous, config, self._client, is_async))
+        if results:
+            yield from self._await_all("axios_before_send", "request", results, None)
 
     def _await_all(self, hook: str, edited: str, results: list[Any], subject: object) -> HookGen:
         """Await the awaitables an in-place editing hook returned; any other value is an error."""
