@@ -8,6 +8,8 @@
    runs the spec's cache example, by name and by class, against the echo server.
 3. Venv B gets ``axios-python`` alone the same way and runs the spec's quick start
    and plugin examples (auth, cache, logger, a custom Plugin) against it.
+4. Venv C gets ``axios-python-core axios-python-otel`` (so opentelemetry-api and no
+   SDK) and checks that ``api.plugin("otel")`` passes a caller's trace context on.
 
 The echo server is examples/echo_server.py run by path with the venv's Python;
 nothing from the repository is importable inside the venvs. Only the standard
@@ -46,6 +48,7 @@ REQUIRED = {
     "axios-python-cache": "axios-python-cache",
     "axios-python-auth": "axios-python-auth",
     "axios-python-logger": "axios-python-logger",
+    "axios-python-otel": "axios-python-otel",
     "axios-python": "axios-python",
 }
 OURS = re.compile(r"^axios[-_.]python(?:$|[-_.])", re.IGNORECASE)
@@ -462,7 +465,32 @@ def _inside_full(url: str) -> None:
     print("ok: api.plugin('auth' / 'cache' / 'logger') by name")
 
 
-INSIDE = {"cache": _inside_cache, "full": _inside_full}
+def _inside_otel(url: str) -> None:
+    """Venv with core + otel only: the plugin by name on opentelemetry-api, without an SDK."""
+    import importlib.metadata
+
+    from opentelemetry import context, trace
+    from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+
+    import axios_python
+
+    _inside_checks_install([])
+    installed = {d.metadata["Name"].lower() for d in importlib.metadata.distributions()}
+    _expect("opentelemetry-api" in installed, "opentelemetry-api was not installed")
+    _expect("opentelemetry-sdk" not in installed, "the SDK came along; only the API may")
+    api = axios_python.create({"base_url": url}).plugin("otel")
+    parent = SpanContext(0x1234, 0x5678, is_remote=True, trace_flags=TraceFlags(1))
+    token = context.attach(trace.set_span_in_context(NonRecordingSpan(parent)))
+    try:
+        sent = api.get("/get").json()["headers"].get("traceparent")
+    finally:
+        context.detach(token)
+    expected = f"00-{0x1234:032x}-{0x5678:016x}-01"
+    _expect(sent == expected, f"traceparent sent: {sent!r}, expected {expected!r}")
+    print("ok: api.plugin('otel') on opentelemetry-api alone passes the trace context on")
+
+
+INSIDE = {"cache": _inside_cache, "full": _inside_full, "otel": _inside_otel}
 
 
 # --- entry point ----------------------------------------------------------------------
@@ -499,6 +527,7 @@ def _orchestrate(workdir: Path | None, keep: bool) -> int:
         plans = [
             ("venv-core-cache", ["axios-python-core", "axios-python-cache"], "cache"),
             ("venv-axios-python", ["axios-python"], "full"),
+            ("venv-core-otel", ["axios-python-core", "axios-python-otel"], "otel"),
         ]
         for name, wanted, scenario in plans:
             venv = root / name

@@ -26,7 +26,7 @@ def load_script() -> ModuleType:
 
 @pytest.mark.timeout(600)
 def test_wheels_install_and_run_the_spec_examples(tmp_path: Path) -> None:
-    """core+cache and axios-python alone, installed from wheels, run the spec's examples."""
+    """core+cache, axios-python alone and core+otel, installed from wheels, run their examples."""
     result = subprocess.run(
         [sys.executable, str(SCRIPT), "--workdir", str(tmp_path)],
         capture_output=True,
@@ -47,6 +47,8 @@ def test_wheels_install_and_run_the_spec_examples(tmp_path: Path) -> None:
         "ok: LoggerPlugin logs requests and responses, secrets redacted",
         "ok: CorrelationIdPlugin(Plugin)",
         "ok: api.plugin('auth' / 'cache' / 'logger') by name",
+        "installed axios-python-core==0.1.0, axios-python-otel==0.1.0",
+        "ok: api.plugin('otel') on opentelemetry-api alone passes the trace context on",
         "all smoke tests passed",
     ):
         assert line in output, output

@@ -240,7 +240,9 @@ def _attempts(
                 response = yield from plugins.cached_response_hook(request, config, is_async)
             if response is None:
                 if plugins is not None and plugins.sends:
-                    yield from plugins.send_hook(request, resend, previous, config, is_async)
+                    pending = plugins.send_hook(request, resend, previous, config, is_async)
+                    if pending:
+                        yield from plugins.await_sends(pending)
                 started = time.perf_counter()
                 response = yield Send(request)
                 response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
@@ -452,7 +454,9 @@ def _follow_redirects(
         if cookies is not None:
             cookies.apply(request)
         if plugins is not None and plugins.sends:
-            yield from plugins.send_hook(request, "redirect", response, config, is_async)
+            pending = plugins.send_hook(request, "redirect", response, config, is_async)
+            if pending:
+                yield from plugins.await_sends(pending)
         started = time.perf_counter()
         response = yield Send(request)
         response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)

@@ -272,11 +272,17 @@ class PluginHost:
         previous: Response | Exception | None,
         config: RequestConfig,
         is_async: bool,
-    ) -> HookGen:
-        """Stage 5, per physical send (``sends`` is True): every axios_before_send runs."""
-        results = _run_all(self._send, (request, resend, previous, config, self._client, is_async))
-        if results:
-            yield from self._await_all("axios_before_send", "request", results, None)
+    ) -> list[Any]:
+        """Stage 5, per physical send (``sends`` is True): every axios_before_send runs.
+
+        A plain call, not a generator: what it returns (almost always nothing) goes to
+        ``await_sends``, so a send pays no generator for hooks that return None.
+        """
+        return _run_all(self._send, (request, resend, previous, config, self._client, is_async))
+
+    def await_sends(self, results: list[Any]) -> HookGen:
+        """Await the awaitables axios_before_send hooks returned (refusing other values)."""
+        yield from self._await_all("axios_before_send", "request", results, None)
 
     def _await_all(self, hook: str, edited: str, results: list[Any], subject: object) -> HookGen:
         """Await the awaitables an in-place editing hook returned; any other value is an error."""
