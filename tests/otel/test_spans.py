@@ -34,8 +34,8 @@ async def send(
 
 def _api(server: EchoServer, telemetry: Telemetry, **options: Any) -> AxiosPython:
     plugin_options = {k: options.pop(k) for k in list(options) if k in _PLUGIN_OPTIONS}
-    api = axios_python.create({"base_url": server.url, **options})
-    return telemetry.instrument(api, **plugin_options)
+    config: dict[str, Any] = {"base_url": server.url, **options}
+    return telemetry.instrument(axios_python.create(config), **plugin_options)  # type: ignore[arg-type]
 
 
 _PLUGIN_OPTIONS = {"url_template", "propagate_to", "redact_params", "known_methods", "propagator"}
