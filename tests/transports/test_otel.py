@@ -11,7 +11,9 @@ from otel._telemetry import Telemetry
 import axios_python
 from axios_python import CancelToken, FixedBackoff
 
+from ._hostile import HostileServer
 from ._support import Client
+from .test_stale_connections import drops_second_request
 
 
 def _traceparent(telemetry: Telemetry) -> str:
@@ -87,3 +89,29 @@ async def test_a_cancelled_request_ends_its_span_cancelled(client: Client) -> No
     assert attributes["axios_python.cancelled"] is True
     assert attributes["error.type"] == "axios_python.CancelError"
     assert list(telemetry.active().values()) == [0]
+
+
+async def test_a_dropped_kept_alive_connection_is_a_resend_not_a_retry(client: Client) -> None:
+    """The GET sent again after a stale connection: resend_count 1, retries 0, its own event."""
+    telemetry = Telemetry()
+    with HostileServer(drops_second_request("close")) as srv:
+        api = telemetry.instrument(client.new(base_url=srv.url()))
+        await client.get("/first", api=api)
+        if not client.case.tells_reuse:  # documented limit: the request fails, sent once
+            with pytest.raises(axios_python.NetworkError):
+                await client.get("/second", api=api)
+            span = telemetry.client_spans()[-1]
+            assert (span.attributes or {})["error.type"] == "axios_python.NetworkError"
+            assert span.events == ()
+            return
+        await client.get("/second", api=api)
+    span = telemetry.client_spans()[-1]
+    attributes = span.attributes or {}
+    assert attributes["http.request.resend_count"] == 1
+    assert attributes["axios_python.retries"] == 0
+    assert [(e.name, dict(e.attributes or {})) for e in span.events] == [
+        (
+            "axios_python.unanswered",
+            {"http.request.resend_count": 1, "error.type": "axios_python.NetworkError"},
+        )
+    ]

@@ -300,10 +300,9 @@ class OtelPlugin:
         previous: Response | Exception | None,
     ) -> None:
         call.resends += 1
-        redirect = resend == "redirect"
-        if redirect:
+        if resend == "redirect":
             call.redirects += 1
-        else:
+        elif resend == "retry":
             call.retries += 1
         span = call.span
         if span is None or not span.is_recording():
@@ -312,13 +311,13 @@ class OtelPlugin:
         status = previous.status_code if isinstance(previous, Response) else None
         if status is not None:
             attrs[sc.STATUS_CODE] = status
-        if redirect:
+        if resend == "redirect":
             attrs[sc.URL_FULL] = self._redactor.url(request.url)
         else:
             kind = sc.error_type(previous if isinstance(previous, Exception) else None, status)
             if kind is not None:
                 attrs[sc.ERROR_TYPE] = kind
-        span.add_event(sc.REDIRECT_EVENT if redirect else sc.RETRY_EVENT, attrs)
+        span.add_event(sc.RESEND_EVENTS[resend], attrs)
 
     def _propagate(self, call: _Call, request: Request) -> None:
         headers = request.headers

@@ -25,10 +25,9 @@ __all__ = [
     "METHOD",
     "METHOD_ORIGINAL",
     "REDIRECTS",
-    "REDIRECT_EVENT",
     "RESEND_COUNT",
+    "RESEND_EVENTS",
     "RETRIES",
-    "RETRY_EVENT",
     "SERVER_ADDRESS",
     "SERVER_PORT",
     "STATUS_CODE",
@@ -54,8 +53,12 @@ RETRIES: Final = "axios_python.retries"
 REDIRECTS: Final = "axios_python.redirects"
 FROM_CACHE: Final = "axios_python.from_cache"
 CANCELLED: Final = "axios_python.cancelled"
-RETRY_EVENT: Final = "axios_python.retry"
-REDIRECT_EVENT: Final = "axios_python.redirect"
+# One event per resend, by the reason axios_before_send gives.
+RESEND_EVENTS: Final = {
+    "retry": "axios_python.retry",
+    "redirect": "axios_python.redirect",
+    "unanswered": "axios_python.unanswered",  # a dropped kept-alive connection: sent again
+}
 
 DURATION: Final = "http.client.request.duration"
 ACTIVE_REQUESTS: Final = "http.client.active_requests"
