@@ -207,3 +207,45 @@ def test_instance_transform_applies_to_every_request(server: EchoServer, make: F
     api = make({"base_url": server.url, "transform_response": lambda d, h: "transformed"})
     assert api.get("/json").data == "transformed"
     assert axios_python.get(f"{server.url}/json").data != "transformed"
+
+
+def test_encoding_can_be_set() -> None:
+    """A chosen encoding decodes text and data; None goes back to Content-Type's charset."""
+    response = Response(
+        200, headers={"Content-Type": "text/plain"}, content="café".encode("latin-1")
+    )
+    assert response.encoding == "utf-8"
+    assert response.text == "caf\ufffd"
+    response.encoding = "Latin-1"
+    assert (response.encoding, response.text, response.data) == ("iso8859-1", "café", "café")
+    response.encoding = None
+    assert response.encoding == "utf-8"
+    with pytest.raises(ValueError, match="unknown text encoding 'klingon'"):
+        response.encoding = "klingon"
+
+
+@pytest.mark.parametrize(
+    ("header", "links"),
+    [
+        (
+            '<https://a.test/2>; rel="next prev"',
+            {"next": "https://a.test/2", "prev": "https://a.test/2"},
+        ),
+        (
+            "<https://a.test/?a=1,2>; rel=next, <https://b.test/>",
+            {"next": "https://a.test/?a=1,2", "https://b.test/": "https://b.test/"},
+        ),
+        ('garbage, <https://c.test/>; rel="x"; title="a, \\"b\\""', {"x": "https://c.test/"}),
+        ("", {}),
+    ],
+)
+def test_link_header_parsing(header: str, links: dict[str, str]) -> None:
+    """Several rels, commas inside URLs or quoted titles, and junk before a link are handled."""
+    response = Response(200, headers={"Link": header})
+    assert {rel: link["url"] for rel, link in response.links.items()} == links
+
+
+def test_quoted_link_parameters_are_unquoted() -> None:
+    """A quoted parameter value loses its quotes and escapes."""
+    response = Response(200, headers={"Link": '</x>; rel="a"; Title="say \\"hi\\", bye"'})
+    assert response.links["a"] == {"url": "/x", "rel": "a", "title": 'say "hi", bye'}

@@ -62,6 +62,16 @@ EXPECTED_CORE_NAMES = {
     "post",
     "put",
     "request",
+    # issue 10, day-one basics
+    "BasicAuth",
+    "CookieJar",
+    "async_patch_form",
+    "async_post_form",
+    "async_put_form",
+    "get_uri",
+    "patch_form",
+    "post_form",
+    "put_form",
 }
 
 

@@ -34,6 +34,7 @@ from ._write import BUFFERED, WriteWatch, chunks_of
 __all__ = ["AiohttpTransport"]
 
 _CHUNK = 64 * 1024
+_VERSIONS = {(1, 1): "HTTP/1.1", (1, 0): "HTTP/1.0"}  # aiohttp's HttpVersion is a tuple
 _SKIP_AUTO_HEADERS = ("Accept", "User-Agent", "Content-Type")
 # aiohttp labels a body-less POST/PUT/PATCH application/octet-stream unless told not to.
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -216,12 +217,14 @@ class AiohttpTransport(BaseTransport):
             response_headers = _Headers.from_trusted(
                 [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw.raw_headers]
             )
+            version = _VERSIONS.get(raw.version) or f"HTTP/{raw.version[0]}.{raw.version[1]}"
             if request.stream:
                 return Response(
                     raw.status,
                     headers=response_headers,
                     stream=_Stream(raw, request),
                     request=request,
+                    http_version=version,
                 )
             try:
                 body = await raw.read()
@@ -229,7 +232,13 @@ class AiohttpTransport(BaseTransport):
                 raw.close()
                 reraise(exc, request)
             raw.release()
-            return Response(raw.status, headers=response_headers, content=body, request=request)
+            return Response(
+                raw.status,
+                headers=response_headers,
+                content=body,
+                request=request,
+                http_version=version,
+            )
         except asyncio.CancelledError:
             if watch is None or not watch.fired or _cancelled_elsewhere():
                 raise

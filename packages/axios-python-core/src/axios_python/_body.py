@@ -12,7 +12,7 @@ from ._models import RequestContent
 from ._multipart import MultipartStream
 from ._params import serialize
 
-__all__ = ["apply_transforms", "encode_body"]
+__all__ = ["apply_transforms", "as_form", "encode_body"]
 
 
 def apply_transforms(
@@ -85,6 +85,31 @@ def encode_body(config: Mapping[str, Any], headers: Headers) -> RequestContent:
         f"the request body became {type(data).__name__}; expected bytes, str, a mapping "
         "or an iterable of bytes (check transform_request)"
     )
+
+
+def as_form(options: Mapping[str, Any]) -> dict[str, Any]:
+    """``options`` for post_form() and its kin: a multipart/form-data body, even without files.
+
+    A Content-Type the caller set is kept; with neither ``data`` nor ``files`` the
+    body is an empty form.
+    """
+    form = dict(options)
+    if form.get("json") is not None:
+        raise ConfigError("a form has fields, not JSON: pass data= (and files=), not json=")
+    given = form.get("headers") or {}
+    try:
+        if isinstance(given, Headers):
+            pairs: list[tuple[str, Any]] = given.multi_items()
+        else:
+            pairs = list(given.items() if isinstance(given, Mapping) else given)
+        named = {str(name).lower() for name, _ in pairs}
+    except (TypeError, ValueError):
+        return form  # malformed headers: validation says what is wrong with them
+    if "content-type" not in named:
+        form["headers"] = [*pairs, ("Content-Type", "multipart/form-data")]
+    if form.get("data") is None and not form.get("files"):
+        form["data"] = {}
+    return form
 
 
 def _media_type(headers: Headers) -> str:

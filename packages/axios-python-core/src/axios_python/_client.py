@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ._auth import split_credentials
+from ._body import as_form
 from ._config import (
     RequestConfig,
     RequestOptions,
@@ -24,6 +25,7 @@ from ._interceptors import Interceptors
 from ._middleware import Middleware, MiddlewareEntry, as_entry
 from ._models import Response
 from ._pipeline import request_flow, run_async, run_sync
+from ._urls import build_url
 from .transports.base import BaseTransport
 
 if TYPE_CHECKING:
@@ -174,6 +176,10 @@ class AxiosPython:
     def _config_for(self, method: str, url: str, options: Mapping[str, Any]) -> RequestConfig:
         if self._closed:
             raise self._closed_error()
+        return self._merged(method, url, options)
+
+    def _merged(self, method: str, url: str, options: Mapping[str, Any]) -> RequestConfig:
+        """Stage 1: this instance's defaults with ``options`` validated and layered on top."""
         if not isinstance(url, str):
             raise ConfigError(f"url must be a str (got {type(url).__name__}: {url!r})")
         credentials = None
@@ -207,6 +213,20 @@ class AxiosPython:
             self, request_flow(self, self._config_for(method, url, options), True)
         )
 
+    def get_uri(self, url: str = "", **options: Unpack[RequestOptions]) -> str:
+        """The URL a request would go to (axios's getUri): ``url`` under base_url, with params.
+
+        ``options`` are layered on the defaults as for a request (params merge, and
+        ``params_serializer`` applies); credentials in a URL are left out. Sends nothing.
+        """
+        config = self._merged("GET", url, options)
+        return build_url(
+            config.get("base_url"),
+            config["url"],
+            config.get("params"),
+            config.get("params_serializer"),
+        )
+
     def get(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """GET ``url``."""
         return self.request("GET", url, **options)
@@ -235,6 +255,18 @@ class AxiosPython:
         """OPTIONS ``url``."""
         return self.request("OPTIONS", url, **options)
 
+    def post_form(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """POST ``data`` fields (and any ``files``) as multipart/form-data (axios's postForm)."""
+        return self.request("POST", url, **as_form(options))
+
+    def put_form(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """PUT ``data`` fields (and any ``files``) as multipart/form-data (axios's putForm)."""
+        return self.request("PUT", url, **as_form(options))
+
+    def patch_form(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """PATCH ``data`` fields (and any ``files``) as multipart/form-data (axios's patchForm)."""
+        return self.request("PATCH", url, **as_form(options))
+
     async def async_get(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Async twin of get()."""
         return await self.async_request("GET", url, **options)
@@ -262,6 +294,18 @@ class AxiosPython:
     async def async_options(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Async twin of options()."""
         return await self.async_request("OPTIONS", url, **options)
+
+    async def async_post_form(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """Async twin of post_form()."""
+        return await self.async_request("POST", url, **as_form(options))
+
+    async def async_put_form(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """Async twin of put_form()."""
+        return await self.async_request("PUT", url, **as_form(options))
+
+    async def async_patch_form(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """Async twin of patch_form()."""
+        return await self.async_request("PATCH", url, **as_form(options))
 
     # --- lifecycle ----------------------------------------------------------------------
 

@@ -93,6 +93,7 @@ def decode_in_place(response: Response, request: Request) -> None:
         decoder = decoder_for(coding, request)
         if decoder is not None:
             response._content = decoder.decode_all(content)
+            response._decoded = True  # iter_raw() can no longer give the bytes as received
 
 
 class Intake:
@@ -126,6 +127,10 @@ class Intake:
             return
         for piece in self._decoder.feed(raw):
             yield self._counted(piece)
+
+    def undecoded(self) -> None:
+        """Let the bytes through as received (``iter_raw()``); the limit then counts them."""
+        self._decoder = None
 
     def tail(self) -> Iterator[bytes]:
         """What the decoder still holds once every raw chunk was fed."""
@@ -189,6 +194,10 @@ class SyncBody(SyncByteStream):
         if report is not None:
             notify("on_download_progress", report[1], report[0].finish())
 
+    def undecoded(self) -> None:
+        """Give the chunks as received, not decoded (Response.iter_raw)."""
+        self._intake.undecoded()
+
     def close(self) -> None:
         try:
             close = getattr(self._inner, "close", None)
@@ -231,6 +240,10 @@ class AsyncBody(AsyncByteStream):
             yield piece
         if report is not None:
             await anotify(report[1], report[0].finish())
+
+    def undecoded(self) -> None:
+        """Give the chunks as received, not decoded (Response.aiter_raw)."""
+        self._intake.undecoded()
 
     async def aclose(self) -> None:
         try:

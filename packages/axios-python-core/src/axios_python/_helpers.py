@@ -19,17 +19,24 @@ __all__ = [
     "async_head",
     "async_options",
     "async_patch",
+    "async_patch_form",
     "async_post",
+    "async_post_form",
     "async_put",
+    "async_put_form",
     "async_request",
     "default_client",
     "delete",
     "get",
+    "get_uri",
     "head",
     "options",
     "patch",
+    "patch_form",
     "post",
+    "post_form",
     "put",
+    "put_form",
     "request",
 ]
 
@@ -90,6 +97,26 @@ def options(url: str, **options: Unpack[RequestOptions]) -> Response:
     return default_client().request("OPTIONS", url, **options)
 
 
+def get_uri(url: str = "", **options: Unpack[RequestOptions]) -> str:
+    """The URL a request with the default instance would go to (axios.getUri)."""
+    return default_client().get_uri(url, **options)
+
+
+def post_form(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """POST a multipart/form-data form with the default instance (axios.postForm)."""
+    return default_client().post_form(url, **options)
+
+
+def put_form(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """PUT a multipart/form-data form with the default instance (axios.putForm)."""
+    return default_client().put_form(url, **options)
+
+
+def patch_form(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """PATCH a multipart/form-data form with the default instance (axios.patchForm)."""
+    return default_client().patch_form(url, **options)
+
+
 async def async_request(method: str, url: str, **options: Unpack[RequestOptions]) -> Response:
     """Async twin of request()."""
     return await default_client().async_request(method, url, **options)
@@ -128,3 +155,18 @@ async def async_head(url: str, **options: Unpack[RequestOptions]) -> Response:
 async def async_options(url: str, **options: Unpack[RequestOptions]) -> Response:
     """Async twin of options()."""
     return await default_client().async_request("OPTIONS", url, **options)
+
+
+async def async_post_form(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """Async twin of post_form()."""
+    return await default_client().async_post_form(url, **options)
+
+
+async def async_put_form(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """Async twin of put_form()."""
+    return await default_client().async_put_form(url, **options)
+
+
+async def async_patch_form(url: str, **options: Unpack[RequestOptions]) -> Response:
+    """Async twin of patch_form()."""
+    return await default_client().async_patch_form(url, **options)

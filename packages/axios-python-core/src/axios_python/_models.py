@@ -9,7 +9,7 @@ import re
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from http import HTTPStatus
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Final, Union
 
 from ._exceptions import HTTPStatusError, StreamError
 from ._headers import Headers, HeadersInput
@@ -20,7 +20,14 @@ if TYPE_CHECKING:
 
     from ._cookies import CookieJar
 
-__all__ = ["AsyncByteStream", "Request", "RequestContent", "Response", "SyncByteStream"]
+__all__ = [
+    "REDIRECT_STATUSES",
+    "AsyncByteStream",
+    "Request",
+    "RequestContent",
+    "Response",
+    "SyncByteStream",
+]
 
 
 class SyncByteStream(Iterable[bytes]):
@@ -82,6 +89,7 @@ class Request:
 
 
 _NO_TIME = datetime.timedelta(0)  # immutable: shared by every new Response
+REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 
 
 class Response:
@@ -91,6 +99,10 @@ class Response:
     ``stream`` (SyncByteStream / AsyncByteStream). Tests and mock transports may
     pass ``data`` instead; ``content`` and ``json()`` then derive from it.
     """
+
+    # Class-level defaults: a response pays for these only when one is set.
+    _encoding: str | None = None  # chosen with the encoding setter
+    _decoded = False  # True once the core decoded a read body's Content-Encoding
 
     def __init__(
         self,
@@ -103,8 +115,10 @@ class Response:
         request: Request | None = None,
         url: str | None = None,
         config: dict[str, Any] | None = None,
+        http_version: str = "HTTP/1.1",
     ) -> None:
         self.status_code = status_code
+        self.http_version = http_version  # as the transport reports it: "HTTP/1.0", "HTTP/2"...
         self.headers = headers if isinstance(headers, Headers) else Headers(headers)
         self.request = request
         self.config = config
@@ -134,6 +148,47 @@ class Response:
     def ok(self) -> bool:
         """True for a 2xx status."""
         return 200 <= self.status_code < 300
+
+    @property
+    def is_success(self) -> bool:
+        """True for a 2xx status (httpx's name for ``ok``)."""
+        return 200 <= self.status_code < 300
+
+    @property
+    def is_informational(self) -> bool:
+        """True for a 1xx status."""
+        return 100 <= self.status_code < 200
+
+    @property
+    def is_redirect(self) -> bool:
+        """True for a 301, 302, 303, 307 or 308 that names a Location (what redirects follow)."""
+        return self.status_code in REDIRECT_STATUSES and "location" in self.headers
+
+    @property
+    def is_client_error(self) -> bool:
+        """True for a 4xx status."""
+        return 400 <= self.status_code < 500
+
+    @property
+    def is_server_error(self) -> bool:
+        """True for a 5xx status."""
+        return 500 <= self.status_code < 600
+
+    @property
+    def is_error(self) -> bool:
+        """True for a 4xx or 5xx status."""
+        return 400 <= self.status_code < 600
+
+    @property
+    def links(self) -> dict[str, dict[str, str]]:
+        """The Link header (RFC 8288) by relation: ``response.links["next"]["url"]``.
+
+        Each link is a dict of its parameters plus ``url`` (as written, relative or
+        not); the key is its ``rel`` (each of several), else its URL.
+        """
+        from ._links import parse_links
+
+        return parse_links(self.headers.get_list("link"))
 
     @property
     def reason_phrase(self) -> str:
@@ -185,7 +240,14 @@ class Response:
 
     @property
     def encoding(self) -> str:
-        """The charset from Content-Type, else utf-8."""
+        """The charset that ``text`` and ``data`` decode with: set, or Content-Type's, else utf-8.
+
+        Set it (``response.encoding = "latin-1"``) when a server declares none or a
+        wrong one, before reading ``text`` or ``data``; None goes back to the header.
+        """
+        chosen = self._encoding
+        if chosen is not None:
+            return chosen
         content_type = self.headers.get("content-type", "")
         for param in content_type.split(";")[1:]:
             key, _, value = param.strip().partition("=")
@@ -196,6 +258,15 @@ class Response:
                 except LookupError:
                     break
         return "utf-8"
+
+    @encoding.setter
+    def encoding(self, value: str | None) -> None:
+        if value is not None:
+            try:
+                value = codecs.lookup(value).name
+            except (LookupError, TypeError):
+                raise ValueError(f"unknown text encoding {value!r}") from None
+        self._encoding = value
 
     @property
     def text(self) -> str:
@@ -221,7 +292,10 @@ class Response:
 
     def _parse_data(self) -> Any:
         if self._content is None:
-            return None
+            raise StreamError(
+                "the body of a streamed response has not been read, so it has no data yet: "
+                "call read()/aread() first, or iterate it with iter_bytes()/aiter_bytes()"
+            )
         if not self._content:
             return ""
         media_type = self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -254,39 +328,41 @@ class Response:
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         """Yield the body in chunks of ``chunk_size`` bytes (the last may be shorter)."""
         chunks = self._iter_content() if self._content is not None else self._iter_raw()
-        if chunk_size is None:
-            yield from (chunk for chunk in chunks if chunk)
-            return
-        _check_chunk_size(chunk_size)
-        buffer = bytearray()
-        for chunk in chunks:
-            buffer += chunk
-            while len(buffer) >= chunk_size:
-                yield bytes(buffer[:chunk_size])
-                del buffer[:chunk_size]
-        if buffer:
-            yield bytes(buffer)
+        return _rechunked(chunks, chunk_size)
 
-    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
-        """Async twin of iter_bytes()."""
-        if chunk_size is not None:
-            _check_chunk_size(chunk_size)
-        buffer = bytearray()
+    def iter_raw(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """Yield the body as it came off the wire: its Content-Encoding (gzip...) not decoded.
+
+        For a streamed response (``stream=True``), read once like iter_bytes(); a
+        body already read was decoded in memory, so only one that was sent without
+        a Content-Encoding (or read with ``decompress=False``) can still be given.
+        """
         if self._content is not None:
-            source: AsyncIterator[bytes] = _aiter_list(list(self._iter_content()))
-        else:
-            source = self._aiter_raw()
-        async for chunk in source:
-            if chunk_size is None:
-                if chunk:
-                    yield chunk
-                continue
-            buffer += chunk
-            while len(buffer) >= chunk_size:
-                yield bytes(buffer[:chunk_size])
-                del buffer[:chunk_size]
-        if buffer:
-            yield bytes(buffer)
+            if self._decoded:
+                raise StreamError(
+                    "this body was read and decoded; pass stream=True (or decompress=False) "
+                    "to read it as it came off the wire"
+                )
+            return _rechunked(self._iter_content(), chunk_size)
+        undecoded = getattr(self._stream, "undecoded", None)
+        if undecoded is not None:
+            undecoded()  # the core's decoding step lets the bytes through as they are
+        return _rechunked(self._iter_raw(), chunk_size)
+
+    def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """Async twin of iter_bytes()."""
+        if self._content is not None:
+            return _arechunked(_aiter_list(list(self._iter_content())), chunk_size)
+        return _arechunked(self._aiter_raw(), chunk_size)
+
+    def aiter_raw(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """Async twin of iter_raw()."""
+        if self._content is not None:
+            return _aiter_list(list(self.iter_raw(chunk_size)))
+        undecoded = getattr(self._stream, "undecoded", None)
+        if undecoded is not None:
+            undecoded()
+        return _arechunked(self._aiter_raw(), chunk_size)
 
     def iter_text(self) -> Iterator[str]:
         """Yield the body as decoded text chunks."""
@@ -412,6 +488,47 @@ def _encode_data(data: Any) -> bytes:
     if isinstance(data, str):
         return data.encode("utf-8")
     return jsonlib.dumps(data, default=str).encode("utf-8")
+
+
+def _rechunked(chunks: Iterable[bytes], chunk_size: int | None) -> Iterator[bytes]:
+    """``chunks`` without empty ones, or cut and joined into ``chunk_size`` pieces."""
+    if chunk_size is None:
+        return (chunk for chunk in chunks if chunk)
+    _check_chunk_size(chunk_size)
+    return _sized(chunks, chunk_size)
+
+
+def _sized(chunks: Iterable[bytes], chunk_size: int) -> Iterator[bytes]:
+    buffer = bytearray()
+    for chunk in chunks:
+        buffer += chunk
+        while len(buffer) >= chunk_size:
+            yield bytes(buffer[:chunk_size])
+            del buffer[:chunk_size]
+    if buffer:
+        yield bytes(buffer)
+
+
+def _arechunked(chunks: AsyncIterator[bytes], chunk_size: int | None) -> AsyncIterator[bytes]:
+    """Async twin of _rechunked."""
+    if chunk_size is not None:
+        _check_chunk_size(chunk_size)
+    return _asized(chunks, chunk_size)
+
+
+async def _asized(chunks: AsyncIterator[bytes], chunk_size: int | None) -> AsyncIterator[bytes]:
+    buffer = bytearray()
+    async for chunk in chunks:
+        if chunk_size is None:
+            if chunk:
+                yield chunk
+            continue
+        buffer += chunk
+        while len(buffer) >= chunk_size:
+            yield bytes(buffer[:chunk_size])
+            del buffer[:chunk_size]
+    if buffer:
+        yield bytes(buffer)
 
 
 def _check_chunk_size(chunk_size: int) -> None:

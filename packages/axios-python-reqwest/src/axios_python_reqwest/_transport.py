@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterable, Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from pyreqwest.client import Client, ClientBuilder, SyncClient, SyncClientBuilder
 from pyreqwest.request import RequestBuilder, SyncRequestBuilder
@@ -193,12 +193,20 @@ class ReqwestTransport(BaseTransport):
                     )
                 stream = SyncStream(context, streamed, request, slots.release, self._calls)
                 return Response(
-                    streamed.status, headers=_headers(streamed), stream=stream, request=request
+                    streamed.status,
+                    headers=_headers(streamed),
+                    stream=stream,
+                    request=request,
+                    http_version=_version(streamed),
                 )
             consumed = builder.build()
             raw = consumed.send() if token is None else self._calls.run(consumed.send, token, _drop)
             response = Response(
-                raw.status, headers=_headers(raw), content=bytes(raw.bytes()), request=request
+                raw.status,
+                headers=_headers(raw),
+                content=bytes(raw.bytes()),
+                request=request,
+                http_version=_version(raw),
             )
         except BaseException as exc:
             slots.release()
@@ -243,7 +251,11 @@ class ReqwestTransport(BaseTransport):
                 streamed = await context.__aenter__()
                 stream = AsyncStream(context, streamed, request, slots.release)
                 return Response(
-                    streamed.status, headers=_headers(streamed), stream=stream, request=request
+                    streamed.status,
+                    headers=_headers(streamed),
+                    stream=stream,
+                    request=request,
+                    http_version=_version(streamed),
                 )
             raw = await builder.build().send()
             body = bytes(await raw.bytes())
@@ -251,7 +263,13 @@ class ReqwestTransport(BaseTransport):
             slots.release()
             reraise(exc, request, request.extensions.get("cancel_token"))
         slots.release()
-        return Response(raw.status, headers=_headers(raw), content=body, request=request)
+        return Response(
+            raw.status,
+            headers=_headers(raw),
+            content=body,
+            request=request,
+            http_version=_version(raw),
+        )
 
     async def aclose(self) -> None:
         """Close every client, sync and async."""
@@ -281,6 +299,15 @@ def _prepare(start: Callable[[str, str], B], request: Request, content: Any) -> 
 
 def _headers(raw: BaseResponse) -> Headers:
     return Headers.from_trusted(list(raw.headers.items()))
+
+
+# pyreqwest says "HTTP/2.0"; every other transport (and httpx) says "HTTP/2".
+_VERSIONS: Final = {"HTTP/2.0": "HTTP/2", "HTTP/3.0": "HTTP/3"}
+
+
+def _version(raw: BaseResponse) -> str:
+    version = raw.version
+    return _VERSIONS.get(version, version)
 
 
 def _drop(_raw: object) -> None:

@@ -35,6 +35,9 @@ _SPLIT = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*)(.*)", re.DOTALL)
 # Redirects and retries are the pipeline's job; urllib3 must never do either.
 _NO_RETRIES = Retry(total=False, redirect=False, raise_on_redirect=False, raise_on_status=False)
 _CHUNK = 64 * 1024
+# The status line's version as http.client reads it (urllib3's version_string names the
+# connection's own version, not the server's).
+_VERSIONS = {10: "HTTP/1.0", 11: "HTTP/1.1", 20: "HTTP/2"}
 _OWNED_OPTIONS = frozenset({"maxsize", "block", "timeout", "retries", "host", "port"})
 
 
@@ -191,10 +194,17 @@ class Urllib3Transport(BaseTransport):
                 headers=response_headers,
                 stream=_Stream(raw, request, call),
                 request=request,
+                http_version=_VERSIONS.get(raw.version, "HTTP/1.1"),
             )
         if call is not None:
             call.detach()
-        return Response(raw.status, headers=response_headers, content=raw.data, request=request)
+        return Response(
+            raw.status,
+            headers=response_headers,
+            content=raw.data,
+            request=request,
+            http_version=_VERSIONS.get(raw.version, "HTTP/1.1"),
+        )
 
     def close(self) -> None:
         """Close every pool and its idle connections; the transport stays usable afterwards."""

@@ -99,6 +99,7 @@ class HttpxTransport(BaseTransport):
                 headers=_headers(raw),
                 stream=_SyncStream(raw, self._errors, request, slot),
                 request=request,
+                http_version=raw.http_version,
             )
         try:
             with _watching(slot):
@@ -109,7 +110,13 @@ class HttpxTransport(BaseTransport):
             if slot is not None:
                 slot.release()
             raw.close()
-        return Response(raw.status_code, headers=_headers(raw), content=body, request=request)
+        return Response(
+            raw.status_code,
+            headers=_headers(raw),
+            content=body,
+            request=request,
+            http_version=raw.http_version,
+        )
 
     def close(self) -> None:
         """Close the sync pool; async pools are dropped (aclose() in a loop closes them)."""
@@ -158,6 +165,7 @@ class HttpxTransport(BaseTransport):
                 headers=_headers(raw),
                 stream=_AsyncStream(raw, self._errors, request, token),
                 request=request,
+                http_version=raw.http_version,
             )
         try:
             body = b"".join([chunk async for chunk in raw.aiter_raw()])
@@ -165,7 +173,13 @@ class HttpxTransport(BaseTransport):
             self._errors.reraise(exc, request, token)
         finally:
             await raw.aclose()
-        return Response(raw.status_code, headers=_headers(raw), content=body, request=request)
+        return Response(
+            raw.status_code,
+            headers=_headers(raw),
+            content=body,
+            request=request,
+            http_version=raw.http_version,
+        )
 
     async def aclose(self) -> None:
         """Close the sync pool and this loop's async pool."""
