@@ -13,9 +13,18 @@ from pathlib import Path
 import pytest
 import redis
 
+from ._origin import Origin
 from ._support import Sender
 
-__all__ = ["free_port", "redis_server", "redis_server_binary", "redis_url", "send"]
+__all__ = [
+    "free_port",
+    "origin",
+    "redis_server",
+    "redis_server_binary",
+    "redis_url",
+    "send",
+    "storage_options",
+]
 
 
 def free_port() -> int:
@@ -87,3 +96,20 @@ def redis_url(redis_server: str) -> str:
 def send(request: pytest.FixtureRequest) -> Sender:
     """Run the test once through the sync methods and once through the async_ twins."""
     return Sender(str(request.param))
+
+
+@pytest.fixture
+def origin() -> Iterator[Origin]:
+    """A scriptable origin server on 127.0.0.1 (see _origin.py), one per test."""
+    with Origin() as server:
+        yield server
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def storage_options(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, object]:
+    """CachePlugin options for each storage: memory, SQLite (a fresh file) and Redis."""
+    if request.param == "sqlite":
+        return {"storage": "sqlite", "sqlite_path": tmp_path / "cache.sqlite3"}
+    if request.param == "redis":
+        return {"storage": "redis", "redis_url": request.getfixturevalue("redis_url")}
+    return {"storage": "memory"}

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import subprocess
 import sys
 import textwrap
+import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from axios_python_cache import CachePlugin, CacheStorageWarning, RedisStorage
 from echo_server import EchoServer, refusing_port
 
 import axios_python
 from axios_python import AxiosPython
 
+from ._origin import Origin, Reply
 from ._support import Sender
+from .conftest import free_port, redis_server_binary
 
 __all__: list[str] = []
 
@@ -103,7 +109,7 @@ def test_two_processes_share_one_redis_cache(
 async def test_redis_outage_degrades_to_a_miss(
     server: EchoServer, send: Sender, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """With Redis unreachable, requests still succeed from the network, with a warning."""
+    """With Redis unreachable, requests succeed from the network; one warning, one log line."""
     plugin = CachePlugin(storage="redis", redis_url=f"redis://127.0.0.1:{refusing_port()}/0")
     api = _api(server, plugin)
     with (
@@ -114,14 +120,100 @@ async def test_redis_outage_degrades_to_a_miss(
         first = await send(api, "GET", "/get")
         second = await send(api, "GET", "/get")
     messages = [str(w.message) for w in seen if issubclass(w.category, CacheStorageWarning)]
-    assert messages
-    assert all("the request goes to the network" in message for message in messages)
+    assert len(messages) == 1
+    assert "requests go to the network until it is back" in messages[0]
     assert first.status_code == second.status_code == 200
     assert not second.from_cache
     assert server.hits["/get"] == 2
-    assert plugin.stats.errors >= 2
+    assert plugin.stats.errors >= 2  # failed, then skipped until the next try
     assert plugin.stats.stores == 0
     assert len([r for r in caplog.records if r.name == "axios_python_cache"]) == 1
+
+
+class _RedisProcess:
+    """A private redis-server on a fixed port that a test stops and starts again."""
+
+    def __init__(self) -> None:
+        binary = redis_server_binary()
+        assert binary is not None, "conftest's redis_server fixture documents how to get one"
+        self.binary = binary
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> _RedisProcess:
+        self.process = subprocess.Popen(
+            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "no", "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.02)
+        client.close()
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def restartable_redis(redis_server: str) -> Iterator[_RedisProcess]:
+    """A redis-server of the test's own (redis_server proves one can be started)."""
+    process = _RedisProcess().start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+async def test_an_outage_is_logged_once_and_its_end_once_with_a_count(
+    origin: Origin,
+    send: Sender,
+    restartable_redis: _RedisProcess,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """480 requests during an outage: one warning when it starts, one line when Redis is back."""
+    url = origin.route("/r", Reply(headers=[("Cache-Control", "max-age=60")]))
+    plugin = CachePlugin(storage="redis", redis_url=restartable_redis.url, storage_retry_after=0.05)
+    api = axios_python.create()
+    api.plugin(plugin)
+    await send(api, "GET", url)
+    assert (await send(api, "GET", url)).from_cache
+    restartable_redis.stop()
+    with (
+        caplog.at_level(logging.INFO, logger="axios_python_cache"),
+        warnings.catch_warnings(record=True) as seen,
+    ):
+        warnings.simplefilter("always")
+        for _ in range(480):
+            response = await send(api, "GET", url)
+            assert response.status_code == 200
+            assert not response.from_cache
+        restartable_redis.start()
+        deadline = time.monotonic() + 10
+        while not (await send(api, "GET", url)).from_cache:  # back: stored again, then a hit
+            assert time.monotonic() < deadline, "the cache never came back"
+            await asyncio.sleep(0.06)
+    lines = [r.getMessage() for r in caplog.records if r.name == "axios_python_cache"]
+    assert len(lines) == 2, lines
+    assert "failed to read an entry" in lines[0]
+    assert "is back after" in lines[1]
+    errors = plugin.stats.errors
+    assert errors >= 480
+    assert f"; {errors} operations failed or skipped meanwhile" in lines[1]
+    assert len([w for w in seen if issubclass(w.category, CacheStorageWarning)]) == 1
+    await plugin.aclose()
 
 
 async def test_redis_outage_does_not_break_invalidation(server: EchoServer, send: Sender) -> None:

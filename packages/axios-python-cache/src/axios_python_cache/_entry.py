@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Union
 
 from axios_python import Headers, Request, Response
+
+from ._freshness import field_map, parse_cache_control
 
 __all__ = ["Entry", "StoredResponse", "decode_entry", "encode_entry"]
 
@@ -29,6 +32,16 @@ class StoredResponse:
     stored_at: float
     partition: str | None = None
     vary: VaryFingerprint = field(default_factory=tuple)
+
+    @cached_property
+    def fields(self) -> dict[str, list[str]]:
+        """The headers grouped by lower-cased name (worked out once per stored response)."""
+        return field_map(self.headers)
+
+    @cached_property
+    def cache_control(self) -> dict[str, str | None]:
+        """The stored response's Cache-Control directives, parsed once."""
+        return parse_cache_control(self.fields.get("cache-control", ()))
 
     def to_response(self, request: Request) -> Response:
         """A new Response marked ``from_cache``, with the stored (final) URL.

@@ -13,6 +13,7 @@ __all__ = [
     "credential_partition",
     "hash_value",
     "normalize_url",
+    "same_origin",
     "url_key",
     "vary_fingerprint",
     "vary_names",
@@ -46,6 +47,21 @@ def normalize_url(url: str) -> str:
     pairs = [pair for pair in parts.query.split("&") if pair]
     query = "&".join(sorted(pairs, key=lambda pair: pair.partition("=")[0]))
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme)
+
+
+def same_origin(url: str, other: str) -> bool:
+    """True when both absolute URLs share scheme, host and port (default ports filled in)."""
+    return _origin(url) == _origin(other)
 
 
 def url_key(method: str, url: str) -> str:

@@ -1,8 +1,9 @@
 """CachePlugin: answers repeated GETs from a storage, through the axios_python hooks.
 
 Decisions (what to look up, store or drop) are made here without I/O; the
-storage work is written as flows that ``_driver.StorageRunner`` performs on the
-sync or the async path.
+storage work, the waits for an identical request in flight and the plugin's own
+repetitions of a request are written as flows that ``_driver.StorageRunner``
+performs on the sync or the async path.
 """
 
 from __future__ import annotations
@@ -10,79 +11,74 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Awaitable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urljoin
 
-from axios_python import ConfigError, Headers, HTTPStatusError, Request, Response, StreamError
+from axios_python import (
+    AxiosPython,
+    Headers,
+    HTTPStatusError,
+    Request,
+    Response,
+)
 from axios_python.hookspecs import hookimpl
 
-from ._driver import Delete, Flow, Get, Set, StorageRunner
+from ._background import Refresher, resend_options
+from ._coalesce import (
+    ERROR_STATUSES,
+    Coalescer,
+    failure,
+    origin_failed,
+    outcome_of,
+    shared_error,
+)
+from ._driver import RESENDING, Delete, Fetch, Flow, Get, Set, StorageRunner, Wait
 from ._entry import Entry, StoredResponse
+from ._flight import RETRY, Failed, Outcome, Shared
 from ._keys import (
     ALWAYS_CREDENTIALS,
     carries_credentials,
     credential_partition,
+    same_origin,
     url_key,
     vary_fingerprint,
-    vary_names,
 )
-from ._memory import MemoryStorage
+from ._options import check_flag, check_names, check_positive, make_storage
+from ._pending import EXTENSION, Pending, pending_of
 from ._stats import CacheStats, Counters
 from ._storage import BaseStorage
+from ._store import no_store, storable
+
+if TYPE_CHECKING:
+    from . import _policy
 
 __all__ = ["CachePlugin"]
 
-# Where the plugin leaves its per-request notes; redirects share this dict.
-_EXTENSION: Final = "axios_python_cache"
-_INVALIDATING: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# RFC 9110 section 15.1: statuses cacheable without explicit freshness information.
-_CACHEABLE_STATUSES: Final = frozenset({200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501})
+# RFC 9110 section 9.2.1: any other method (unknown ones too) invalidates on success.
+_SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Responses kept per URL (one per credential partition and Vary fingerprint).
 _MAX_VARIANTS: Final = 32
 _NAMES_REMEMBERED: Final = 64  # distinct sensitive_headers sets whose credential union is kept
-_STORAGE_NAMES: Final = ("memory", "sqlite", "redis")
-
-
-@dataclass
-class _Pending:
-    """What the lookup learned about one request, read again when its response arrives."""
-
-    key: str
-    request: Request
-    partition: str | None = None
-    invalidate: bool = False
-    revalidating: tuple[StoredResponse, ...] = ()
-    added_headers: tuple[str, ...] = ()  # conditional headers the plugin put on the request
-
-
-def _directives(value: str) -> set[str]:
-    return {part.split("=", 1)[0].strip().lower() for part in value.split(",") if part.strip()}
-
-
-def _positive(name: str, value: object, *, allow_none: bool, integer: bool = False) -> None:
-    if value is None and allow_none:
-        return
-    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-    if number is None or (integer and not isinstance(number, int)) or number <= 0:
-        what = "a positive int" if integer else "a positive number of seconds"
-        raise ConfigError(
-            f"CachePlugin: {name!r} must be {what}{' or None' if allow_none else ''} "
-            f"(got {value!r})"
-        )
+_MAX_ROUNDS: Final = 4  # waits for flights per request before it goes to the origin itself
+_AGAIN: Final = object()  # a waiter's cue to look up again
 
 
 class CachePlugin:
     """Cache GET responses for ``ttl`` seconds, at most ``max_size`` URLs (LRU out first).
 
-    Only GET is cached; POST, PUT, PATCH and DELETE go to the network and drop
-    the entry of their URL. The key is the URL with its query sorted, plus the
-    request headers the response's Vary names. Requests with credentials
-    (Authorization, Cookie, ``sensitive_headers``, ``credential_headers``) are not
-    cached unless ``cache_authenticated=True``, and then only for the same
-    credentials. ``no-store`` responses, streamed ones and bodies larger than
-    ``max_entry_bytes`` are never stored. With ``respect_cache_control=True`` the
-    origin's Cache-Control, Expires, ETag and Last-Modified decide freshness and
-    revalidation (RFC 9111, via hishel), within ``ttl``.
+    Only GET is cached; any other method except HEAD, OPTIONS and TRACE drops
+    the entry of its URL once it succeeded. The key is the URL with its query
+    sorted, plus the request headers the response's Vary names. Requests with
+    credentials (Authorization, Cookie, ``sensitive_headers``,
+    ``credential_headers``) are not cached unless ``cache_authenticated=True``,
+    and then only for the same credentials. ``no-store`` responses, streamed ones
+    and bodies larger than ``max_entry_bytes`` are never stored. With
+    ``respect_cache_control=True`` the origin's Cache-Control, Expires, Age, ETag
+    and Last-Modified decide freshness and revalidation (RFC 9111 and RFC 5861's
+    stale-while-revalidate and stale-if-error), within ``ttl``. Concurrent misses
+    for one key make one origin request (``coalesce``); the others wait up to
+    ``coalesce_timeout`` seconds for it. A failing storage is a miss, tried
+    again at most every ``storage_retry_after`` seconds.
 
     ``storage`` is "memory" (default), "sqlite" (with ``sqlite_path``), "redis"
     (with ``redis_url``) or any BaseStorage. Example::
@@ -107,64 +103,37 @@ class CachePlugin:
         cache_authenticated: bool = False,
         credential_headers: Iterable[str] = (),
         max_entry_bytes: int | None = 1024 * 1024,
+        coalesce: bool = True,
+        coalesce_timeout: float = 5.0,
+        storage_retry_after: float = 1.0,
     ) -> None:
-        _positive("ttl", ttl, allow_none=True)
-        _positive("max_size", max_size, allow_none=False, integer=True)
-        _positive("max_entry_bytes", max_entry_bytes, allow_none=True, integer=True)
-        for flag, value in (
-            ("respect_cache_control", respect_cache_control),
-            ("shared", shared),
-            ("cache_authenticated", cache_authenticated),
-        ):
-            if not isinstance(value, bool):
-                raise ConfigError(f"CachePlugin: {flag!r} must be a bool (got {value!r})")
-        names = () if isinstance(credential_headers, str) else tuple(credential_headers)
-        if isinstance(credential_headers, str) or not all(isinstance(n, str) for n in names):
-            raise ConfigError(
-                "CachePlugin: 'credential_headers' must be a list of header names "
-                f"(got {credential_headers!r})"
-            )
+        check_positive("ttl", ttl, allow_none=True)
+        check_positive("max_size", max_size, allow_none=False, integer=True)
+        check_positive("max_entry_bytes", max_entry_bytes, allow_none=True, integer=True)
+        check_positive("coalesce_timeout", coalesce_timeout, allow_none=False)
+        check_positive("storage_retry_after", storage_retry_after, allow_none=False)
+        check_flag("respect_cache_control", respect_cache_control)
+        check_flag("shared", shared)
+        check_flag("cache_authenticated", cache_authenticated)
+        check_flag("coalesce", coalesce)
         self.ttl = None if ttl is None else float(ttl)
         self.max_size = max_size
         self.respect_cache_control = respect_cache_control
         self.shared = shared
         self.cache_authenticated = cache_authenticated
-        self.credential_headers = frozenset(name.lower() for name in names)
+        self.credential_headers = check_names(credential_headers)
         self.max_entry_bytes = max_entry_bytes
+        self.coalesce = coalesce
+        self.coalesce_timeout = float(coalesce_timeout)
         if respect_cache_control:
             from . import _policy  # noqa: F401  (load hishel now, not during the first request)
-        self.storage = self._make_storage(storage, sqlite_path, redis_url)
+        self.storage = make_storage(storage, sqlite_path, redis_url, max_size)
         self._counters = Counters()
         # The credential names per distinct ``sensitive_headers`` value (there are few).
         self._names_for: dict[frozenset[str], frozenset[str]] = {}
-        self._runner = StorageRunner(self.storage, self._counters)
-
-    def _make_storage(
-        self,
-        storage: BaseStorage | str,
-        sqlite_path: str | os.PathLike[str] | None,
-        redis_url: str | None,
-    ) -> BaseStorage:
-        if isinstance(storage, BaseStorage):
-            return storage
-        if storage == "memory":
-            return MemoryStorage(self.max_size)
-        if storage == "sqlite":
-            if sqlite_path is None:
-                raise ConfigError(
-                    "CachePlugin: storage='sqlite' needs sqlite_path, the database file to use"
-                )
-            from ._sqlite import SQLiteStorage
-
-            return SQLiteStorage(sqlite_path, self.max_size)
-        if storage == "redis":
-            from ._redis import RedisStorage
-
-            return RedisStorage(redis_url) if redis_url is not None else RedisStorage()
-        raise ConfigError(
-            f"CachePlugin: 'storage' must be one of {', '.join(map(repr, _STORAGE_NAMES))} "
-            f"or a BaseStorage (got {storage!r})"
-        )
+        self._runner = StorageRunner(self.storage, self._counters, float(storage_retry_after))
+        self._coalescer = Coalescer(self.coalesce_timeout) if coalesce else None
+        self._refresher = Refresher()
 
     def __repr__(self) -> str:
         return f"CachePlugin(ttl={self.ttl}, storage={self.storage!r})"
@@ -200,19 +169,19 @@ class CachePlugin:
 
     @hookimpl
     def axios_cached_response(
-        self, request: Request, config: Mapping[str, Any], is_async: bool
+        self, request: Request, config: Mapping[str, Any], client: AxiosPython, is_async: bool
     ) -> Response | Awaitable[Response | None] | None:
-        """Answer a fresh cached GET; drop the URL's entry before a POST/PUT/PATCH/DELETE."""
-        previous = request.extensions.pop(_EXTENSION, None)
-        if isinstance(previous, _Pending):  # a retried attempt: start from the caller's headers
+        """Answer a GET from the cache, or let it go to the origin (leading or after a wait)."""
+        previous = request.extensions.pop(EXTENSION, None)
+        flight = None
+        if isinstance(previous, Pending):  # a retried attempt: start from the caller's headers
             for name in previous.added_headers:
                 request.headers.pop(name, None)
-        if request.method in _INVALIDATING:
-            key = url_key("GET", request.url)
-            request.extensions[_EXTENSION] = _Pending(key, request, invalidate=True)
-            self._counters.add("invalidations")
-            return self._runner.run(self._invalidate(key), is_async)
+            flight = previous.flight  # a leader stays the leader across its retries
         if request.method != "GET":
+            if request.method not in _SAFE_METHODS:
+                key = url_key("GET", request.url)
+                request.extensions[EXTENSION] = Pending(key, request, invalidate=True)
             return None
         if request.stream:
             self._counters.add("bypasses")
@@ -225,41 +194,69 @@ class CachePlugin:
                 return None
         else:
             partition = credential_partition(request.headers, names)
-        pending = _Pending(url_key("GET", request.url), request, partition)
-        request.extensions[_EXTENSION] = pending
-        return self._runner.run(self._lookup(pending), is_async)
+        pending = Pending(url_key("GET", request.url), request, partition, flight=flight)
+        if flight is not None:
+            pending.config_id = previous.config_id
+        request.extensions[EXTENSION] = pending
+        return self._runner.run(self._lookup(pending, config, client, is_async), is_async)
 
     @hookimpl
     def axios_response(
-        self, response: Response, config: Mapping[str, Any], is_async: bool
+        self, response: Response, config: Mapping[str, Any], client: AxiosPython, is_async: bool
     ) -> Response | Awaitable[Response | None] | None:
-        """Store a cacheable response; drop the entry again after a successful unsafe request."""
-        pending = self._pending(response)
+        """Store a cacheable response; drop the URL's entry after a successful unsafe request."""
+        pending = pending_of(response)
         if pending is None or response.from_cache:
             return None
         if pending.invalidate:
-            return self._runner.run(self._invalidate(pending.key), is_async)
+            if response.status_code >= 400:  # RFC 9111 4.4: only a non-error response invalidates
+                return None
+            self._counters.add("invalidations")
+            return self._runner.run(self._invalidate(pending, response), is_async)
         if response.status_code == 304 and pending.revalidating:
-            return self._runner.run(self._refresh(pending, response, config), is_async)
-        stored = self._storable(pending, response)
+            return self._runner.run(self._refresh(pending, response, config, client), is_async)
+        if pending.fallback is not None and response.status_code in ERROR_STATUSES:
+            self._finish(pending, failure(response))
+            return self._stale(pending)
+        stored = storable(
+            pending,
+            response,
+            max_entry_bytes=self.max_entry_bytes,
+            rfc=self.respect_cache_control,
+            shared=self._shared(pending.partition),
+        )
         if stored is None:
             if pending.revalidating:
                 self._counters.add("misses")
+            self._finish(pending, failure(response))
             return None
         return self._runner.run(self._store(pending, stored), is_async)
 
     @hookimpl
     def axios_error(
-        self, error: Exception, config: Mapping[str, Any], is_async: bool
+        self, error: Exception, config: Mapping[str, Any], client: AxiosPython, is_async: bool
     ) -> Response | Awaitable[Response | None] | None:
-        """Turn the 304 answering our own revalidation into the refreshed cached response."""
-        if not isinstance(error, HTTPStatusError) or error.response is None:
+        """Refresh the entry our 304 confirmed; serve stale-if-error; tell the waiters."""
+        pending = pending_of(getattr(error, "request", None), getattr(error, "response", None))
+        if pending is None and self._coalescer is not None:
+            pending = self._coalescer.leader(config)  # e.g. a middleware's own exception
+        if pending is None or pending.invalidate:
             return None
-        response = error.response
-        pending = self._pending(response)
-        if pending is None or response.status_code != 304 or not pending.revalidating:
-            return None
-        return self._runner.run(self._refresh(pending, response, config), is_async)
+        response = error.response if isinstance(error, HTTPStatusError) else None
+        if response is not None and response.status_code == 304 and pending.revalidating:
+            return self._runner.run(self._refresh(pending, response, config, client), is_async)
+        outcome = outcome_of(error)
+        self._finish(pending, outcome)
+        if pending.fallback is not None and origin_failed(outcome):
+            return self._stale(pending)
+        return None
+
+    @hookimpl
+    def axios_interrupted(self, config: Mapping[str, Any]) -> None:
+        """A leader stopped by a cancelled task or KeyboardInterrupt: its waiters look up again."""
+        pending = None if self._coalescer is None else self._coalescer.leader(config)
+        if pending is not None:
+            self._finish(pending, RETRY)
 
     # --- decisions (no I/O) --------------------------------------------------------------
 
@@ -278,12 +275,6 @@ class CachePlugin:
     def _credential_union(self, configured: Iterable[str]) -> frozenset[str]:
         return ALWAYS_CREDENTIALS | self.credential_headers | {n.lower() for n in configured}
 
-    @staticmethod
-    def _pending(response: Response) -> _Pending | None:
-        request = response.request
-        pending = None if request is None else request.extensions.get(_EXTENSION)
-        return pending if isinstance(pending, _Pending) else None
-
     def _young(self, stored: StoredResponse, now: float) -> bool:
         return self.ttl is None or now - stored.stored_at < self.ttl
 
@@ -297,85 +288,202 @@ class CachePlugin:
             return False
         return vary_fingerprint((name for name, _ in stored.vary), headers) == stored.vary
 
-    def _storable(self, pending: _Pending, response: Response) -> StoredResponse | None:
-        request = pending.request
-        if request.stream or "set-cookie" in response.headers:
-            return None
-        if "no-store" in _directives(response.headers.get("cache-control", "")):
-            return None
-        if "no-store" in _directives(request.headers.get("cache-control", "")):
-            return None
-        names = vary_names(response.headers.get("vary", ""))
-        if "*" in names:
-            return None
-        try:
-            content = response.content
-        except StreamError:
-            return None
-        if self.max_entry_bytes is not None and len(content) > self.max_entry_bytes:
-            return None
-        now = time.time()
-        if self.respect_cache_control:
-            from . import _policy  # hishel (and what it imports) loads only in this mode
-
-            headers = _policy.storable_headers(
-                request, response, now, shared=self._shared(pending.partition)
-            )
-            if headers is None:
-                return None
-        elif response.status_code in _CACHEABLE_STATUSES:
-            headers = response.headers.multi_items()
-        else:
-            return None
-        return StoredResponse(
-            url=response.url or request.url,
-            status_code=response.status_code,
-            headers=tuple(headers),
-            content=content,
-            stored_at=now,
-            partition=pending.partition,
-            vary=vary_fingerprint(names, request.headers),
-        )
-
-    # --- flows (yield storage operations) ------------------------------------------------
-
-    def _invalidate(self, key: str) -> Flow[None]:
-        yield Delete(key)
-
-    def _lookup(self, pending: _Pending) -> Flow[Response | None]:
-        request = pending.request
-        entry: Entry | None = yield Get(pending.key)
-        now = time.time()
-        candidates = [
-            stored
-            for stored in entry or ()
-            if self._matches(stored, pending.partition, request.headers)
-            and self._young(stored, now)
-        ]
-        if not self.respect_cache_control:
-            if not candidates:
-                self._counters.add("misses")
-                return None
-            self._counters.add("hits")
-            return candidates[-1].to_response(request)
+    def _served(self, stored: StoredResponse, request: Request, now: float) -> Response:
+        """A hit in RFC mode: the stored response with its current Age."""
         from . import _policy
 
-        decision = _policy.lookup(request, candidates, shared=self._shared(pending.partition))
-        if isinstance(decision, _policy.Fresh):
-            self._counters.add("hits")
-            response = decision.stored.to_response(request)
-            response.headers["Age"] = str(decision.age)
-            return response
-        if isinstance(decision, _policy.Revalidate):
+        response = stored.to_response(request)
+        response.headers["Age"] = str(int(_policy.current_age(stored, now)))
+        return response
+
+    def _stale(self, pending: Pending) -> Response:
+        """stale-if-error: the stored response instead of the origin's failure."""
+        assert pending.fallback is not None
+        self._counters.add("hits")
+        self._counters.add("stale")
+        return self._served(pending.fallback, pending.request, time.time())
+
+    def _finish(self, pending: Pending, outcome: Outcome) -> None:
+        if self._coalescer is not None:
+            self._coalescer.finish(pending, outcome)
+
+    def _may_coalesce(self, pending: Pending, mode: str | None) -> bool:
+        if self._coalescer is None or pending.flight is not None or mode == "unconditional":
+            return False
+        return not no_store(pending.request.headers)
+
+    # --- flows (yield storage operations, waits and fetches) ------------------------------
+
+    def _invalidate(self, pending: Pending, response: Response) -> Flow[None]:
+        """Drop the target URI and the same-origin Location and Content-Location (RFC 9111 4.4)."""
+        keys = [pending.key]
+        base = response.url or pending.request.url
+        for name in ("location", "content-location"):
+            value = response.headers.get(name)
+            if value:
+                target = urljoin(base, value)
+                if same_origin(target, pending.request.url):
+                    keys.append(url_key("GET", target))
+        for key in dict.fromkeys(keys):
+            yield Delete(key)
+
+    def _lookup(
+        self, pending: Pending, config: Mapping[str, Any], client: AxiosPython, is_async: bool
+    ) -> Flow[Response | None]:
+        response = yield from self._find(pending, config, client, is_async)
+        if response is not None and pending.flight is not None:
+            self._finish(pending, RETRY)  # a retried leader found an answer: waiters look again
+        return response
+
+    def _find(
+        self, pending: Pending, config: Mapping[str, Any], client: AxiosPython, is_async: bool
+    ) -> Flow[Response | None]:
+        """A response from the storage or from an identical request in flight, else None."""
+        request = pending.request
+        resending = RESENDING.get()
+        mode = resending[0] if resending is not None and resending[1] == pending.key else None
+        rfc = self.respect_cache_control
+        if rfc:
+            from . import _policy
+
+            bypass = _policy.BYPASS_HEADERS
+            if mode != "unconditional" and any(name in request.headers for name in bypass):
+                self._counters.add("misses")  # the caller's own conditional or range request
+                return None
+        vary_known: tuple[str, ...] | None = None  # names a shared response varied on
+        decision: Any = None
+        for _ in range(_MAX_ROUNDS):
+            entry: Entry | None = yield Get(pending.key)
+            now = pending.sent_at = time.time()
+            candidates = [
+                stored
+                for stored in entry or ()
+                if self._matches(stored, pending.partition, request.headers)
+                and self._young(stored, now)
+            ]
+            if mode == "unconditional":  # a 304 matched none of them: ask for the full response
+                candidates = []
+            if not rfc:
+                if candidates:
+                    self._counters.add("hits")
+                    return candidates[-1].to_response(request)
+            else:
+                decision = _policy.lookup(
+                    request,
+                    candidates,
+                    now,
+                    shared=self._shared(pending.partition),
+                    force_revalidate=mode == "revalidate",
+                )
+                answer = self._answer(decision, pending, config, client, is_async, now)
+                if answer is not None:
+                    return answer
+                pending.fallback = decision.fallback
+            if not self._may_coalesce(pending, mode):
+                break
+            assert self._coalescer is not None
+            names = vary_known if vary_known is not None else self._vary_names(entry, pending)
+            flight_key = (pending.key, pending.partition, vary_fingerprint(names, request.headers))
+            flight = self._coalescer.enter(pending, flight_key, config, is_async)
+            if flight is None:
+                break  # it leads, or it is the leader's own nested request
+            token = request.extensions.get("cancel_token")
+            outcome: Outcome | None = yield Wait(self._coalescer.flights, flight, token)
+            shared = self._waited(outcome, pending)
+            if isinstance(shared, Response):
+                return shared
+            if shared is not _AGAIN:
+                break  # to the origin: the leader's answer is not this request's
+            if isinstance(outcome, Shared):
+                vary_known = tuple(name for name, _ in outcome.stored.vary)
+        if rfc and isinstance(decision, _policy.Revalidate):
             request.headers.update_from(decision.conditional_headers)
             pending.revalidating = decision.candidates
             pending.added_headers = tuple(decision.conditional_headers)
             self._counters.add("revalidations")
-            return None
-        self._counters.add("misses")
+        else:
+            self._counters.add("misses")
         return None
 
-    def _put(self, pending: _Pending, stored: StoredResponse) -> Flow[bool]:
+    def _waited(self, outcome: Outcome | None, pending: Pending) -> Response | object | None:
+        """A waiter's answer from its leader's ``outcome``: a Response, _AGAIN or None (origin).
+
+        A shared response that varies on a header this request sends otherwise, or
+        a leader that gave up, means looking up again; a timed-out wait, a response
+        that may not be shared or one that needs the origin for every use (RFC
+        mode, e.g. max-age=0) means going to the origin.
+        """
+        request = pending.request
+        if isinstance(outcome, Failed):
+            self._counters.add("coalesced")
+            if outcome.response is not None:
+                return outcome.response.to_response(request)
+            raise shared_error(outcome.error, request)
+        if not isinstance(outcome, Shared):
+            return _AGAIN if outcome is RETRY else None
+        stored = outcome.stored
+        if not self._matches(stored, pending.partition, request.headers):
+            return _AGAIN
+        response = None
+        if not self.respect_cache_control:
+            response = stored.to_response(request)
+        else:
+            from . import _policy
+
+            now = time.time()
+            decision = _policy.lookup(
+                request, [stored], now, shared=self._shared(pending.partition)
+            )
+            if isinstance(decision, _policy.Fresh):
+                response = self._served(stored, request, now)
+        if response is not None:
+            self._counters.add("hits")
+            self._counters.add("coalesced")
+        return response
+
+    def _answer(
+        self,
+        decision: _policy.Decision,
+        pending: Pending,
+        config: Mapping[str, Any],
+        client: AxiosPython,
+        is_async: bool,
+        now: float,
+    ) -> Response | None:
+        """The response an RFC-mode decision gives without the origin, or None."""
+        from . import _policy
+
+        request = pending.request
+        if isinstance(decision, _policy.Fresh):
+            self._counters.add("hits")
+            if decision.stale:
+                self._counters.add("stale")
+            return self._served(decision.stored, request, now)
+        if isinstance(decision, _policy.Stale):
+            self._counters.add("hits")
+            self._counters.add("stale")
+            url, options = resend_options(request, config, (), background=True)
+            self._refresher.start(pending.key, client, url, options, is_async)
+            return self._served(decision.stored, request, now)
+        if isinstance(decision, _policy.Unavailable):
+            self._counters.add("misses")
+            response = Response(504, content=b"", request=request, url=request.url)
+            response.from_cache = True
+            return response
+        return None
+
+    @staticmethod
+    def _vary_names(entry: Entry | None, pending: Pending) -> tuple[str, ...]:
+        """The Vary names stored for this URL and partition: what its flight is keyed on."""
+        names = {
+            name
+            for stored in entry or ()
+            if stored.partition == pending.partition
+            for name, _ in stored.vary
+        }
+        return tuple(sorted(names))
+
+    def _put(self, pending: Pending, stored: StoredResponse) -> Flow[bool]:
         entry: Entry | None = yield Get(pending.key)
         now = time.time()
         kept = tuple(
@@ -387,30 +495,51 @@ class CachePlugin:
         done: bool | None = yield Set(pending.key, (*kept, stored)[-_MAX_VARIANTS:], self.ttl)
         return bool(done)
 
-    def _store(self, pending: _Pending, stored: StoredResponse) -> Flow[None]:
-        if pending.revalidating:
-            self._counters.add("misses")
-        if (yield from self._put(pending, stored)):
-            self._counters.add("stores")
+    def _store(self, pending: Pending, stored: StoredResponse) -> Flow[None]:
+        try:
+            if pending.revalidating:
+                self._counters.add("misses")
+            if (yield from self._put(pending, stored)):
+                self._counters.add("stores")
+        finally:  # waiters get the response even when the storage could not keep it
+            self._finish(pending, Shared(stored))
 
     def _refresh(
-        self, pending: _Pending, not_modified: Response, config: Mapping[str, Any]
+        self,
+        pending: Pending,
+        not_modified: Response,
+        config: Mapping[str, Any],
+        client: AxiosPython,
     ) -> Flow[Response | None]:
         from . import _policy
 
+        now = time.time()
         refreshed = _policy.refresh(
             pending.request,
             pending.revalidating,
             not_modified,
-            time.time(),
+            pending.sent_at,
+            now,
             shared=self._shared(pending.partition),
         )
         if refreshed is None:
+            # RFC 9111 4.3.4: the 304 selects nothing stored, so it answers nobody's
+            # request; repeat it without conditions and return the full response.
             self._counters.add("misses")
-            return None
-        yield from self._put(pending, refreshed)
+            try:
+                url, options = resend_options(
+                    pending.request, config, pending.added_headers, background=False
+                )
+                full: Response = yield Fetch(client, url, options, "unconditional", pending.key)
+            finally:
+                self._finish(pending, RETRY)
+            return full
+        try:
+            yield from self._put(pending, refreshed)
+        finally:
+            self._finish(pending, Shared(refreshed))
         self._counters.add("hits")
-        response = refreshed.to_response(pending.request)
+        response = self._served(refreshed, pending.request, now)
         response.config = dict(config)
         response.elapsed = not_modified.elapsed
         response.retries = not_modified.retries

@@ -12,13 +12,18 @@ __all__ = ["CacheStats", "Counters"]
 class CacheStats:
     """What a CachePlugin did so far (a snapshot; it does not change afterwards).
 
-    - ``hits``: responses served from the cache (after a 304 revalidation too)
+    - ``hits``: responses served from the cache (after a 304 revalidation, stale or
+      shared with an identical request in flight too)
     - ``misses``: cacheable GETs that went to the network
     - ``stores``: responses written to the storage
     - ``bypasses``: GETs not looked up (credentials without ``cache_authenticated``, streams)
     - ``revalidations``: conditional requests sent to check a stale entry
     - ``invalidations``: entries dropped because of a POST, PUT, PATCH or DELETE
-    - ``errors``: storage failures, each answered as a miss with a warning
+    - ``errors``: storage operations that failed, or were skipped while the storage
+      was down; each is answered as a miss
+    - ``stale``: hits served stale (stale-while-revalidate, stale-if-error, max-stale)
+    - ``coalesced``: requests answered by an identical request's origin fetch (its
+      stored response, or its failure) instead of their own
     """
 
     hits: int = 0
@@ -28,6 +33,8 @@ class CacheStats:
     revalidations: int = 0
     invalidations: int = 0
     errors: int = 0
+    stale: int = 0
+    coalesced: int = 0
 
 
 _NAMES = frozenset(f.name for f in fields(CacheStats))

@@ -1,0 +1,74 @@
+"""What may be stored: the response a cache keeps for a request, or None (no I/O)."""
+
+from __future__ import annotations
+
+import time
+from typing import Final
+
+from axios_python import Headers, Response, StreamError
+
+from ._entry import StoredResponse
+from ._hop import storable_fields
+from ._keys import vary_fingerprint, vary_names
+from ._pending import Pending
+
+__all__ = ["no_store", "storable"]
+
+# RFC 9110 section 15.1: statuses cacheable without explicit freshness information.
+_CACHEABLE_STATUSES: Final = frozenset({200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501})
+
+
+def no_store(headers: Headers) -> bool:
+    """True when ``headers`` carries ``Cache-Control: no-store``."""
+    value = headers.get("cache-control", "")
+    return "no-store" in {part.split("=", 1)[0].strip().lower() for part in value.split(",")}
+
+
+def storable(
+    pending: Pending,
+    response: Response,
+    *,
+    max_entry_bytes: int | None,
+    rfc: bool,
+    shared: bool,
+) -> StoredResponse | None:
+    """What to store for ``response`` to ``pending.request``, or None when it must not be kept.
+
+    Never a streamed body, Set-Cookie, no-store (either side), ``Vary: *`` or a
+    body over ``max_entry_bytes``. ``rfc``: RFC 9111 storability (``_policy``),
+    else the statuses cacheable by default. Hop-by-hop fields are left out.
+    """
+    request = pending.request
+    if request.stream or "set-cookie" in response.headers:
+        return None
+    if no_store(response.headers) or no_store(request.headers):
+        return None
+    names = vary_names(response.headers.get("vary", ""))
+    if "*" in names:
+        return None
+    try:
+        content = response.content
+    except StreamError:
+        return None
+    if max_entry_bytes is not None and len(content) > max_entry_bytes:
+        return None
+    now = time.time()
+    if rfc:
+        from . import _policy  # hishel (and what it imports) loads only in this mode
+
+        headers = _policy.storable_headers(request, response, pending.sent_at, now, shared=shared)
+        if headers is None:
+            return None
+    elif response.status_code in _CACHEABLE_STATUSES:
+        headers = storable_fields(response.headers.multi_items())
+    else:
+        return None
+    return StoredResponse(
+        url=response.url or request.url,
+        status_code=response.status_code,
+        headers=tuple(headers),
+        content=content,
+        stored_at=now,
+        partition=pending.partition,
+        vary=vary_fingerprint(names, request.headers),
+    )
