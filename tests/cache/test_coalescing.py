@@ -7,7 +7,7 @@ import contextlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from axios_python_cache import CachePlugin
@@ -19,6 +19,7 @@ from axios_python import (
     CancelToken,
     HTTPStatusError,
     NetworkError,
+    RequestOptions,
     Response,
 )
 
@@ -30,7 +31,7 @@ _SLOW = Reply(headers=[("Cache-Control", "max-age=60")], body=b"shared", delay=0
 
 
 def _api(plugin: CachePlugin, **config: Any) -> AxiosPython:
-    api = axios_python.create(config)
+    api = axios_python.create(cast("RequestOptions", config))
     api.plugin(plugin)
     return api
 

@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import time
 from email.utils import formatdate
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from axios_python_cache import CachePlugin
@@ -14,7 +14,7 @@ from axios_python_cache._entry import encode_entry
 from axios_python_cache._keys import url_key
 
 import axios_python
-from axios_python import AxiosPython, HTTPStatusError, NetworkError
+from axios_python import AxiosPython, HTTPStatusError, NetworkError, RequestOptions
 
 from ._origin import Origin, Reply, Seen
 from ._support import Sender
@@ -23,7 +23,7 @@ __all__: list[str] = []
 
 
 def _api(plugin: CachePlugin, **config: Any) -> AxiosPython:
-    api = axios_python.create(config)
+    api = axios_python.create(cast("RequestOptions", config))
     api.plugin(plugin)
     return api
 
@@ -280,7 +280,8 @@ async def test_stale_if_error_serves_the_stale_entry_when_the_origin_fails(
     assert served.content == b"good"
     assert served.from_cache
     assert int(served.headers["age"]) >= 5
-    assert origin.hits["/sie"] == 2
+    # A dropped keep-alive connection is tried once more on a fresh one by the transport.
+    assert origin.hits["/sie"] == (2 if failure == "503" else 3)
     assert plugin.stats.stale == 1
     await plugin.aclose()
 

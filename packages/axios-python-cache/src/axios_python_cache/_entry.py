@@ -10,7 +10,7 @@ from typing import Any, Union
 
 from axios_python import Headers, Request, Response
 
-from ._freshness import field_map, parse_cache_control
+from ._freshness import field_map, initial_age, parse_cache_control
 
 __all__ = ["Entry", "StoredResponse", "decode_entry", "encode_entry"]
 
@@ -42,6 +42,15 @@ class StoredResponse:
     def cache_control(self) -> dict[str, str | None]:
         """The stored response's Cache-Control directives, parsed once."""
         return parse_cache_control(self.fields.get("cache-control", ()))
+
+    @cached_property
+    def initial_age(self) -> float:
+        """Its age when stored: the stored Age, or what Date says (RFC 9111 section 4.2.3)."""
+        return initial_age(self.fields, self.stored_at, self.stored_at)
+
+    def age(self, now: float) -> float:
+        """Seconds since the origin generated or last validated it: initial age + time stored."""
+        return self.initial_age + max(0.0, now - self.stored_at)
 
     def to_response(self, request: Request) -> Response:
         """A new Response marked ``from_cache``, with the stored (final) URL.

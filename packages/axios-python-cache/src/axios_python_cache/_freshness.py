@@ -8,7 +8,8 @@ fresh. Pure functions of header values and times; no I/O.
 
 from __future__ import annotations
 
-import calendar
+import datetime
+import functools
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -50,6 +51,7 @@ _HEURISTIC_MAX: Final = 7 * 24 * 3600.0
 HEURISTIC_STATUSES: Final = frozenset({200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501})
 
 
+@functools.lru_cache(maxsize=512)  # a response's Date and Expires recur across responses
 def parse_http_date(value: str | None, now: float | None = None) -> float | None:
     """Seconds since the epoch for an HTTP-date (IMF-fixdate, rfc850 or asctime), else None.
 
@@ -73,12 +75,19 @@ def parse_http_date(value: str | None, now: float | None = None) -> float | None
         month, day, hour, minute, second, year = match.groups()
     else:
         return None
-    parts = (int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute), int(second))
-    if not (1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]):
+    try:  # datetime refuses a day or a time that does not exist (31 Feb, 25:00)
+        moment = datetime.datetime(
+            int(year),
+            _MONTHS.index(month) + 1,
+            int(day),
+            int(hour),
+            int(minute),
+            min(int(second), 59),  # a leap second counts as the second before
+            tzinfo=datetime.timezone.utc,
+        )
+    except ValueError:
         return None
-    if parts[3] > 23 or parts[4] > 59 or parts[5] > 60:
-        return None
-    return float(calendar.timegm((*parts[:5], min(parts[5], 59), 0, 0, 0)))
+    return moment.timestamp()
 
 
 def parse_cache_control(values: Iterable[str]) -> dict[str, str | None]:

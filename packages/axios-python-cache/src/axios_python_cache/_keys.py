@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Final
@@ -25,6 +26,7 @@ ALWAYS_CREDENTIALS: Final = frozenset({"authorization", "proxy-authorization", "
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 
 
+@functools.lru_cache(maxsize=1024)  # a client asks for the same few URLs over and over
 def normalize_url(url: str) -> str:
     """``url`` with scheme and host lower-cased, default port and fragment dropped, query sorted.
 

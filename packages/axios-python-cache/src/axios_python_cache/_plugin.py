@@ -198,7 +198,8 @@ class CachePlugin:
         if flight is not None:
             pending.config_id = previous.config_id
         request.extensions[EXTENSION] = pending
-        return self._runner.run(self._lookup(pending, config, client, is_async), is_async)
+        lookup = self._lookup if flight is None else self._retried_lookup
+        return self._runner.run(lookup(pending, config, client, is_async), is_async)
 
     @hookimpl
     def axios_response(
@@ -288,12 +289,11 @@ class CachePlugin:
             return False
         return vary_fingerprint((name for name, _ in stored.vary), headers) == stored.vary
 
-    def _served(self, stored: StoredResponse, request: Request, now: float) -> Response:
+    @staticmethod
+    def _served(stored: StoredResponse, request: Request, now: float) -> Response:
         """A hit in RFC mode: the stored response with its current Age."""
-        from . import _policy
-
         response = stored.to_response(request)
-        response.headers["Age"] = str(int(_policy.current_age(stored, now)))
+        response.headers["Age"] = str(int(stored.age(now)))
         return response
 
     def _stale(self, pending: Pending) -> Response:
@@ -327,15 +327,15 @@ class CachePlugin:
         for key in dict.fromkeys(keys):
             yield Delete(key)
 
-    def _lookup(
+    def _retried_lookup(
         self, pending: Pending, config: Mapping[str, Any], client: AxiosPython, is_async: bool
     ) -> Flow[Response | None]:
-        response = yield from self._find(pending, config, client, is_async)
-        if response is not None and pending.flight is not None:
+        response = yield from self._lookup(pending, config, client, is_async)
+        if response is not None:
             self._finish(pending, RETRY)  # a retried leader found an answer: waiters look again
         return response
 
-    def _find(
+    def _lookup(
         self, pending: Pending, config: Mapping[str, Any], client: AxiosPython, is_async: bool
     ) -> Flow[Response | None]:
         """A response from the storage or from an identical request in flight, else None."""
@@ -347,7 +347,8 @@ class CachePlugin:
             from . import _policy
 
             bypass = _policy.BYPASS_HEADERS
-            if mode != "unconditional" and any(name in request.headers for name in bypass):
+            sent = request.headers.multi_items()
+            if mode != "unconditional" and any(name.lower() in bypass for name, _ in sent):
                 self._counters.add("misses")  # the caller's own conditional or range request
                 return None
         vary_known: tuple[str, ...] | None = None  # names a shared response varied on

@@ -42,20 +42,21 @@ __all__ = [
     "Revalidate",
     "Stale",
     "Unavailable",
-    "current_age",
     "lookup",
     "refresh",
     "storable_headers",
 ]
 
 # A caller's own conditional or range request is answered by the origin, never from here.
-BYPASS_HEADERS: Final = (
-    "if-none-match",
-    "if-modified-since",
-    "if-match",
-    "if-unmodified-since",
-    "if-range",
-    "range",
+BYPASS_HEADERS: Final = frozenset(
+    {
+        "if-none-match",
+        "if-modified-since",
+        "if-match",
+        "if-unmodified-since",
+        "if-range",
+        "range",
+    }
 )
 
 
@@ -105,12 +106,7 @@ class Unavailable:
 
 
 Decision = Union[Fresh, Stale, Revalidate, Miss, Unavailable]
-
-
-def current_age(stored: StoredResponse, now: float) -> float:
-    """Seconds since ``stored`` was generated or validated by the origin (RFC 9111 4.2.3)."""
-    at = stored.stored_at
-    return initial_age(stored.fields, at, at) + max(0.0, now - at)
+_MISS: Final = Miss()
 
 
 def _request_age_limit(wanted: dict[str, str | None], name: str) -> float | None:
@@ -135,7 +131,12 @@ def lookup(
     no-cache, max-age, min-fresh, max-stale, only-if-cached and stale-if-error.
     ``force_revalidate`` acts as a request ``no-cache`` (a background revalidation).
     """
-    wanted = parse_cache_control(request.headers.get_list("cache-control"))
+    if "cache-control" not in request.headers:
+        if not candidates:
+            return _MISS  # the common miss, decided without parsing anything
+        wanted: dict[str, str | None] = {}
+    else:
+        wanted = parse_cache_control(request.headers.get_list("cache-control"))
     asked_no_cache = "no-cache" in wanted
     no_cache = asked_no_cache or force_revalidate
     max_age = _request_age_limit(wanted, "max-age")
@@ -146,7 +147,7 @@ def lookup(
     for stored in reversed(candidates):  # the newest first
         directives = stored.cache_control
         lifetime = freshness_lifetime(stored.fields, directives, stored.status_code, shared=shared)
-        age = current_age(stored, now)
+        age = stored.age(now)
         staleness = age - lifetime
         reusable = not no_cache and not always_revalidate(directives)
         if max_age is not None and age > max_age:
@@ -216,10 +217,13 @@ def _with_date(headers: Headers, received: float) -> list[tuple[str, str]]:
     return pairs
 
 
-def _with_age(pairs: list[tuple[str, str]], sent: float, received: float) -> list[tuple[str, str]]:
-    """``pairs`` whose Age is the corrected initial age, so a later age is Age + time stored."""
-    age = initial_age(field_map(pairs), sent, received)
-    return [*(pair for pair in pairs if pair[0].lower() != "age"), ("Age", str(int(age)))]
+def _with_age(headers: hishel.Headers, age: float) -> list[tuple[str, str]]:
+    """hishel's (lower-cased) ``headers`` with Age set to ``age``: later, Age + time stored."""
+    pairs = [
+        (name, value) for name in headers if name != "age" for value in headers.get_list(name) or ()
+    ]
+    pairs.append(("age", str(int(age))))
+    return pairs
 
 
 def storable_headers(
@@ -232,14 +236,21 @@ def storable_headers(
     hop-by-hop ones and those named by ``no-cache="..."`` (or, shared,
     ``private="..."``) are left out; a missing Date is the time of receipt.
     """
-    pairs = _with_date(response.headers, received)
-    state: object = hishel.CacheMiss(request=_request(request), options=_options(shared)).next(
-        hishel.Response(response.status_code, _hishel_headers(pairs))
+    fields = field_map(_with_date(response.headers, received))
+    # hishel reads only the method and Authorization of the request here.
+    authorization = request.headers.get_list("authorization")
+    hrequest = hishel.Request(
+        request.method,
+        request.url,
+        hishel.Headers({"authorization": authorization} if authorization else {}),
+    )
+    state: object = hishel.CacheMiss(request=hrequest, options=_options(shared)).next(
+        hishel.Response(response.status_code, hishel.Headers(fields))
     )
     while isinstance(state, hishel.InvalidateEntries):
         state = state.next()
     if isinstance(state, hishel.StoreAndUse):
-        return _with_age(_pairs(state.response.headers), sent, received)
+        return _with_age(state.response.headers, initial_age(fields, sent, received))
     return None
 
 
@@ -281,5 +292,6 @@ def refresh(
     original = by_id.get(updated.id)
     if original is None:
         return None
-    headers = _with_age(storable_fields(_pairs(updated.response.headers)), sent, received)
-    return original.with_headers(headers, received)
+    headers = updated.response.headers
+    age = initial_age(field_map(_pairs(headers)), sent, received)
+    return original.with_headers(_with_age(headers, age), received)

@@ -20,8 +20,10 @@ _CACHEABLE_STATUSES: Final = frozenset({200, 203, 204, 300, 301, 308, 404, 405, 
 
 def no_store(headers: Headers) -> bool:
     """True when ``headers`` carries ``Cache-Control: no-store``."""
-    value = headers.get("cache-control", "")
-    return "no-store" in {part.split("=", 1)[0].strip().lower() for part in value.split(",")}
+    if "cache-control" not in headers:  # the common case, without building a list
+        return False
+    value = headers["cache-control"].lower()
+    return "no-store" in {part.split("=", 1)[0].strip() for part in value.split(",")}
 
 
 def storable(
@@ -43,7 +45,7 @@ def storable(
         return None
     if no_store(response.headers) or no_store(request.headers):
         return None
-    names = vary_names(response.headers.get("vary", ""))
+    names = vary_names(response.headers["vary"]) if "vary" in response.headers else ()
     if "*" in names:
         return None
     try:
