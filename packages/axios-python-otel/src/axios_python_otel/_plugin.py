@@ -18,6 +18,7 @@ from axios_python import AxiosPythonError, ConfigError, Response
 from axios_python.hookspecs import Resend, hookimpl
 
 from . import _semconv as sc
+from ._checks import strings
 from ._origins import OriginSet, origin_of
 from ._providers import (
     SUPPRESS_HTTP_KEY,
@@ -124,15 +125,7 @@ class OtelPlugin:
             raise ConfigError(
                 f"OtelPlugin 'propagator' must be a TextMapPropagator (got {propagator!r})"
             )
-        if isinstance(redact_params, (str, bytes)) or not isinstance(redact_params, Iterable):
-            raise ConfigError(
-                f"OtelPlugin 'redact_params' must be a list of str (got {redact_params!r})"
-            )
-        words = list(redact_params)
-        if not all(isinstance(word, str) and word for word in words):
-            raise ConfigError(
-                f"OtelPlugin 'redact_params' must contain non-empty str (got {words!r})"
-            )
+        words = strings("redact_params", redact_params)
         self.propagate_to = None if propagate_to is None else OriginSet(propagate_to)
         self.propagator = propagator
         self._template = template_finder(url_template)

@@ -9,6 +9,7 @@ a future opentelemetry-api move it. The answer only turns from False to True.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 from opentelemetry import context, metrics, trace
@@ -47,22 +48,26 @@ def meter_provider_is_live(provider: MeterProvider) -> bool:
 
 def tracing_configured() -> bool:
     """True once a recording global TracerProvider is set."""
-    provider: Any = getattr(trace, "_TRACER_PROVIDER", _UNKNOWN)
-    if provider is None:
-        return False
-    if provider is _UNKNOWN:
-        provider = trace.get_tracer_provider()
-    return tracer_provider_is_live(provider)
+    return _configured(
+        trace, "_TRACER_PROVIDER", trace.get_tracer_provider, tracer_provider_is_live
+    )
 
 
 def metrics_configured() -> bool:
     """True once a recording global MeterProvider is set."""
-    provider: Any = getattr(_metrics_internal, "_METER_PROVIDER", _UNKNOWN)
+    return _configured(
+        _metrics_internal, "_METER_PROVIDER", metrics.get_meter_provider, meter_provider_is_live
+    )
+
+
+def _configured(
+    holder: Any, name: str, get: Callable[[], Any], is_live: Callable[[Any], bool]
+) -> bool:
+    """Whether the global ``holder.name`` is a live provider (the public ``get`` if it moved)."""
+    provider = getattr(holder, name, _UNKNOWN)
     if provider is None:
         return False
-    if provider is _UNKNOWN:
-        provider = metrics.get_meter_provider()
-    return meter_provider_is_live(provider)
+    return is_live(get() if provider is _UNKNOWN else provider)
 
 
 if hasattr(trace, "_TRACER_PROVIDER") and hasattr(_metrics_internal, "_METER_PROVIDER"):

@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from typing import Final
 
 import axios_python
-from axios_python import AxiosPythonError, CancelError, ConfigError, HTTPStatusError, RetryError
+from axios_python import AxiosPythonError, CancelError, HTTPStatusError, RetryError
+
+from ._checks import strings
 
 __all__ = [
     "ACTIVE_REQUESTS",
@@ -82,16 +84,7 @@ def known_methods(option: Iterable[str] | None) -> frozenset[str]:
         if not listed:
             return KNOWN_METHODS
         return frozenset(m.strip() for m in listed.split(",") if m.strip())
-    if isinstance(option, (str, bytes)) or not isinstance(option, Iterable):
-        raise ConfigError(
-            f"OtelPlugin 'known_methods' must be a list of method names (got {option!r})"
-        )
-    methods = list(option)
-    if not all(isinstance(m, str) and m for m in methods):
-        raise ConfigError(
-            f"OtelPlugin 'known_methods' must contain non-empty str (got {methods!r})"
-        )
-    return frozenset(methods)
+    return frozenset(strings("known_methods", option, "a list of method names"))
 
 
 def error_type(error: BaseException | None, status: int | None) -> str | None:
