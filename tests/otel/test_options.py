@@ -111,3 +111,19 @@ def test_is_an_extra_of_the_meta_distribution_in_lockstep() -> None:
     assert f'version = "{otel["Version"]}"' in meta.splitlines()
     requires = [re.split(r"[<>=!~; ]", r)[0] for r in otel.get_all("Requires-Dist", [])]
     assert requires == ["axios-python-core", "opentelemetry-api"]  # the API only, never the SDK
+
+
+def test_public_face() -> None:
+    """The package exports exactly its documented names, at the lockstep version."""
+    import axios_python_otel
+
+    assert axios_python_otel.__all__ == [
+        "DEFAULT_PARAM_WORDS",
+        "REDACTED",
+        "SCOPE",
+        "OtelPlugin",
+        "__version__",
+    ]
+    assert all(hasattr(axios_python_otel, name) for name in axios_python_otel.__all__)
+    assert axios_python_otel.__version__ == importlib.metadata.version("axios-python-otel")
+    assert axios_python_otel.__version__ == axios_python.__version__

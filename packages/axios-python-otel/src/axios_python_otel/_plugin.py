@@ -31,6 +31,7 @@ from ._providers import (
 )
 from ._redact import UrlRedactor
 from ._templates import TemplateOption, template_finder
+from ._version import __version__
 
 if TYPE_CHECKING:
     from axios_python import Request, RequestConfig
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 __all__ = ["OtelPlugin"]
 
 SCOPE: Final = "axios_python_otel"
-_VERSION: Final = "0.1.0"
 _MAX_DESCRIPTION: Final = 256  # characters of an error message kept as the span status text
 # Marks a context as ours: a request made under our span (an auth token fetch) is traced
 # even though we told HTTP instrumentations below us to stay quiet.
@@ -96,7 +96,7 @@ class OtelPlugin:
     the globally configured propagator, to the origins in ``propagate_to``
     (default: all). ``http.client.request.duration`` and
     ``http.client.active_requests`` are recorded through the metrics API. With
-    no SDK configured, a request pays about one hook call::
+    no SDK configured, a request pays three hooks that return at once::
 
         api.plugin("otel", propagate_to=["https://api.example.com"])
         api.plugin(OtelPlugin(url_template=["/users/{id}"]))
@@ -132,10 +132,10 @@ class OtelPlugin:
         self._methods = sc.known_methods(known_methods)
         self._redactor = UrlRedactor(words)
         # An explicit provider decides once; the global ones are watched until an SDK is set.
-        self._tracer = trace.get_tracer(SCOPE, _VERSION, tracer_provider)
+        self._tracer = trace.get_tracer(SCOPE, __version__, tracer_provider)
         self._tracing = tracer_provider is not None and tracer_provider_is_live(tracer_provider)
         self._watch_tracing = tracer_provider is None
-        meter = metrics.get_meter(SCOPE, _VERSION, meter_provider)
+        meter = metrics.get_meter(SCOPE, __version__, meter_provider)
         self._metering = meter_provider is not None and meter_provider_is_live(meter_provider)
         self._watch_metering = meter_provider is None
         self._duration = meter.create_histogram(
@@ -390,6 +390,6 @@ def _suppressed(parent: Context) -> bool:
         return False
     if SUPPRESS_KEY is not None and parent.get(SUPPRESS_KEY):
         return True
-    return bool(SUPPRESS_HTTP_KEY is not None and parent.get(SUPPRESS_HTTP_KEY)) and not parent.get(
-        _OURS
-    )
+    # Under our own span the key is ours, set for the transport instrumentations below.
+    quiet_http = SUPPRESS_HTTP_KEY is not None and bool(parent.get(SUPPRESS_HTTP_KEY))
+    return quiet_http and not parent.get(_OURS)
