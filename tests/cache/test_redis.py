@@ -22,8 +22,8 @@ import axios_python
 from axios_python import AxiosPython
 
 from ._origin import Origin, Reply
+from ._redis_server import RedisServer, redis_server_binary
 from ._support import Sender
-from .conftest import free_port, redis_server_binary
 
 __all__: list[str] = []
 
@@ -130,47 +130,12 @@ async def test_redis_outage_degrades_to_a_miss(
     assert len([r for r in caplog.records if r.name == "axios_python_cache"]) == 1
 
 
-class _RedisProcess:
-    """A private redis-server on a fixed port that a test stops and starts again."""
-
-    def __init__(self) -> None:
-        binary = redis_server_binary()
-        assert binary is not None, "conftest's redis_server fixture documents how to get one"
-        self.binary = binary
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> _RedisProcess:
-        self.process = subprocess.Popen(
-            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no", "--loglevel", "warning"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.02)
-        client.close()
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
 @pytest.fixture
-def restartable_redis(redis_server: str) -> Iterator[_RedisProcess]:
+def restartable_redis(redis_server: str) -> Iterator[RedisServer]:
     """A redis-server of the test's own (redis_server proves one can be started)."""
-    process = _RedisProcess().start()
+    binary = redis_server_binary()
+    assert binary is not None
+    process = RedisServer(binary).start()
     try:
         yield process
     finally:
@@ -180,7 +145,7 @@ def restartable_redis(redis_server: str) -> Iterator[_RedisProcess]:
 async def test_an_outage_is_logged_once_and_its_end_once_with_a_count(
     origin: Origin,
     send: Sender,
-    restartable_redis: _RedisProcess,
+    restartable_redis: RedisServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """480 requests during an outage: one warning when it starts, one line when Redis is back."""
@@ -229,7 +194,6 @@ async def test_redis_outage_does_not_break_invalidation(server: EchoServer, send
 
 def test_redis_clear_removes_only_its_prefix(redis_url: str) -> None:
     """clear() deletes the storage's own keys and leaves others in the database alone."""
-    import redis
 
     mine = RedisStorage(redis_url, prefix="mine:")
     theirs = RedisStorage(redis_url, prefix="theirs:")

@@ -19,6 +19,7 @@ import time
 import warnings
 from collections.abc import Awaitable, Generator
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeVar, Union
 
 from ._entry import Entry
@@ -59,46 +60,39 @@ class CacheStorageWarning(RuntimeWarning):
     """A cache storage failed (e.g. Redis is down); requests go to the network until it is back."""
 
 
+@dataclass(slots=True)
 class Get:
     """Operation: read the entry under ``key`` (the flow receives it, or None)."""
 
-    __slots__ = ("key",)
-
-    def __init__(self, key: str) -> None:
-        self.key = key
+    key: str
 
 
+@dataclass(slots=True)
 class Set:
     """Operation: store ``entry`` under ``key`` for ``ttl`` seconds (the flow gets True if done)."""
 
-    __slots__ = ("entry", "key", "ttl")
-
-    def __init__(self, key: str, entry: Entry, ttl: float | None) -> None:
-        self.key = key
-        self.entry = entry
-        self.ttl = ttl
+    key: str
+    entry: Entry
+    ttl: float | None
 
 
+@dataclass(slots=True)
 class Delete:
     """Operation: drop the entry under ``key`` (the flow receives True if done)."""
 
-    __slots__ = ("key",)
-
-    def __init__(self, key: str) -> None:
-        self.key = key
+    key: str
 
 
+@dataclass(slots=True)
 class Wait:
     """Operation: wait for ``flight`` (the flow receives its outcome, or None on timeout)."""
 
-    __slots__ = ("flight", "flights", "token")
-
-    def __init__(self, flights: Flights, flight: Flight, token: CancelToken | None) -> None:
-        self.flights = flights
-        self.flight = flight
-        self.token = token
+    flights: Flights
+    flight: Flight
+    token: CancelToken | None
 
 
+@dataclass(slots=True)
 class Fetch:
     """Operation: send GET ``url`` through ``client`` (the flow receives the Response).
 
@@ -106,16 +100,11 @@ class Fetch:
     own hooks know the request is the plugin's repetition. Errors propagate.
     """
 
-    __slots__ = ("client", "key", "mode", "options", "url")
-
-    def __init__(
-        self, client: AxiosPython, url: str, options: dict[str, Any], mode: str, key: str
-    ) -> None:
-        self.client = client
-        self.url = url
-        self.options = options
-        self.mode = mode
-        self.key = key
+    client: AxiosPython
+    url: str
+    options: dict[str, Any]
+    mode: str
+    key: str
 
 
 _StorageOp = Union[Get, Set, Delete]

@@ -319,9 +319,8 @@ class CachePlugin:
         keys = [pending.key]
         base = response.url or pending.request.url
         for name in ("location", "content-location"):
-            value = response.headers.get(name)
-            if value:
-                target = urljoin(base, value)
+            if name in response.headers:
+                target = urljoin(base, response.headers[name])
                 if same_origin(target, pending.request.url):
                     keys.append(url_key("GET", target))
         for key in dict.fromkeys(keys):
