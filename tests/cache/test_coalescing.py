@@ -127,6 +127,7 @@ def test_a_failure_reaches_every_waiter_threads(
     assert all(isinstance(r, error) for r in results), results
     assert origin.hits["/failing"] == 1
     assert plugin.stats.coalesced == 15
+    _assert_no_flight_left(plugin)
     for result in results:
         assert isinstance(result, AxiosPythonError)
         assert result.request is not None  # each waiter's error names its own request
@@ -283,6 +284,7 @@ async def test_a_cancelled_leader_task_lets_a_waiter_take_over(origin: Origin) -
     response = await asyncio.wait_for(waiter, 10)  # long before coalesce_timeout
     assert response.content == b"shared"
     assert origin.hits["/slow"] == 2
+    _assert_no_flight_left(plugin)
     await api.aclose()
 
 
@@ -306,7 +308,8 @@ def test_a_cancelled_waiter_stops_waiting(origin: Origin) -> None:
 def test_a_leader_failing_outside_the_transport_lets_the_waiters_go(origin: Origin) -> None:
     """A middleware's own exception after the leader's send is not shared: waiters carry on."""
     url = origin.route("/slow", _SLOW)
-    api = _api(CachePlugin(coalesce_timeout=30))
+    plugin = CachePlugin(coalesce_timeout=30)
+    api = _api(plugin)
     failed = threading.Event()
 
     def fail_once(config: Any, next_fn: Any) -> Response:
@@ -318,6 +321,7 @@ def test_a_leader_failing_outside_the_transport_lets_the_waiters_go(origin: Orig
 
     api.use(fail_once)
     results = _in_threads(4, lambda _: api.get(url))
+    _assert_no_flight_left(plugin)
     assert sum(isinstance(r, RuntimeError) for r in results) == 1
     assert all(r.content == b"shared" for r in results if isinstance(r, Response))
     assert origin.hits["/slow"] == 2  # the leader's, then one waiter took over
@@ -359,6 +363,14 @@ def test_responses_that_need_revalidation_on_every_use_are_not_shared(origin: Or
     results = _in_threads(4, lambda _: api.get(url))
     assert all(isinstance(r, Response) and not r.from_cache for r in results)
     assert origin.hits["/zero"] == 4
+
+
+def _assert_no_flight_left(plugin: CachePlugin) -> None:
+    """Every flight finished and no leader is remembered: nothing grows per request."""
+    coalescer = plugin._coalescer
+    assert coalescer is not None
+    assert len(coalescer.flights) == 0
+    assert coalescer._leading == {}
 
 
 def _swallow(call: Callable[[], object]) -> None:

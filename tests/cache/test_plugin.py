@@ -345,6 +345,12 @@ async def test_clear_drops_everything(server: EchoServer, send: Sender) -> None:
         ({"storage": "sqlite"}, "needs sqlite_path"),
         ({"respect_cache_control": "yes"}, "'respect_cache_control' must be a bool"),
         ({"credential_headers": "X-Key"}, "must be a list of header names"),
+        ({"coalesce": 1}, "'coalesce' must be a bool (got 1)"),
+        (
+            {"coalesce_timeout": 0},
+            "'coalesce_timeout' must be a positive number of seconds (got 0)",
+        ),
+        ({"storage_retry_after": -1}, "'storage_retry_after' must be a positive number of seconds"),
     ],
 )
 def test_bad_options_name_the_plugin_and_the_value(

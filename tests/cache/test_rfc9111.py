@@ -242,6 +242,10 @@ async def test_stale_while_revalidate_serves_stale_and_refreshes_in_the_backgrou
     assert refreshed.from_cache
     assert origin.hits["/swr"] == 2  # one background refresh, however many stale hits
     assert plugin.stats.stale >= 1
+    deadline = time.monotonic() + 5
+    while len(plugin._refresher):  # the refresh ends, and forgets its key, just after storing
+        assert time.monotonic() < deadline, "the background refresh never ended"
+        await asyncio.sleep(0.01)
     await plugin.aclose()
 
 

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import time
-from typing import Final
 
 from axios_python import Headers, Response, StreamError
 
 from ._entry import StoredResponse
+from ._freshness import HEURISTIC_STATUSES
 from ._hop import storable_fields
 from ._keys import vary_fingerprint, vary_names
 from ._pending import Pending
 
 __all__ = ["no_store", "storable"]
-
-# RFC 9110 section 15.1: statuses cacheable without explicit freshness information.
-_CACHEABLE_STATUSES: Final = frozenset({200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501})
 
 
 def no_store(headers: Headers) -> bool:
@@ -61,7 +58,7 @@ def storable(
         headers = _policy.storable_headers(request, response, pending.sent_at, now, shared=shared)
         if headers is None:
             return None
-    elif response.status_code in _CACHEABLE_STATUSES:
+    elif response.status_code in HEURISTIC_STATUSES:  # RFC 9110 section 15.1
         headers = storable_fields(response.headers.multi_items())
     else:
         return None
