@@ -8,7 +8,7 @@ import pytest
 from echo_server import EchoServer
 
 from axios_python import AxiosPython, ConfigError, CookieJar
-from axios_python._cookies import MAX_PER_DOMAIN, MAX_TOTAL
+from axios_python._cookies import MAX_PER_DOMAIN, MAX_TOTAL, may_hold_cookies
 
 from ._support import Recorder, Sender
 
@@ -78,6 +78,22 @@ def test_jar_settings_belong_to_the_instance(recorder: Recorder) -> None:
         api.defaults["cookies"] = {"a": "1"}
     with pytest.raises(ConfigError, match="belong to base_url's host"):
         AxiosPython({"cookies": {"a": "1"}})
-    mine = http.cookiejar.CookieJar()
+    mine = CookieJar()
     assert AxiosPython({"cookies": mine}).cookies is mine
+    with pytest.raises(ConfigError, match=r"takes an axios_python\.CookieJar"):
+        AxiosPython({"cookies": http.cookiejar.CookieJar()})  # type: ignore[typeddict-item]
     assert isinstance(AxiosPython().cookies, CookieJar)
+
+
+async def test_a_deleted_cookie_leaves_an_empty_jar(send: Sender, server: EchoServer) -> None:
+    """After the last cookie is deleted (a logout), the jar is empty again, not a husk."""
+    api = AxiosPython({"base_url": server.url})
+    await send(api, "GET", "/cookies/set?s=1")
+    assert api.cookies is not None
+    assert may_hold_cookies(api.cookies)
+    await send(api, "GET", "/cookies/delete?s=")
+    assert not may_hold_cookies(api.cookies)
+    api.cookies.set("a", "1", domain="x.test", path="/p")
+    api.cookies.delete("a")
+    assert not may_hold_cookies(api.cookies)
+    await api.aclose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.cookiejar
 import threading
 from collections.abc import Mapping
 from types import TracebackType
@@ -18,7 +17,7 @@ from ._config import (
     method_name,
     validate_options,
 )
-from ._cookies import jar_for
+from ._cookies import CookieJar, jar_for
 from ._defaults import Defaults
 from ._exceptions import ClientClosedError, ConfigError
 from ._interceptors import Interceptors
@@ -100,7 +99,7 @@ class AxiosPython:
             self._defaults.replace(value)
 
     @property
-    def cookies(self) -> http.cookiejar.CookieJar | None:
+    def cookies(self) -> CookieJar | None:
         """This instance's cookie jar (None when created with ``"cookies": False``).
 
         Every response's Set-Cookie is stored in it, redirect hops included, and

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import http.cookiejar
 import re
 import sys
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, Union
 
 from ._auth import BasicAuth, check_auth, split_credentials
 from ._config_hints import foreign_key_hint
-from ._cookies import check_cookies
+from ._cookies import CookieJar, check_cookies
 from ._decoding import accept_encoding
 from ._exceptions import ConfigError
 from ._headers import CREDENTIAL_HEADERS, Headers, HeadersInput
@@ -51,7 +50,7 @@ __all__ = [
 
 Transform = Callable[[Any, Headers], Any]
 AuthInput = Union[BasicAuth, tuple[str, str], Mapping[str, str], None]
-CookiesInput = Union[Mapping[str, str], bool, http.cookiejar.CookieJar, None]
+CookiesInput = Union[Mapping[str, str], bool, CookieJar, None]
 """``cookies``: cookies by name; for create() also True/False (the jar on or off) or a jar."""
 """``auth``: Basic credentials as a (username, password) pair, a mapping or a BasicAuth."""
 ResponseType = Literal["json", "text", "bytes", "stream"]

@@ -102,10 +102,27 @@ class CookieJar(http.cookiejar.CookieJar):
             super().set_cookie(cookie)
             self._cap(cookie.domain)
 
+    def clear(
+        self, domain: str | None = None, path: str | None = None, name: str | None = None
+    ) -> None:
+        """Remove cookies as the stdlib does, and the emptied domain and path entries with them.
+
+        The stdlib leaves ``{domain: {path: {}}}`` behind a deleted cookie (a logout);
+        pruned, an empty jar costs a send one dict test again.
+        """
+        with self._cookies_lock:
+            super().clear(domain, path, name)
+            paths = self._cookies.get(domain) if domain is not None else None
+            if paths is not None:
+                if path is not None and path in paths and not paths[path]:
+                    del paths[path]
+                if not paths:
+                    del self._cookies[domain]  # type: ignore[arg-type]
+
     def _cap(self, domain: str) -> None:
-        over = sum(len(names) for names in self._cookies.get(domain, {}).values())
-        if over > MAX_PER_DOMAIN:
-            self._evict(self._oldest({domain: self._cookies[domain]}), over - MAX_PER_DOMAIN)
+        count = sum(len(names) for names in self._cookies.get(domain, {}).values())
+        if count > MAX_PER_DOMAIN:
+            self._evict(self._oldest({domain: self._cookies[domain]}), count - MAX_PER_DOMAIN)
         total = sum(len(names) for paths in self._cookies.values() for names in paths.values())
         if total > MAX_TOTAL:
             self.clear_expired_cookies()
@@ -129,12 +146,12 @@ class CookieJar(http.cookiejar.CookieJar):
     __str__ = __repr__
 
 
-def may_hold_cookies(jar: http.cookiejar.CookieJar) -> bool:
-    """False when ``jar`` certainly holds no cookie: the per-send test, without the lock."""
-    return bool(jar._cookies)  # type: ignore[attr-defined]
+def may_hold_cookies(jar: CookieJar) -> bool:
+    """False when ``jar`` holds no cookie: the per-send test, without the lock."""
+    return bool(jar._cookies)
 
 
-def jar_for(config: Any, base_url: str | None) -> http.cookiejar.CookieJar | None:
+def jar_for(config: Any, base_url: str | None) -> CookieJar | None:
     """The jar an instance starts with, from its ``cookies`` config (None: persistence off).
 
     True or absent: an empty jar; False: none; a CookieJar: that one; a mapping:
@@ -142,7 +159,7 @@ def jar_for(config: Any, base_url: str | None) -> http.cookiejar.CookieJar | Non
     """
     if config is False:
         return None
-    if isinstance(config, http.cookiejar.CookieJar):
+    if isinstance(config, CookieJar):
         return config
     jar = CookieJar()
     if isinstance(config, Mapping) and config:
@@ -159,12 +176,17 @@ def jar_for(config: Any, base_url: str | None) -> http.cookiejar.CookieJar | Non
 
 def check_cookies(key: str, value: Any) -> Any:
     """The ``cookies`` config value: a mapping of name to value, a bool or a CookieJar."""
-    if value is None or isinstance(value, (bool, http.cookiejar.CookieJar)):
+    if value is None or isinstance(value, (bool, CookieJar)):
         return value
+    if isinstance(value, http.cookiejar.CookieJar):
+        raise ConfigError(
+            f"{key!r} takes an axios_python.CookieJar (a http.cookiejar.CookieJar with helpers), "
+            "not a plain one: build one and copy cookies in with jar.set_cookie(cookie)"
+        )
     if not isinstance(value, Mapping):
         raise ConfigError(
             f"{key!r} must be a mapping of cookie names to values, True/False (the jar on or "
-            f"off) or a CookieJar (got {type(value).__name__})"
+            f"off) or an axios_python.CookieJar (got {type(value).__name__})"
         )
     cookies = dict(value)
     for name, item in cookies.items():
@@ -274,7 +296,7 @@ class RequestCookies:
 
     def __init__(
         self,
-        jar: http.cookiejar.CookieJar | None,
+        jar: CookieJar | None,
         extra: Mapping[str, str] | None,
         request: Request,
     ) -> None:

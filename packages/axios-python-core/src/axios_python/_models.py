@@ -149,10 +149,7 @@ class Response:
         """True for a 2xx status."""
         return 200 <= self.status_code < 300
 
-    @property
-    def is_success(self) -> bool:
-        """True for a 2xx status (httpx's name for ``ok``)."""
-        return 200 <= self.status_code < 300
+    is_success = ok  # httpx's name for it
 
     @property
     def is_informational(self) -> bool:

@@ -94,13 +94,7 @@ class HttpxTransport(BaseTransport):
                 slot.release()
             self._errors.reraise(exc, request, token, reused=REUSED_KEY in outgoing.extensions)
         if request.stream:
-            return Response(
-                raw.status_code,
-                headers=_headers(raw),
-                stream=_SyncStream(raw, self._errors, request, slot),
-                request=request,
-                http_version=raw.http_version,
-            )
+            return _response(raw, request, stream=_SyncStream(raw, self._errors, request, slot))
         try:
             with _watching(slot):
                 body = b"".join(raw.iter_raw())  # as received: the core decodes
@@ -110,13 +104,7 @@ class HttpxTransport(BaseTransport):
             if slot is not None:
                 slot.release()
             raw.close()
-        return Response(
-            raw.status_code,
-            headers=_headers(raw),
-            content=body,
-            request=request,
-            http_version=raw.http_version,
-        )
+        return _response(raw, request, content=body)
 
     def close(self) -> None:
         """Close the sync pool; async pools are dropped (aclose() in a loop closes them)."""
@@ -160,26 +148,14 @@ class HttpxTransport(BaseTransport):
         except Exception as exc:
             self._errors.reraise(exc, request, token, reused=REUSED_KEY in outgoing.extensions)
         if request.stream:
-            return Response(
-                raw.status_code,
-                headers=_headers(raw),
-                stream=_AsyncStream(raw, self._errors, request, token),
-                request=request,
-                http_version=raw.http_version,
-            )
+            return _response(raw, request, stream=_AsyncStream(raw, self._errors, request, token))
         try:
             body = b"".join([chunk async for chunk in raw.aiter_raw()])
         except Exception as exc:
             self._errors.reraise(exc, request, token)
         finally:
             await raw.aclose()
-        return Response(
-            raw.status_code,
-            headers=_headers(raw),
-            content=body,
-            request=request,
-            http_version=raw.http_version,
-        )
+        return _response(raw, request, content=body)
 
     async def aclose(self) -> None:
         """Close the sync pool and this loop's async pool."""
@@ -233,6 +209,17 @@ def _shared_ssl_context(module: Any, trust_env: bool) -> ssl.SSLContext | None:
         if context is None:
             context = _ssl_contexts[key] = create(trust_env=trust_env)
         return context
+
+
+def _response(raw: httpx.Response, request: Request, **body: Any) -> Response:
+    """Our Response for ``raw``: its status, headers and version, and ``content`` or ``stream``."""
+    return Response(
+        raw.status_code,
+        headers=_headers(raw),
+        request=request,
+        http_version=raw.http_version,
+        **body,
+    )
 
 
 def _headers(raw: httpx.Response) -> Headers:
