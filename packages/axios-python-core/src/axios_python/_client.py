@@ -189,7 +189,7 @@ class AxiosPython:
             raise ConfigError(
                 "'plugins' is an instance setting: pass it to create() or call api.plugin()"
             )
-        if not isinstance(overrides.get("cookies", {}), Mapping):
+        if "cookies" in overrides and not isinstance(overrides["cookies"], (Mapping, type(None))):
             raise ConfigError(
                 "per request, 'cookies' is a mapping of cookie names to values; the jar is "
                 "switched on or off (True/False) or given in create()"

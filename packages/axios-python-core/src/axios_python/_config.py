@@ -233,6 +233,8 @@ _METHODS: dict[str, str] = {
     **{name.lower(): name for name in _STANDARD_METHODS},
 }
 _METHODS_MAX = 256
+SENDABLE_METHODS: set[str] = set(_STANDARD_METHODS)
+"""Methods already checked, as sent (upper-cased): prepare's test without a call."""
 
 
 def method_name(value: object, key: str = "method") -> str:
@@ -252,6 +254,7 @@ def method_name(value: object, key: str = "method") -> str:
     name = value.upper()
     if len(_METHODS) < _METHODS_MAX:
         _METHODS[value] = name
+        SENDABLE_METHODS.add(name)
     return name
 
 

@@ -281,7 +281,7 @@ class _Received:
 
 def sets_cookies(response: Response) -> bool:
     """True when ``response`` carries a Set-Cookie header."""
-    return response.headers.has_lowered("set-cookie")
+    return "set-cookie" in response.headers
 
 
 class RequestCookies:

@@ -147,18 +147,6 @@ class Headers(MutableMapping[str, str]):
         self._items.append((_check_name(key), _check_value(key, value)))
         names.append(key.lower())
 
-    def has_lowered(self, lowered: str) -> bool:
-        """``lowered in self`` for an already lower-cased name, in one pass.
-
-        Unlike ``in``, it does not build the name index of headers a transport
-        handed over: the pipeline asks one question of every response (Set-Cookie?).
-        """
-        names = self._lowered
-        if names is not None:
-            return lowered in names
-        size = len(lowered)
-        return any(len(name) == size and name.lower() == lowered for name, _ in self._items)
-
     def get_list(self, key: str) -> list[str]:
         """Every value of a repeated field, in order (empty when absent)."""
         lowered = key.lower()

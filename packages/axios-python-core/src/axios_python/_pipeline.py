@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from ._body import apply_transforms
 from ._cancel import TaskInterrupt
-from ._cookies import RequestCookies, may_hold_cookies
+from ._cookies import RequestCookies
 from ._deadline import Deadline
 from ._download import Receipt, decode_in_place, receipt_for, wrap
 from ._exceptions import (
@@ -226,7 +226,7 @@ def _attempts(
     while True:
         if token is not None:
             token.raise_if_cancelled()
-        if cookies is None and (extra_cookies or (jar is not None and may_hold_cookies(jar))):
+        if cookies is None and (extra_cookies or (jar is not None and jar._cookies)):
             cookies = RequestCookies(jar, extra_cookies, request)
         if cookies is not None:
             cookies.apply(request)  # before the cache and the plugins see the request
@@ -246,7 +246,8 @@ def _attempts(
                 started = time.perf_counter()
                 response = yield Send(request)
                 response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
-                if cookies is not None or response.headers.has_lowered("set-cookie"):
+                # The name index this builds serves the Content-Encoding lookup just below.
+                if cookies is not None or "set-cookie" in response.headers:
                     cookies = cookies or RequestCookies(jar, extra_cookies, request)
                     cookies.store(request, response)
                 if is_redirect(response) and config.get("follow_redirects", True):
@@ -460,7 +461,7 @@ def _follow_redirects(
         started = time.perf_counter()
         response = yield Send(request)
         response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
-        if cookies is not None or response.headers.has_lowered("set-cookie"):
+        if cookies is not None or "set-cookie" in response.headers:
             cookies = cookies or RequestCookies(client._cookie_jar, config.get("cookies"), request)
             cookies.store(request, response)
         if not is_redirect(response):

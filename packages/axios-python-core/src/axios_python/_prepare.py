@@ -8,7 +8,7 @@ from typing import Any
 
 from ._auth import BasicAuth, check_auth, split_credentials
 from ._body import encode_body
-from ._config import VALID_KEYS, method_name, validate_options
+from ._config import SENDABLE_METHODS, VALID_KEYS, method_name, validate_options
 from ._exceptions import AxiosPythonError, ConfigError
 from ._headers import Headers
 from ._models import Request
@@ -69,7 +69,9 @@ def _prepare(config: Mapping[str, Any]) -> Request:
     _check_portable(headers)
     if base_url and absolute and not trusted(full_url, config):
         strip_sensitive_headers(headers, config)
-    method = method_name(config.get("method", "GET"))  # "GE T" must never reach the wire
+    method = config.get("method", "GET")
+    if method not in SENDABLE_METHODS:  # "GE T" must never reach the wire
+        method = method_name(method)
     # Used later by the pipeline: a bad value must fail here, where validation explains it.
     validate = config.get("validate_status")
     transforms = config.get("transform_response")
