@@ -33,7 +33,12 @@ async def test_duration_is_recorded_per_outcome(server: EchoServer, telemetry: T
     with pytest.raises(axios_python.HTTPStatusError):
         api.get("/status/503")
     points = {tuple(sorted(_attrs(p).items())): p for p in telemetry.durations()}
-    base = {"http.request.method": "GET", "server.address": "127.0.0.1", "server.port": server.port}
+    base = {
+        "http.request.method": "GET",
+        "server.address": "127.0.0.1",
+        "server.port": server.port,
+        "network.protocol.version": "1.1",
+    }
     ok = tuple(sorted({**base, "http.response.status_code": 200}.items()))
     failed = tuple(sorted({**base, "http.response.status_code": 503, "error.type": "503"}.items()))
     assert set(points) == {ok, failed}

@@ -59,6 +59,7 @@ async def test_a_request_is_one_client_span_with_the_semconv_attributes(
         "server.port": server.port,
         "url.full": f"{server.url}/get?q=otel",
         "http.response.status_code": 200,
+        "network.protocol.version": "1.1",
         "axios_python.retries": 0,
         "axios_python.redirects": 0,
         "axios_python.from_cache": False,

@@ -42,8 +42,10 @@ async def test_a_cache_hit_is_a_span_marked_from_cache(
     assert server.hits["/json"] == 1
     network, cached = telemetry.client_spans()
     assert (network.attributes or {})["axios_python.from_cache"] is False
+    assert (network.attributes or {})["network.protocol.version"] == "1.1"
     attributes = cached.attributes or {}
     assert attributes["axios_python.from_cache"] is True
+    assert "network.protocol.version" not in attributes  # nothing went over the network
     assert attributes["url.full"] == f"{server.url}/json"
     assert attributes["http.response.status_code"] == 200
     await api.aclose()

@@ -30,6 +30,7 @@ async def test_one_span_per_request_and_its_context_sent(client: Client) -> None
     assert attributes["http.response.status_code"] == 200
     assert attributes["url.full"] == f"{client.server.url}/get?token=REDACTED"
     assert attributes["server.port"] == client.server.port
+    assert attributes["network.protocol.version"] == "1.1"
     assert client.server.requests[-1].header("traceparent") == _traceparent(telemetry)
 
 

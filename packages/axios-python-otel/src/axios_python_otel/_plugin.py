@@ -336,6 +336,7 @@ class OtelPlugin:
                 self._record_url(call, request.url)
         status = response.status_code if response is not None else None
         kind = sc.error_type(error, status)
+        version = sc.protocol_version(response)
         span = call.span
         if span is not None:
             if span.is_recording():
@@ -347,6 +348,8 @@ class OtelPlugin:
                 }
                 if status is not None:
                     attrs[sc.STATUS_CODE] = status
+                if version is not None:
+                    attrs[sc.PROTOCOL_VERSION] = version
                 if call.resends:
                     attrs[sc.RESEND_COUNT] = call.resends
                 if kind is not None:
@@ -360,6 +363,8 @@ class OtelPlugin:
             attrs = call.metric_attrs
             if status is not None:
                 attrs[sc.STATUS_CODE] = status
+            if version is not None:
+                attrs[sc.PROTOCOL_VERSION] = version
             if kind is not None:
                 attrs[sc.ERROR_TYPE] = kind
             self._duration.record(time.perf_counter() - call.started, attrs)

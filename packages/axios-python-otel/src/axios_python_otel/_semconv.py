@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Final
 
 import axios_python
-from axios_python import AxiosPythonError, CancelError, HTTPStatusError, RetryError
+from axios_python import AxiosPythonError, CancelError, HTTPStatusError, Response, RetryError
 
 from ._checks import strings
 
@@ -26,6 +26,7 @@ __all__ = [
     "KNOWN_METHODS",
     "METHOD",
     "METHOD_ORIGINAL",
+    "PROTOCOL_VERSION",
     "REDIRECTS",
     "RESEND_COUNT",
     "RESEND_EVENTS",
@@ -38,6 +39,7 @@ __all__ = [
     "error_type",
     "is_cancellation",
     "known_methods",
+    "protocol_version",
 ]
 
 # Stable HTTP client span and metric attributes.
@@ -48,6 +50,7 @@ SERVER_PORT: Final = "server.port"
 URL_FULL: Final = "url.full"
 URL_TEMPLATE: Final = "url.template"
 STATUS_CODE: Final = "http.response.status_code"
+PROTOCOL_VERSION: Final = "network.protocol.version"
 ERROR_TYPE: Final = "error.type"
 RESEND_COUNT: Final = "http.request.resend_count"
 # Ours, in the axios_python namespace: what only the pipeline knows.
@@ -102,6 +105,14 @@ def error_type(error: BaseException | None, status: int | None) -> str | None:
     if isinstance(error, RetryError) and error.__cause__ is not None:
         error = error.__cause__
     return _qualified(type(error))
+
+
+def protocol_version(response: Response | None) -> str | None:
+    """``network.protocol.version`` of a response from the network: "1.1", "2"; else None."""
+    if response is None or response.from_cache:
+        return None
+    version = response.http_version
+    return version[5:] if version.startswith("HTTP/") else version or None
 
 
 def is_cancellation(error: BaseException | None) -> bool:
