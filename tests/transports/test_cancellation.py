@@ -158,3 +158,23 @@ async def _send_alone(
     task = asyncio.ensure_future(transport.send_async(request))  # type: ignore[attr-defined]
     token.on_cancel(lambda _reason: task.get_loop().call_soon_threadsafe(task.cancel))
     await task
+
+
+async def test_leaving_a_stream_after_a_cancel_raises_nothing(client: Client) -> None:
+    """A reader that stops iterating once the token fired gets no error from closing."""
+    token = CancelToken()
+    response = await client.get(
+        "/stream-bytes/200000", params={"chunk_size": 1000}, stream=True, cancel_token=token
+    )
+    if client.is_async:
+        chunks = response.aiter_bytes()
+        assert await chunks.__anext__()
+        token.cancel()
+        await chunks.aclose()  # type: ignore[attr-defined]
+    else:
+        iterator = response.iter_bytes()
+        assert next(iterator)
+        token.cancel()
+        iterator.close()  # type: ignore[attr-defined]
+    await client.close_response(response)
+    assert response.is_closed

@@ -28,9 +28,14 @@ def reraise(
 
     ``reused``: urlopen failed (no response head yet) on a kept-alive connection.
     """
+    if not isinstance(exc, Exception):
+        # GeneratorExit (a reader left a streamed body), KeyboardInterrupt: never replaced,
+        # even when the deadline's token fired meanwhile (a generator must not answer
+        # GeneratorExit with another exception).
+        raise exc
     if call is not None and call.token is not None and call.token.is_cancelled:
         call.token.raise_if_cancelled()
-    if isinstance(exc, AxiosPythonError) or not isinstance(exc, Exception):
+    if isinstance(exc, AxiosPythonError):
         raise exc
     where = f"{request.method} {request.url}"
     if isinstance(exc, u3.EmptyPoolError):
