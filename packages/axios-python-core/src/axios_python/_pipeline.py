@@ -40,7 +40,7 @@ from ._middleware import NextFn, SyncNextFn, async_chain, sync_chain
 from ._models import Request, Response
 from ._multipart import MultipartStream
 from ._prepare import home_origin, prepare_request
-from ._redirects import is_redirect, redirect_request
+from ._redirects import redirect_request
 from ._retry import IDEMPOTENT_METHODS, ExponentialBackoff, RetryStrategy
 from ._upload import KEYS as UPLOAD_KEYS
 from ._upload import CountedBody, limit_upload
@@ -250,7 +250,7 @@ def _attempts(
                 if cookies is not None or "set-cookie" in response.headers:
                     cookies = cookies or RequestCookies(jar, extra_cookies, request)
                     cookies.store(request, response)
-                if is_redirect(response) and config.get("follow_redirects", True):
+                if response.is_redirect and config.get("follow_redirects", True):
                     response = yield from _follow_redirects(
                         request, response, config, client, is_async, cookies
                     )
@@ -464,7 +464,7 @@ def _follow_redirects(
         if cookies is not None or "set-cookie" in response.headers:
             cookies = cookies or RequestCookies(client._cookie_jar, config.get("cookies"), request)
             cookies.store(request, response)
-        if not is_redirect(response):
+        if not response.is_redirect:
             break
     response.history = history
     return response

@@ -8,21 +8,16 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from ._auth import strip_credentials
 from ._exceptions import AxiosPythonError
-from ._models import REDIRECT_STATUSES, Request, Response
+from ._models import Request, Response
 from ._multipart import MultipartStream
 from ._prepare import strip_sensitive_headers, trusted
 from ._urls import has_controls, normalize_path
 
-__all__ = ["REDIRECT_STATUSES", "is_redirect", "location_url", "redirect_request"]
+__all__ = ["location_url", "redirect_request"]
 
 _BODY_HEADERS: Final = ("content-type", "content-length", "transfer-encoding")
 # Every printable ASCII character and space: only bytes above 0x7F get percent-encoded.
 _KEEP: Final = "".join(chr(code) for code in range(0x20, 0x7F))
-
-
-def is_redirect(response: Response) -> bool:
-    """True for a 301/302/303/307/308 that names a Location."""
-    return response.is_redirect
 
 
 def redirect_request(
