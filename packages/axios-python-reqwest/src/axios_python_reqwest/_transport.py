@@ -192,22 +192,10 @@ class ReqwestTransport(BaseTransport):
                         context.__enter__, token, lambda _raw: context.__exit__(None, None, None)
                     )
                 stream = SyncStream(context, streamed, request, slots.release, self._calls)
-                return Response(
-                    streamed.status,
-                    headers=_headers(streamed),
-                    stream=stream,
-                    request=request,
-                    http_version=_version(streamed),
-                )
+                return _response(streamed, request, stream=stream)
             consumed = builder.build()
             raw = consumed.send() if token is None else self._calls.run(consumed.send, token, _drop)
-            response = Response(
-                raw.status,
-                headers=_headers(raw),
-                content=bytes(raw.bytes()),
-                request=request,
-                http_version=_version(raw),
-            )
+            response = _response(raw, request, content=bytes(raw.bytes()))
         except BaseException as exc:
             slots.release()
             reraise(exc, request, token)
@@ -250,26 +238,14 @@ class ReqwestTransport(BaseTransport):
                 context = builder.streamed_read_buffer_limit(0).build_streamed()
                 streamed = await context.__aenter__()
                 stream = AsyncStream(context, streamed, request, slots.release)
-                return Response(
-                    streamed.status,
-                    headers=_headers(streamed),
-                    stream=stream,
-                    request=request,
-                    http_version=_version(streamed),
-                )
+                return _response(streamed, request, stream=stream)
             raw = await builder.build().send()
             body = bytes(await raw.bytes())
         except BaseException as exc:
             slots.release()
             reraise(exc, request, request.extensions.get("cancel_token"))
         slots.release()
-        return Response(
-            raw.status,
-            headers=_headers(raw),
-            content=body,
-            request=request,
-            http_version=_version(raw),
-        )
+        return _response(raw, request, content=body)
 
     async def aclose(self) -> None:
         """Close every client, sync and async."""
@@ -297,8 +273,22 @@ def _prepare(start: Callable[[str, str], B], request: Request, content: Any) -> 
     return builder
 
 
-def _headers(raw: BaseResponse) -> Headers:
-    return Headers.from_trusted(list(raw.headers.items()))
+def _response(
+    raw: BaseResponse,
+    request: Request,
+    *,
+    content: bytes | None = None,
+    stream: SyncStream | AsyncStream | None = None,
+) -> Response:
+    """Our Response for pyreqwest's: status, headers and version, with a body or a stream."""
+    return Response(
+        raw.status,
+        headers=Headers.from_trusted(list(raw.headers.items())),
+        content=content,
+        stream=stream,
+        request=request,
+        http_version=_version(raw),
+    )
 
 
 # pyreqwest says "HTTP/2.0"; every other transport (and httpx) says "HTTP/2".
