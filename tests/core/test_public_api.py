@@ -32,6 +32,7 @@ EXPECTED_CORE_NAMES = {
     "LinearBackoff",
     "NetworkError",
     "PluginError",
+    "ProtocolError",
     "Request",
     "RequestConfig",
     "RequestOptions",

@@ -33,12 +33,14 @@ class TransportCase:
 
     ``build(max_connections, ssl_context)`` makes a fresh transport: None for
     either keeps that transport's default pool limit or certificate trust.
-    Two fields mark documented limits: ``abandons_in_flight``, the transport
+    Four fields mark documented limits: ``abandons_in_flight``, the transport
     cannot abort a request in flight, so a cancelled one is left to finish in the
     background; ``fills_absent``, the (name, value) the transport sends for a
     header the request does not have; ``tells_reuse`` False, the transport cannot
     tell a kept-alive connection from a new one, so it never flags a dropped
-    request ``unanswered`` and such a request is not sent again.
+    request ``unanswered`` and such a request is not sent again;
+    ``ascii_headers_only``, a response header with bytes outside visible ASCII
+    (raw UTF-8) is a ProtocolError, as the library underneath cannot hand it over.
     """
 
     name: str
@@ -47,6 +49,7 @@ class TransportCase:
     abandons_in_flight: bool = False
     fills_absent: tuple[tuple[str, str], ...] = ()
     tells_reuse: bool = True
+    ascii_headers_only: bool = False
 
 
 def _httpx(limit: int | None, context: ssl.SSLContext | None) -> BaseTransport:
@@ -92,6 +95,7 @@ TRANSPORTS: tuple[TransportCase, ...] = (
         abandons_in_flight=True,
         fills_absent=(("user-agent", ""), ("accept", "*/*")),
         tells_reuse=False,  # pyreqwest does not say whether a pooled connection was used
+        ascii_headers_only=True,
     ),
     *([TransportCase("httpx2", _httpx2, ("sync", "async"))] if HAS_HTTPX2 else []),
 )

@@ -8,7 +8,14 @@ from typing import NoReturn
 
 import aiohttp
 
-from axios_python import AxiosPythonError, ConfigError, NetworkError, Request, TimeoutError
+from axios_python import (
+    AxiosPythonError,
+    ConfigError,
+    NetworkError,
+    ProtocolError,
+    Request,
+    TimeoutError,
+)
 
 __all__ = ["reraise"]
 
@@ -40,6 +47,13 @@ def reraise(exc: BaseException, request: Request, *, reused: bool = False) -> No
         raise TimeoutError(f"timeout for {where}: {exc}", request=request) from exc
     if isinstance(exc, (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError)):
         raise ConfigError(f"cannot send to {request.url!r}: {exc}", request=request) from exc
+    if isinstance(exc, (aiohttp.ClientPayloadError, aiohttp.ClientResponseError)):
+        # The parser refused the head (ClientResponseError: we never raise_for_status) or
+        # the body (ClientPayloadError: bad chunk, cut short, bad encoding).
+        reason = getattr(exc, "message", "") or str(exc) or type(exc).__name__
+        raise ProtocolError(
+            f"malformed response to {where}: {' '.join(str(reason).split())}", request=request
+        ) from exc
     if isinstance(exc, (aiohttp.ClientError, OSError)):
         reason = str(exc) or type(exc).__name__
         raise NetworkError(

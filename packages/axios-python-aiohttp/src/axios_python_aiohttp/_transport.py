@@ -29,6 +29,7 @@ from axios_python import Headers as _Headers
 
 from ._errors import reraise
 from ._reuse import Connector, took_reused
+from ._strict import install as install_strict_handler
 from ._write import BUFFERED, WriteWatch, chunks_of
 
 __all__ = ["AiohttpTransport"]
@@ -126,8 +127,10 @@ class AiohttpTransport(BaseTransport):
             with self._lock:
                 session = self._sessions.get(loop)
                 if session is None or session.closed:
+                    connector = Connector(**self._connector_options)
+                    install_strict_handler(connector)
                     session = aiohttp.ClientSession(
-                        connector=Connector(**self._connector_options),
+                        connector=connector,
                         cookie_jar=aiohttp.DummyCookieJar(),
                         auto_decompress=False,  # as received: the core decodes
                         timeout=aiohttp.ClientTimeout(),

@@ -18,6 +18,7 @@ __all__ = [
     "InterceptorError",
     "NetworkError",
     "PluginError",
+    "ProtocolError",
     "RetryError",
     "StreamError",
     "TimeoutError",
@@ -152,6 +153,16 @@ class ContentTooLargeError(AxiosPythonError):
     ) -> None:
         super().__init__(message, config=config, request=request, response=response)
         self.limit = limit
+
+
+class ProtocolError(NetworkError):
+    """The response broke HTTP/1.1: bad framing or syntax, or it ended before it was complete.
+
+    An invalid Content-Length or chunk, a malformed status or header line, a body
+    cut short by the server. Every transport raises it for the same responses
+    instead of returning a wrong success. A NetworkError, so ``except NetworkError``
+    catches it and a retry strategy retries it like any other network failure.
+    """
 
 
 class TooManyRedirectsError(AxiosPythonError):

@@ -271,10 +271,19 @@ class Response:
         return self.content.decode(self.encoding, errors="replace")
 
     def json(self, **kwargs: Any) -> Any:
-        """Parse the body as JSON; a response built from ``data`` returns that data."""
+        """Parse the body as JSON; a response built from ``data`` returns that data.
+
+        Raises ValueError (json.JSONDecodeError) for a body that is not JSON, also for
+        one nested deeper than the interpreter's recursion limit.
+        """
         if self._data is not _MISSING and not self._content and self._stream is None:
             return self._data
-        return jsonlib.loads(self.content, **kwargs)
+        try:
+            return jsonlib.loads(self.content, **kwargs)
+        except RecursionError:
+            raise jsonlib.JSONDecodeError(
+                "JSON nested deeper than the recursion limit", self.text[:80], 0
+            ) from None
 
     @property
     def data(self) -> Any:
@@ -299,7 +308,7 @@ class Response:
         if media_type == "application/json" or media_type.endswith("+json"):
             try:
                 return jsonlib.loads(self._content)
-            except ValueError:
+            except (ValueError, RecursionError):  # invalid, or nested past the recursion limit
                 return self.text
         return self.text
 

@@ -36,6 +36,10 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
         known = {key: value for key, value in config.items() if key in VALID_KEYS}
         validate_options(known, where="the config after interceptors and middleware")
         raise
+    except RecursionError:
+        raise ConfigError(
+            "the request body or params are nested deeper than the recursion limit allows"
+        ) from None
 
 
 def _prepare(config: Mapping[str, Any]) -> Request:

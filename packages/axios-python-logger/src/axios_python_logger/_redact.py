@@ -25,6 +25,7 @@ DEFAULT_HEADERS: Final = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
 )
 DEFAULT_PARAM_WORDS: Final = ("token", "key", "secret", "password", "signature")
+_REDACT_MARGIN: Final = 4096  # characters redacted past max_body: longer than any secret
 _MIN_SECRET: Final = 4  # shorter values would scrub ordinary text; nothing that short is secret
 _CREDENTIAL: Final = re.compile(r"(?i)\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9\-._~+/]{8,}=*")
 
@@ -39,10 +40,18 @@ class Redactor:
         # In free text, a field named like a redacted header (Set-Cookie=...) is masked too.
         alternatives = sorted({*self.words, *self.headers}, key=len, reverse=True)
         names = "|".join(re.escape(w) for w in alternatives) or r"(?!x)x"
-        field = rf"[^\s=&#?\"'<>:,{{}}]*(?:{names})[^\s=&#?\"'<>:,{{}}]*"
+        # A name starts right after a delimiter and holds none, and its parts are bounded:
+        # so each name is scanned once and a hostile body ("[[[[...", "tokentoken...")
+        # costs linear time, not quadratic.
+        part = r"[^\s=&#?\"'<>:,;(\[{}]{0,200}"
         # name=value (query strings, form bodies, text); name": "value" (JSON, plain or escaped).
-        self._pair = re.compile(rf"(?i)(?<![^\s&?;#,(\[{{\"'])({field})=([^&\s#\"',;]*)")
-        self._json = re.compile(rf'(?i)(\\?"{field}\\?"\s*:\s*)(\\?")((?:[^"\\]|\\[^"])*)(\\?")')
+        self._pair = re.compile(
+            rf"(?i)(?<![^\s&?;#,(\[{{\"'])({part}(?:{names}){part})=([^&\s#\"',;]*)"
+        )
+        key = r'[^"\\]{0,200}'
+        self._json = re.compile(
+            rf'(?i)(\\?"{key}(?:{names}){key}\\?"\s*:\s*)(\\?")((?:[^"\\]|\\[^"])*)(\\?")'
+        )
 
     # --- names ------------------------------------------------------------------------
 
@@ -130,7 +139,10 @@ class Redactor:
         for url in urls:
             found.update(self._url_secrets(url))
         for body in bodies:
-            self._body_secrets(body, found)
+            try:
+                self._body_secrets(body, found)
+            except RecursionError:  # nested past the recursion limit: keep what was found
+                continue
         return frozenset(s for s in found if len(s) >= _MIN_SECRET)
 
     def _url_secrets(self, url: str) -> set[str]:
@@ -193,13 +205,20 @@ class Redactor:
             if parsed is not None:
                 value = parsed
         if isinstance(value, (Mapping, list, tuple)):
-            text = json.dumps(self.structure(value), ensure_ascii=False, default=str)
+            try:
+                text = json.dumps(self.structure(value), ensure_ascii=False, default=str)
+            except RecursionError:
+                text = "<body nested too deeply to show>"
         else:
             text = str(value)
-        text = self.text(text, secrets).replace("\r", "\\r").replace("\n", "\\n")
-        if len(text) > self.max_body:
-            text = f"{text[: self.max_body]}...[truncated, {len(text)} chars]"
-        return text
+        # Only what can be shown is redacted (plus a margin, so a secret that starts in
+        # view is masked whole): the cost of a huge body is that of max_body characters.
+        shown = text[: self.max_body + _REDACT_MARGIN]
+        redacted = self.text(shown, secrets).replace("\r", "\\r").replace("\n", "\\n")
+        if len(redacted) > self.max_body or len(shown) < len(text):
+            total = len(text) if len(shown) < len(text) else len(redacted)
+            redacted = f"{redacted[: self.max_body]}...[truncated, {total} chars]"
+        return redacted
 
 
 def _header_secrets(value: str) -> set[str]:
@@ -220,7 +239,7 @@ def _maybe_json(text: str) -> Any:
         return None
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the recursion limit
         return None
 
 

@@ -18,6 +18,7 @@ from axios_python import (
     CancelToken,
     ConfigError,
     NetworkError,
+    ProtocolError,
     Request,
     TimeoutError,
 )
@@ -64,11 +65,24 @@ def reraise(exc: BaseException, request: Request, token: CancelToken | None = No
             f"{where} was stopped: the transport was closed while it was in flight",
             request=request,
         ) from exc
+    if isinstance(exc, rq.DecodeError) or _broken_body(exc):
+        # hyper refused the head or the body's framing, or the body was cut short
+        raise ProtocolError(
+            f"malformed response to {where}: {_reason(exc)}", request=request
+        ) from exc
     if isinstance(exc, (rq.PyreqwestError, OSError)):
         raise NetworkError(
             f"{type(exc).__name__} for {where}: {_reason(exc)}", request=request
         ) from exc
     raise exc
+
+
+def _broken_body(exc: Exception) -> bool:
+    """A streamed read that failed on the body's framing (not on the socket: no os error)."""
+    if not isinstance(exc, rq.DetailedPyreqwestError):
+        return False
+    causes = _causes(exc)
+    return "reading a body" in causes and "os error" not in causes
 
 
 def _causes(exc: rq.DetailedPyreqwestError) -> str:

@@ -15,6 +15,7 @@ from axios_python import (
     CancelToken,
     ConfigError,
     Headers,
+    ProtocolError,
     Request,
     Response,
     Timeout,
@@ -283,12 +284,23 @@ def _response(
     """Our Response for pyreqwest's: status, headers and version, with a body or a stream."""
     return Response(
         raw.status,
-        headers=Headers.from_trusted(list(raw.headers.items())),
+        headers=_headers(raw, request),
         content=content,
         stream=stream,
         request=request,
         http_version=_version(raw),
     )
+
+
+def _headers(raw: BaseResponse, request: Request) -> Headers:
+    try:
+        return Headers.from_trusted(list(raw.headers.items()))
+    except ValueError as exc:  # pyreqwest cannot hand over a value that is not visible ASCII
+        raise ProtocolError(
+            f"response to {request.method} {request.url} has a header with bytes outside "
+            "visible ASCII (raw UTF-8, for instance), which the reqwest transport cannot read",
+            request=request,
+        ) from exc
 
 
 # pyreqwest says "HTTP/2.0"; every other transport (and httpx) says "HTTP/2".

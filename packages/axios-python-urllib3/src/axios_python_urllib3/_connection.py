@@ -9,6 +9,7 @@ request can be shut down from the thread that cancels it.
 
 from __future__ import annotations
 
+import http.client
 import socket
 import threading
 import time
@@ -20,6 +21,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import EmptyPoolError
 
 from axios_python import CancelToken
+
+from ._strict import StrictResponse
 
 __all__ = [
     "Call",
@@ -129,10 +132,15 @@ def publish(call: Call | None) -> None:
 
 
 class _CallAware:
-    """Mixin for urllib3 connections: attach to the current Call, apply its write timeout."""
+    """Mixin for urllib3 connections: attach to the current Call, apply its write timeout.
+
+    Responses are read by StrictResponse, which holds them to HTTP/1.1 as the other
+    transports do.
+    """
 
     sock: Any
     timeout: Any
+    response_class: type[http.client.HTTPResponse] = StrictResponse
 
     def connect(self) -> None:
         super().connect()  # type: ignore[misc]

@@ -12,6 +12,7 @@ from axios_python import (
     AxiosPythonError,
     ConfigError,
     NetworkError,
+    ProtocolError,
     Request,
     TimeoutError,
 )
@@ -52,6 +53,9 @@ def reraise(
         raise TimeoutError.exceeded("write", request) from exc
     if isinstance(exc, u3.LocationValueError):
         raise ConfigError(f"cannot send to {request.url!r}: {exc}", request=request) from exc
+    malformed = _malformed(exc)
+    if malformed is not None:
+        raise ProtocolError(f"malformed response to {where}: {malformed}", request=request) from exc
     if isinstance(exc, (u3.HTTPError, http.client.HTTPException, OSError)):
         raise NetworkError(
             f"{type(exc).__name__} for {where}: {exc}",
@@ -68,6 +72,31 @@ def _closed_early(exc: BaseException) -> bool:
         isinstance(cause, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
         for cause in causes
     )
+
+
+def _malformed(exc: BaseException) -> str | None:
+    """What was wrong when ``exc`` means a broken response (not a dropped connection)."""
+    for error in _chain(exc):
+        if isinstance(error, http.client.RemoteDisconnected):
+            return None  # closed before any response: a plain NetworkError
+        if isinstance(error, http.client.IncompleteRead):  # urllib3's subclass it too
+            return "the connection closed before the response was complete"
+        if isinstance(error, http.client.BadStatusLine):
+            return f"malformed status line {str(error).strip()[:80]!r}"
+        if isinstance(error, (http.client.HTTPException, u3.InvalidHeader, u3.HeaderParsingError)):
+            return str(error) or type(error).__name__
+    return None
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the errors urllib3 wrapped in it (ProtocolError keeps them in args)."""
+    chain = [exc]
+    while isinstance(chain[-1], u3.ProtocolError) and len(chain) < 5:
+        inner = [arg for arg in chain[-1].args if isinstance(arg, BaseException)]
+        if not inner:
+            break
+        chain.append(inner[0])
+    return chain
 
 
 def _timed_out(exc: u3.ProtocolError) -> bool:

@@ -280,8 +280,15 @@ class _Stream(SyncByteStream):
         self._closed = False
 
     def __iter__(self) -> Iterator[bytes]:
+        raw = self._raw
         try:
-            yield from self._raw.stream(_CHUNK, decode_content=False)
+            if raw.chunked:
+                # read1 goes through http.client's chunk parsing (strict, see _strict.py);
+                # stream() would use urllib3's own, lenient one. It returns b"" at the end.
+                # Bytes as received: the core decodes.
+                yield from iter(functools.partial(raw.read1, _CHUNK, decode_content=False), b"")
+            else:
+                yield from raw.stream(_CHUNK, decode_content=False)
         except BaseException as exc:
             call = self._call
             self.close()

@@ -35,7 +35,15 @@ import httpcore
 
 from .._cancel import CancelToken
 
-__all__ = ["REUSED_KEY", "SLOT_KEY", "CancelSlot", "Interrupted", "harden_client", "harden_pool"]
+__all__ = [
+    "REUSED_KEY",
+    "SLOT_KEY",
+    "CancelSlot",
+    "Interrupted",
+    "harden_client",
+    "harden_pool",
+    "retire_if_trailing",
+]
 
 SLOT_KEY: Final = "axios_python.cancel_slot"
 """The httpx/httpcore request extension that carries a request's CancelSlot."""
@@ -167,6 +175,27 @@ def _hand_over(pool: Any) -> None:
         )
         if isinstance(stream, _Stream):
             stream.claim(pool_request.request.extensions.get(SLOT_KEY))
+
+
+def retire_if_trailing(response: Any) -> None:
+    """Make the pool drop ``response``'s connection if bytes already follow its head.
+
+    For a response without a body (204, 304, HEAD) any byte after the head is out of
+    step: h11 keeps it buffered and would read it as the start of the next response
+    on that connection. Expiring the connection's keep-alive now makes the pool close
+    it, under its own lock, as soon as this response is closed. Bytes that arrive
+    later leave the socket readable, which httpcore already treats as expired.
+    """
+    stream = getattr(response, "stream", None)
+    for _ in range(6):  # httpx stream -> transport stream -> pool stream -> HTTP/1.1 stream
+        connection = getattr(stream, "_connection", None)
+        state = getattr(connection, "_h11_state", None)
+        if state is not None:
+            trailing, _closed = state.trailing_data
+            if trailing:
+                connection._keepalive_expiry = -1.0  # type: ignore[union-attr]
+            return
+        stream = getattr(stream, "_stream", None) or getattr(stream, "_httpcore_stream", None)
 
 
 _POOL_ATTRIBUTES: Final = (

@@ -14,10 +14,17 @@ from typing import Any, NoReturn
 import httpx
 
 from .._cancel import CancelToken, TaskInterrupt
-from .._exceptions import AxiosPythonError, ConfigError, NetworkError, StreamError, TimeoutError
+from .._exceptions import (
+    AxiosPythonError,
+    ConfigError,
+    NetworkError,
+    ProtocolError,
+    StreamError,
+    TimeoutError,
+)
 from .._headers import Headers
 from .._models import AsyncByteStream, Request, Response, SyncByteStream
-from ._cancellation import REUSED_KEY, SLOT_KEY, CancelSlot, harden_client
+from ._cancellation import REUSED_KEY, SLOT_KEY, CancelSlot, harden_client, retire_if_trailing
 from .base import BaseTransport
 
 __all__ = ["HttpxTransport"]
@@ -93,6 +100,8 @@ class HttpxTransport(BaseTransport):
             if slot is not None:
                 slot.release()
             self._errors.reraise(exc, request, token, reused=REUSED_KEY in outgoing.extensions)
+        if raw.status_code in _BODILESS or request.method == "HEAD":
+            retire_if_trailing(raw)
         if request.stream:
             return _response(raw, request, stream=_SyncStream(raw, self._errors, request, slot))
         try:
@@ -147,6 +156,8 @@ class HttpxTransport(BaseTransport):
             raw = await client.send(outgoing, stream=True)
         except Exception as exc:
             self._errors.reraise(exc, request, token, reused=REUSED_KEY in outgoing.extensions)
+        if raw.status_code in _BODILESS or request.method == "HEAD":
+            retire_if_trailing(raw)
         if request.stream:
             return _response(raw, request, stream=_AsyncStream(raw, self._errors, request, token))
         try:
@@ -183,6 +194,12 @@ class HttpxTransport(BaseTransport):
             )
         except Exception as exc:
             self._errors.reraise(exc, request)
+
+
+# Statuses whose response has no body: bytes after their head mean the stream is out of step.
+_BODILESS = frozenset({204, 304})
+# httpcore's words for a connection closed before any response: a NetworkError, not malformed.
+_NO_RESPONSE = "Server disconnected without sending a response"
 
 
 def _token_of(request: Request) -> CancelToken | None:
@@ -275,6 +292,10 @@ class _ErrorMap:
             raise ConfigError(f"cannot send to {request.url!r}: {exc}", request=request) from exc
         if isinstance(exc, m.StreamError):
             raise StreamError(str(exc), request=request) from exc
+        if isinstance(exc, m.RemoteProtocolError) and not str(exc).startswith(_NO_RESPONSE):
+            raise ProtocolError(
+                f"malformed response to {request.method} {request.url}: {exc}", request=request
+            ) from exc
         if isinstance(exc, m.HTTPError):
             reason = str(exc) or type(exc).__name__
             raise NetworkError(
