@@ -20,6 +20,7 @@ from axios_python import (
     Headers,
     HttpxTransport,
     NetworkError,
+    ProtocolError,
     Request,
     RequestConfig,
     Response,
@@ -212,7 +213,7 @@ def test_follow_redirects_option_is_refused() -> None:
     [
         (httpx.ConnectError("refused"), NetworkError, "ConnectError"),
         (httpx.ReadError("reset"), NetworkError, "ReadError"),
-        (httpx.RemoteProtocolError("garbage"), NetworkError, "RemoteProtocolError"),
+        (httpx.RemoteProtocolError("garbage"), ProtocolError, "malformed response"),
         (httpx.ConnectTimeout("slow"), TimeoutError, "connect timeout"),
         (httpx.ReadTimeout("slow"), TimeoutError, "read timeout"),
         (httpx.WriteTimeout("slow"), TimeoutError, "write timeout"),
