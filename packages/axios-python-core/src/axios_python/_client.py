@@ -24,6 +24,7 @@ from ._interceptors import Interceptors
 from ._middleware import Middleware, MiddlewareEntry, as_entry
 from ._models import Response
 from ._pipeline import request_flow, run_async, run_sync
+from ._redact import install_log_filter
 from ._urls import build_url
 from .transports.base import BaseTransport
 
@@ -54,6 +55,7 @@ class AxiosPython:
         *,
         transport: BaseTransport | None = None,
     ) -> None:
+        install_log_filter()  # the HTTP libraries' own log records get secrets masked too
         options = validate_options(config or {}, where="create()")
         self._defaults = Defaults(merge_config(library_defaults(), options))
         self.interceptors = Interceptors()

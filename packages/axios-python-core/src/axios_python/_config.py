@@ -13,10 +13,11 @@ from ._config_hints import foreign_key_hint
 from ._cookies import CookieJar, check_cookies
 from ._decoding import accept_encoding
 from ._exceptions import ConfigError
-from ._headers import CREDENTIAL_HEADERS, Headers, HeadersInput
+from ._headers import Headers, HeadersInput
 from ._multipart import FilesInput
 from ._params import ParamsSerializer, check_serializer
 from ._progress import ProgressCallback
+from ._redact import CREDENTIAL_HEADERS
 from ._timeout import DEFAULT_TIMEOUT, Timeout, TimeoutInput
 from ._urls import ParamsInput, check_controls, is_absolute, origin_of
 from ._version import __version__

@@ -5,6 +5,8 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any
 
+from ._redact import mask_text
+
 if TYPE_CHECKING:
     from ._models import Request, Response
 
@@ -44,6 +46,7 @@ class AxiosPythonError(Exception):
         request: Request | None = None,
         response: Response | None = None,
     ) -> None:
+        message = mask_text(message)  # a URL in it may carry a password or an api_key
         super().__init__(message)
         self.message = message
         self.config = config

@@ -7,25 +7,13 @@ from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from typing import Final, Union
 
 from ._exceptions import ConfigError
+from ._redact import CREDENTIAL_HEADERS
 
-__all__ = ["CREDENTIAL_HEADERS", "Headers", "HeadersInput"]
+__all__ = ["Headers", "HeadersInput"]
 
 HeadersInput = Union["Headers", Mapping[str, "str | None"], Iterable[tuple[str, "str | None"]]]
 """Headers as users give them; a value of None means "remove this header" (see update_from)."""
 
-
-CREDENTIAL_HEADERS: Final = frozenset(
-    {
-        "authorization",
-        "proxy-authorization",
-        "cookie",
-        "x-api-key",
-        "api-key",
-        "x-auth-token",
-        "x-access-token",
-    }
-)
-"""Request headers that carry credentials: the default ``sensitive_headers`` (lower-case)."""
 
 # Values never shown by repr(), so a logged config or error does not leak credentials.
 _SECRET: Final = CREDENTIAL_HEADERS | {"set-cookie"}

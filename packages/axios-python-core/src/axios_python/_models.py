@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, Union
 
 from ._exceptions import HTTPStatusError, StreamError
 from ._headers import Headers, HeadersInput
+from ._redact import mask_text
 from ._timeout import DEFAULT_TIMEOUT, Timeout
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ class Request:
         self.extensions: dict[str, Any] = {} if extensions is None else extensions
 
     def __repr__(self) -> str:
-        return f"<Request {self.method} {self.url}>"
+        return f"<Request {self.method} {mask_text(self.url)}>"
 
 
 _NO_TIME = datetime.timedelta(0)  # immutable: shared by every new Response

@@ -22,7 +22,16 @@ __all__ = ["DEFAULT_HEADERS", "DEFAULT_PARAM_WORDS", "MASK", "Redactor"]
 
 MASK: Final = "[REDACTED]"
 DEFAULT_HEADERS: Final = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "api-key",
+        "x-auth-token",
+        "x-access-token",
+    }
 )
 DEFAULT_PARAM_WORDS: Final = ("token", "key", "secret", "password", "signature")
 _REDACT_MARGIN: Final = 4096  # characters redacted past max_body: longer than any secret

@@ -1,9 +1,11 @@
-"""Redact what the HTTP libraries underneath log by themselves (httpx, httpcore, urllib3).
+"""Redact what the HTTP libraries underneath log by themselves (httpx, httpcore, urllib3...).
 
 ``logging.basicConfig(level=logging.DEBUG)`` also shows httpx's own request line
 (the full URL, query string included) and httpcore's response headers
 (Set-Cookie included). A LoggerPlugin promises that no credential reaches a log
 record, so it installs one filter on those loggers that masks the same things.
+(The core masks URL passwords and credential-named query values there already;
+this filter adds the plugin's own ``redact_params`` and ``redact_headers``.)
 """
 
 from __future__ import annotations
@@ -19,12 +21,23 @@ __all__ = ["TRANSPORT_LOGGERS", "install"]
 
 TRANSPORT_LOGGERS: Final = (
     "httpx",
+    "httpx2",
     "httpcore.connection",
     "httpcore.http11",
     "httpcore.http2",
     "httpcore.proxy",
     "httpcore.socks",
+    "httpcore2.connection",
+    "httpcore2.http11",
+    "httpcore2.http2",
+    "httpcore2.proxy",
+    "httpcore2.socks",
     "urllib3.connectionpool",
+    "urllib3.connection",
+    "urllib3.response",
+    "urllib3.util.retry",
+    "aiohttp.client",
+    "aiohttp.internal",
 )
 
 
