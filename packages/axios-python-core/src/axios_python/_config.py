@@ -18,7 +18,8 @@ from ._multipart import FilesInput
 from ._params import ParamsSerializer, check_serializer
 from ._progress import ProgressCallback
 from ._redact import CREDENTIAL_HEADERS
-from ._timeout import DEFAULT_TIMEOUT, Timeout, TimeoutInput
+from ._repr import short_repr
+from ._timeout import DEFAULT_TIMEOUT, MAX_SECONDS, Timeout, TimeoutInput
 from ._urls import ParamsInput, check_controls, is_absolute, origin_of
 from ._version import __version__
 
@@ -372,8 +373,15 @@ def _response_type(key: str, value: Any) -> Any:
 
 
 def _seconds(key: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ConfigError(f"{key!r} must be a positive number of seconds (got {_show(value)})")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 < value <= MAX_SECONDS
+    ):
+        raise ConfigError(
+            f"{key!r} must be a positive number of seconds, at most {MAX_SECONDS:,.0f} "
+            f"(got {_show(value)})"
+        )
     return float(value)
 
 
@@ -444,6 +452,11 @@ def validate_options(options: Mapping[str, Any], *, where: str) -> dict[str, Any
     Raises ConfigError naming an unknown key (with the nearest valid key) or a
     value of the wrong type. ``where`` names the source in messages ("create()").
     """
+    if not isinstance(options, Mapping):
+        raise ConfigError(
+            f"the config for {where} must be a mapping of option names to values, like "
+            f"{{'base_url': 'https://api.example.com', 'timeout': 5}} (got {_show(options)})"
+        )
     normalized: dict[str, Any] = {}
     for key, value in options.items():
         check = _CHECKS.get(key)
@@ -482,10 +495,7 @@ def _unknown_key_message(key: object, where: str) -> str:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return f"{type(value).__name__}: {text}"
+    return f"{type(value).__name__}: {short_repr(value)}"
 
 
 # --- merging ----------------------------------------------------------------------

@@ -9,6 +9,8 @@ import secrets
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from typing import IO, Any, Union
 
+from ._exceptions import ConfigError
+from ._headers import Headers
 from ._params import text_of
 
 __all__ = ["FileValue", "FilesInput", "MultipartStream"]
@@ -135,11 +137,20 @@ class MultipartStream:
         content_type: str | None = None
         extra: Mapping[str, str] = {}
         if isinstance(value, tuple):
+            if not 2 <= len(value) <= 4:
+                raise ConfigError(
+                    f"file {name!r} must be a (filename, content[, content_type[, headers]]) "
+                    f"tuple (got {len(value)} items)"
+                )
             filename, content = value[0], value[1]
+            if filename is not None and not isinstance(filename, str):
+                raise ConfigError(f"file {name!r}: the filename must be a str or None")
             if len(value) > 2:
                 content_type = value[2]
             if len(value) > 3:
                 extra = value[3]
+            # The part's own header lines: as checked as the request's (no CR/LF injection).
+            Headers({"Content-Type": content_type, **_mapping(name, extra)})
         else:
             content = value
             filename = os.path.basename(str(getattr(value, "name", ""))) or name
@@ -170,6 +181,12 @@ class MultipartStream:
             lines.append(f"Content-Type: {content_type}")
         lines.extend(f"{key}: {value}" for key, value in extra.items())
         return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
+
+
+def _mapping(name: str, extra: object) -> Mapping[str, Any]:
+    if not isinstance(extra, Mapping):
+        raise ConfigError(f"file {name!r}: the part headers must be a mapping (got {extra!r})")
+    return extra
 
 
 def _quote(value: str) -> str:

@@ -27,6 +27,7 @@ from typing import Any, Final, Literal, Union
 from urllib.parse import quote
 
 from ._exceptions import ConfigError
+from ._repr import short_repr
 
 __all__ = [
     "STYLES",
@@ -52,7 +53,7 @@ def check_serializer(key: str, value: Any) -> ParamsSerializer | None:
         return value  # type: ignore[no-any-return]
     raise ConfigError(
         f"{key!r} must be one of {', '.join(map(repr, STYLES))} or a callable that returns "
-        f"the query string (got {type(value).__name__}: {value!r:.60})"
+        f"the query string (got {type(value).__name__}: {short_repr(value, 60)})"
     )
 
 

@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Union
 
-__all__ = ["DEFAULT_TIMEOUT", "Timeout", "TimeoutInput"]
+from ._repr import short_repr
+
+__all__ = ["DEFAULT_TIMEOUT", "MAX_SECONDS", "Timeout", "TimeoutInput"]
 
 _PHASES = ("connect", "read", "write", "pool")
 _PARTS = (*_PHASES, "total")
@@ -29,6 +31,13 @@ class Timeout:
     write: float | None = None
     pool: float | None = None
     total: float | None = None
+
+    def __post_init__(self) -> None:
+        # Timeout(read=float("inf")) must fail here, not as an OverflowError mid-request.
+        for name in _PARTS:
+            value = getattr(self, name)
+            if value is not None:
+                _positive(f"timeout {name!r}", value)
 
     @classmethod
     def of(cls, value: TimeoutInput) -> Timeout:
@@ -59,7 +68,7 @@ class Timeout:
             return cls(**checked)
         raise TypeError(
             "timeout must be a number of seconds, None, or a mapping of "
-            f"connect/read/write/pool/total (got {type(value).__name__}: {value!r})"
+            f"connect/read/write/pool/total (got {type(value).__name__}: {short_repr(value)})"
         )
 
     def as_dict(self) -> dict[str, float | None]:
@@ -70,11 +79,21 @@ class Timeout:
         return {"connect": self.connect, "read": self.read, "write": self.write, "pool": self.pool}
 
 
+MAX_SECONDS = 1_000_000.0
+"""The longest limit accepted (about 11.5 days): beyond it, use None for no limit.
+
+Larger values (or infinity) would overflow the platform's timers mid-request.
+"""
+
+
 def _positive(what: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{what} must be a number of seconds (got {value!r})")
-    if not value > 0:
-        raise ValueError(f"{what} must be a positive number of seconds (got {value!r})")
+        raise TypeError(f"{what} must be a number of seconds (got {short_repr(value)})")
+    if not 0 < value <= MAX_SECONDS:
+        raise ValueError(
+            f"{what} must be a positive number of seconds, at most {MAX_SECONDS:,.0f} "
+            f"(None for no limit) (got {value!r})"
+        )
     return float(value)
 
 

@@ -52,6 +52,7 @@ class HttpxTransport(BaseTransport):
                 "HttpxTransport never follows redirects itself; "
                 "use the 'follow_redirects' config key instead"
             )
+        given = sorted(client_options)
         if "verify" not in client_options and "cert" not in client_options:
             # Building a default SSL context costs ~90 ms; every client can share one.
             shared = _shared_ssl_context(self._httpx, client_options.get("trust_env", True))
@@ -65,6 +66,17 @@ class HttpxTransport(BaseTransport):
             asyncio.AbstractEventLoop, httpx.AsyncClient
         ] = weakref.WeakKeyDictionary()
         self._errors = _ErrorMap(self._httpx)
+        if given:
+            # Options are checked by the library itself, now: the sync client is built here
+            # (and kept), so limits=5 or a misspelt option fails at construction, not as a
+            # raw AttributeError at the first request.
+            try:
+                self._sync_client()
+            except Exception as exc:
+                raise ConfigError(
+                    f"HttpxTransport options {given} were refused by "
+                    f"{self._httpx.__name__}.Client: {exc}"
+                ) from exc
 
     # --- sync -----------------------------------------------------------------
 

@@ -62,6 +62,8 @@ class Httpx2Plugin:
         self._options = client_options
         self._transport: HttpxTransport | None = None
         self._lock = threading.Lock()
+        if client_options:  # httpx2 checks them now (ConfigError), not at the first request
+            self._transport = httpx2_transport(**client_options)
 
     def __repr__(self) -> str:
         return f"<Httpx2Plugin options={self._options!r}>"
