@@ -23,7 +23,16 @@ REDACTED: Final = "REDACTED"
 DEFAULT_PARAM_WORDS: Final = ("token", "key", "secret", "password", "signature")
 # ...and the credential headers, whose names also mark a query field as secret.
 _HEADER_NAMES: Final = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "api-key",
+        "x-auth-token",
+        "x-access-token",
+    }
 )
 # Query keys the HTTP semantic conventions redact by default (compared lower-cased).
 _SEMCONV_KEYS: Final = frozenset({"awsaccesskeyid", "signature", "sig", "x-goog-signature"})
