@@ -142,19 +142,16 @@ def normalize_path(url: str) -> str:
 def _remove_dot_segments(path: str) -> str:
     """RFC 3986 section 5.2.4 for an absolute path: drop ``.``, let ``..`` remove its parent."""
     kept: list[str] = []
-    segments = path.split("/")[1:]
-    for segment in segments:
+    dots = ""
+    for segment in path.split("/")[1:]:
         dots = segment.replace("%2e", ".").replace("%2E", ".")
         if dots == "..":
             if kept:
                 kept.pop()
         elif dots != ".":
             kept.append(segment)
-    ends_in_dots = bool(segments) and segments[-1].replace("%2e", ".").replace("%2E", ".") in (
-        ".",
-        "..",
-    )
-    return "/" + "/".join(kept) + ("/" if ends_in_dots and kept else "")
+    # A path ending in a dot segment ends in a slash ("/a/b/.." is "/a/").
+    return "/" + "/".join(kept) + ("/" if kept and dots in (".", "..") else "")
 
 
 def base_origin(base_url: str) -> Origin:
