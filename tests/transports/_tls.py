@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import ssl
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -29,11 +31,18 @@ class _Handler(BaseHTTPRequestHandler):
         owner.note_connection()
 
     def do_GET(self) -> None:
-        """Answer JSON describing the request, after a wait for /slow."""
+        """Answer JSON describing the request, after a wait for /slow; /whoami names the client."""
         if self.path.startswith("/slow"):
             owner: TLSServer = self.server.owner  # type: ignore[attr-defined]
             owner.stopping.wait(3)
-        body = json.dumps({"path": self.path, "tls": True}).encode()
+        payload: dict[str, Any] = {"path": self.path, "tls": True}
+        if self.path.startswith("/whoami"):
+            peer = self.connection.getpeercert()
+            names = [
+                v for rdn in (peer or {}).get("subject", ()) for k, v in rdn if k == "commonName"
+            ]
+            payload = {"client": names[0] if names else None}
+        body = json.dumps(payload).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -52,6 +61,15 @@ class TLSServer:
         self.ca = trustme.CA()
         server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self.ca.issue_cert("127.0.0.1").configure_cert(server_context)
+        # A client certificate is asked for, not required, and checked against the same CA.
+        server_context.verify_mode = ssl.CERT_OPTIONAL
+        self.ca.configure_trust(server_context)
+        self._files = tempfile.TemporaryDirectory()
+        self.ca_path = os.path.join(self._files.name, "ca.pem")
+        self.ca.cert_pem.write_to_path(self.ca_path)
+        self.client_pem = os.path.join(self._files.name, "client.pem")
+        client = self.ca.issue_cert("client@example.test", common_name="client@example.test")
+        client.private_key_and_cert_chain_pem.write_to_path(self.client_pem)
         if client_certs:
             server_context.verify_mode = ssl.CERT_REQUIRED
             self.ca.configure_trust(server_context)
@@ -94,3 +112,4 @@ class TLSServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
+        self._files.cleanup()

@@ -8,6 +8,7 @@ import contextlib
 import difflib
 import inspect
 import threading
+import urllib.request
 import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from typing import Any
@@ -20,10 +21,12 @@ from axios_python import (
     BaseTransport,
     CancelToken,
     ConfigError,
+    ConnectionOptions,
     Request,
     Response,
     Timeout,
     TimeoutError,
+    UnsupportedOptionError,
 )
 from axios_python import Headers as _Headers
 
@@ -106,6 +109,12 @@ class AiohttpTransport(BaseTransport):
             "ssl": ssl,
         }
         self._session_options = session_options
+        self._own_ssl = ssl is not True
+        self._own_limit = max_connections != 100
+        self._connection = ConnectionOptions()
+        self._configured: ConnectionOptions | None = None
+        self._proxies: dict[str, tuple[str, dict[str, str]] | None] = {}
+        self._env_proxy = _env_proxies()  # read once: the environment is not read per request
         self._sessions: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, aiohttp.ClientSession
         ] = weakref.WeakKeyDictionary()
@@ -117,6 +126,74 @@ class AiohttpTransport(BaseTransport):
     def __repr__(self) -> str:
         limit = self._connector_options["limit"]
         return f"<AiohttpTransport max_connections={limit} sessions={len(self._sessions)}>"
+
+    def configure(self, options: ConnectionOptions) -> None:
+        """Map the client's connection options onto the connector and each request's proxy.
+
+        ``http2`` and a ``max_keepalive_connections`` below ``max_connections``
+        raise UnsupportedOptionError (aiohttp speaks HTTP/1.1 and keeps every
+        idle connection until ``keepalive_expiry``).
+        """
+        if self._configured is not None:
+            if self._configured == options:
+                return
+            raise ConfigError(
+                "this AiohttpTransport already serves a client with other connection options"
+            )
+        given = options.given
+        if options.http2:
+            raise UnsupportedOptionError(
+                "AiohttpTransport", "http2", "aiohttp speaks HTTP/1.1 only; use httpx or reqwest"
+            )
+        if "max_keepalive_connections" in given and options.keepalive != options.max_connections:
+            raise UnsupportedOptionError(
+                "AiohttpTransport",
+                "max_keepalive_connections",
+                "aiohttp keeps every idle connection until keepalive_expiry: leave it out or "
+                "make it equal to max_connections",
+            )
+        connector = dict(self._connector_options)
+        if "max_connections" in given:
+            if self._own_limit and connector["limit"] != options.max_connections:
+                raise ConfigError(
+                    "AiohttpTransport(max_connections=...) and the client's 'max_connections' "
+                    "differ; give it in one place only"
+                )
+            connector["limit"] = options.max_connections
+        if given & {"verify", "cert"}:
+            if self._own_ssl:
+                raise ConfigError(
+                    "AiohttpTransport(ssl=...) and the client's 'verify'/'cert' both choose "
+                    "the certificates; give them in one place only"
+                )
+            context = options.ssl_context()
+            connector["ssl"] = True if context is None else context
+        with self._lock:
+            if self._sessions:
+                raise ConfigError("connection options must be set before the first request")
+            self._connector_options = connector
+            self._connection = self._configured = options
+            self._env_proxy = options.trust_env and _env_proxies()
+            self._proxies.clear()
+
+    def _proxy(self, url: str) -> tuple[str, dict[str, str]] | None:
+        """(proxy URL, its headers) for ``url``'s origin, or None; looked up once per origin."""
+        origin = url.split("/", 3)[:3]
+        key = "/".join(origin)
+        try:
+            return self._proxies[key]
+        except KeyError:
+            proxy = self._connection.proxy_for(key + "/")
+            found = None
+            if proxy is not None:
+                found = (
+                    ConnectionOptions(proxy=proxy).proxy_url,
+                    self._connection.proxy_headers(proxy),
+                )
+            if len(self._proxies) > 256:
+                self._proxies.clear()
+            self._proxies[key] = found
+            return found
 
     # --- sessions -----------------------------------------------------------------------
 
@@ -204,6 +281,14 @@ class AiohttpTransport(BaseTransport):
             if "content-length" not in request.headers:
                 headers.append(("Content-Length", str(len(data))))
             data = watch.watch(chunks_of(data))
+        extra: dict[str, Any] = {}
+        if self._connection.proxy is not None or self._env_proxy:
+            proxy = self._proxy(request.url)
+            if proxy is not None:
+                extra = {"proxy": proxy[0], "proxy_headers": proxy[1]}
+                if proxy[1] and request.url[:5].lower() == "http:":
+                    # Forwarded as is: aiohttp sends proxy_headers on a CONNECT only.
+                    headers.extend(proxy[1].items())
         try:
             try:
                 raw = await session.request(
@@ -214,6 +299,7 @@ class AiohttpTransport(BaseTransport):
                     timeout=self._timeout(request.timeout),
                     allow_redirects=False,
                     skip_auto_headers=skip,
+                    **extra,
                 )
             except BaseException as exc:
                 reraise(exc, request, reused=took_reused())
@@ -304,6 +390,11 @@ def _check_session_options(options: dict[str, Any]) -> None:
                 "max_connections, max_connections_per_host, keepalive_expiry, ssl "
                 "or an aiohttp.ClientSession option)"
             )
+
+
+def _env_proxies() -> bool:
+    """True when the environment names a proxy (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY...)."""
+    return bool(urllib.request.getproxies_environment())
 
 
 def _watch(seconds: float) -> WriteWatch:

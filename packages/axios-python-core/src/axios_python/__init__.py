@@ -8,6 +8,7 @@ from ._auth import BasicAuth
 from ._cancel import CancelToken
 from ._client import AxiosPython, create
 from ._config import RequestConfig, RequestOptions
+from ._connection_options import ConnectionOptions
 from ._cookies import CookieJar
 from ._entrypoints import PluginInfo, list_plugins
 from ._exceptions import (
@@ -88,6 +89,7 @@ __all__ = [
     "CancelToken",
     "ClientClosedError",
     "ConfigError",
+    "ConnectionOptions",
     "ContentTooLargeError",
     "CookieJar",
     "ExponentialBackoff",

@@ -17,6 +17,7 @@ from ._config import (
     method_name,
     validate_options,
 )
+from ._connection_options import CONNECTION_KEYS, ConnectionOptions
 from ._cookies import CookieJar, jar_for
 from ._defaults import Defaults
 from ._exceptions import ClientClosedError, ConfigError
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from ._plugins import PluginHost
 
 __all__ = ["AxiosPython", "create"]
+
+_NO_OPTIONS = ConnectionOptions()
 
 
 class AxiosPython:
@@ -75,6 +78,16 @@ class AxiosPython:
         self._cookie_jar = jar_for(
             dict.pop(self._defaults, "cookies", True), options.get("base_url")
         )
+        # Connection options shape the pools: the instance's, never one request's.
+        self._connection: ConnectionOptions | None = None
+        if not CONNECTION_KEYS.isdisjoint(options):
+            self._connection = ConnectionOptions.from_config(options)
+            for key in CONNECTION_KEYS:
+                dict.pop(self._defaults, key, None)
+            if transport is not None:
+                transport.configure(self._connection)
+            else:  # built now, so an option it cannot honour fails here, at create()
+                self._fallback_transport()
         # Declared plugins are registered now; they are not a per-request setting.
         dict.pop(self._defaults, "plugins", None)
         for name, plugin_options in options.get("plugins", {}).items():
@@ -155,8 +168,23 @@ class AxiosPython:
                 if self._default_transport is None:
                     from .transports.httpx import HttpxTransport
 
-                    self._default_transport = HttpxTransport()
+                    transport = HttpxTransport()
+                    if self._connection is not None:
+                        transport.configure(self._connection)
+                    self._default_transport = transport
         return self._default_transport
+
+    @property
+    def connection_options(self) -> ConnectionOptions:
+        """The connection options create() was given (proxy, verify, pool limits...)."""
+        return self._connection or _NO_OPTIONS
+
+    def _configure(self, transports: tuple[BaseTransport | None, ...]) -> None:
+        """Hand this client's connection options to transports a plugin supplies."""
+        if self._connection is not None:
+            for transport in transports:
+                if transport is not None:
+                    transport.configure(self._connection)
 
     # An explicit transport= wins, then one a plugin supplies for that side, then httpx.
     # Checked on every attempt: a retry after close() must not reopen a pool.
@@ -186,11 +214,11 @@ class AxiosPython:
         credentials = None
         if "@" in url:  # user:password@ leaves the URL before anything (even an error) shows it
             url, credentials = split_credentials(url)
-        overrides = validate_options(options, where=f"{method} {url!r}") if options else {}
-        if "plugins" in overrides:
-            raise ConfigError(
-                "'plugins' is an instance setting: pass it to create() or call api.plugin()"
-            )
+        overrides = (
+            validate_options(options, where=f"{method} {url!r}", per_request=True)
+            if options
+            else {}
+        )
         if "cookies" in overrides and not isinstance(overrides["cookies"], (Mapping, type(None))):
             raise ConfigError(
                 "per request, 'cookies' is a mapping of cookie names to values; the jar is "

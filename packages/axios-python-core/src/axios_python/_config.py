@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, Union
 
 from ._auth import BasicAuth, check_auth, split_credentials
 from ._config_hints import foreign_key_hint
+from ._connection_options import CONNECTION_KEYS, CertInput, VerifyInput
 from ._cookies import CookieJar, check_cookies
 from ._decoding import accept_encoding
 from ._exceptions import ConfigError
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_ACCEPT",
     "DEFAULT_SENSITIVE_HEADERS",
+    "INSTANCE_KEYS",
     "USER_AGENT",
     "VALID_KEYS",
     "AuthInput",
@@ -47,6 +49,7 @@ __all__ = [
     "library_defaults",
     "merge_config",
     "method_name",
+    "refuse_instance_key",
     "validate_options",
 ]
 
@@ -91,6 +94,14 @@ class RequestOptions(TypedDict, total=False):
     on_upload_progress: ProgressCallback | None
     on_download_progress: ProgressCallback | None
     response_type: ResponseType | None
+    # create() only: they shape the connection pools (ConnectionOptions)
+    proxy: str | None
+    verify: VerifyInput
+    cert: CertInput | None
+    trust_env: bool
+    http2: bool
+    max_connections: int
+    max_keepalive_connections: int | None
 
 
 class RequestConfig(TypedDict, total=False):
@@ -372,6 +383,59 @@ def _response_type(key: str, value: Any) -> Any:
     return value
 
 
+def _proxy(key: str, value: Any) -> Any:
+    if value is None:
+        return None
+    from ._urls import origin_of
+
+    scheme = value.split("://", 1)[0].lower() if isinstance(value, str) and "://" in value else ""
+    if scheme not in ("http", "https"):
+        raise ConfigError(
+            f"{key!r} must be an http:// or https:// proxy URL like 'http://proxy.local:3128' "
+            f"(got {_show_url(value)})"
+        )
+    try:
+        origin_of(value)
+    except ConfigError as exc:
+        raise ConfigError(f"{key!r} is not a valid proxy URL: {exc}") from None
+    return value
+
+
+def _show_url(value: Any) -> str:
+    """A proxy URL shown without its password."""
+    if isinstance(value, str) and "@" in value:
+        head, _, host = value.rpartition("@")
+        return f"str: {head.split(':', 2)[0]}:...@{host}" if "://" in head else f"str: ...@{host}"
+    return _show(value)
+
+
+def _verify(key: str, value: Any) -> Any:
+    import ssl
+
+    if isinstance(value, (bool, str, ssl.SSLContext)):
+        return value
+    raise ConfigError(
+        f"{key!r} must be True, False, a CA bundle path or an ssl.SSLContext (got {_show(value)})"
+    )
+
+
+def _cert(key: str, value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, tuple) and len(value) in (2, 3) and all(isinstance(v, str) for v in value):
+        return value
+    raise ConfigError(
+        f"{key!r} must be a PEM file path, (cert, key) or (cert, key, password) "
+        f"(got {_show(value)})"
+    )
+
+
+def _positive_int(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{key!r} must be a positive int (got {_show(value)})")
+    return value
+
+
 def _seconds(key: str, value: Any) -> float:
     if (
         isinstance(value, bool)
@@ -441,25 +505,61 @@ _CHECKS: Final[dict[str, Check]] = {
     "on_upload_progress": _optional(_callable),
     "on_download_progress": _optional(_callable),
     "response_type": _response_type,
+    "proxy": _proxy,
+    "verify": _verify,
+    "cert": _cert,
+    "trust_env": _expect("a bool", bool),
+    "http2": _expect("a bool", bool),
+    "max_connections": _positive_int,
+    "max_keepalive_connections": _optional(_non_negative_int),
 }
 
 VALID_KEYS: Final = frozenset(_CHECKS)
+INSTANCE_KEYS: Final = frozenset({"plugins", *CONNECTION_KEYS})
+"""Keys of create() alone: plugins, and the connection options that shape the pools."""
 
 
-def validate_options(options: Mapping[str, Any], *, where: str) -> dict[str, Any]:
+def refuse_instance_key(key: object, where: str) -> None:
+    """ConfigError when ``key`` belongs to the instance (create()), not to ``where``."""
+    if key == "plugins":
+        raise ConfigError(
+            f"'plugins' is an instance setting, not for {where}: pass it to create() "
+            "or call api.plugin() / api.unplugin()"
+        )
+    if key in CONNECTION_KEYS:
+        raise ConfigError(
+            f"{key!r} is an instance setting, not for {where}: it shapes the connection "
+            "pools, so pass it to create() (one client per set of connection options)"
+        )
+
+
+def _instance_only(key: str, value: Any) -> Any:
+    refuse_instance_key(key, "a request")
+    return value  # pragma: no cover - refuse_instance_key always raises
+
+
+# A request's own options: the same checks, but the instance's keys are refused.
+_REQUEST_CHECKS: Final = {**_CHECKS, **dict.fromkeys(INSTANCE_KEYS, _instance_only)}
+
+
+def validate_options(
+    options: Mapping[str, Any], *, where: str, per_request: bool = False
+) -> dict[str, Any]:
     """Check every key and value of ``options`` once; return them normalized.
 
     Raises ConfigError naming an unknown key (with the nearest valid key) or a
     value of the wrong type. ``where`` names the source in messages ("create()").
+    ``per_request`` refuses the keys of create() alone (plugins, connection options).
     """
     if not isinstance(options, Mapping):
         raise ConfigError(
             f"the config for {where} must be a mapping of option names to values, like "
             f"{{'base_url': 'https://api.example.com', 'timeout': 5}} (got {_show(options)})"
         )
+    checks = _REQUEST_CHECKS if per_request else _CHECKS
     normalized: dict[str, Any] = {}
     for key, value in options.items():
-        check = _CHECKS.get(key)
+        check = checks.get(key)
         if check is None:
             raise ConfigError(_unknown_key_message(key, where))
         normalized[key] = check(key, value)

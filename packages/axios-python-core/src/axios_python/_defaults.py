@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ._config import library_defaults, merge_config, validate_options
+from ._config import library_defaults, merge_config, refuse_instance_key, validate_options
 from ._exceptions import ConfigError
 
 __all__ = ["Defaults"]
@@ -101,8 +101,7 @@ class Defaults(dict[str, Any]):
 
 
 def _refuse_instance_keys(key: object) -> None:
-    if key == "plugins":
-        raise ConfigError("'plugins' is an instance setting: call api.plugin() or api.unplugin()")
+    refuse_instance_key(key, _WHERE)  # plugins and connection options
     if key == "cookies":
         raise ConfigError(
             "'cookies' of an instance is its jar: use api.cookies.set(name, value, domain=...) "

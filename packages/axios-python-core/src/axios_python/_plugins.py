@@ -541,6 +541,11 @@ def add_plugin(client: AxiosPython, plugin: object, options: Mapping[str, Any]) 
             raise PluginError(
                 f"plugin {name!r} failed in axios_transport: {type(exc).__name__}: {exc}"
             ) from exc
+        try:
+            client._configure(transports)  # the client's connection options, or a refusal
+        except Exception:
+            host.unregister(name)
+            raise
         client._plugin_transports = transports
         client._plugin_host = host
 

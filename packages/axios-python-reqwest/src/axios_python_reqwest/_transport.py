@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import AsyncIterable, Callable, Iterable
 from typing import Any, Final, TypeVar
@@ -14,6 +15,7 @@ from axios_python import (
     BaseTransport,
     CancelToken,
     ConfigError,
+    ConnectionOptions,
     Headers,
     ProtocolError,
     Request,
@@ -94,6 +96,9 @@ class ReqwestTransport(BaseTransport):
             raise ConfigError(
                 f"max_connections must be an int >= 1 or None (got {max_connections!r})"
             )
+        args = locals()
+        self._args = {name: args[name] for name in _CONNECTION_ARGS}
+        self._configured: ConnectionOptions | None = None
         self._settings = ClientSettings(
             verify=verify,
             cert=cert,
@@ -113,6 +118,34 @@ class ReqwestTransport(BaseTransport):
         self._last_async: tuple[Timeout, Client] | None = None
         self._lock = threading.Lock()
         self._calls = Calls()
+
+    def configure(self, options: ConnectionOptions) -> None:
+        """Take the client's connection options: they are this transport's own arguments.
+
+        An argument also given to ReqwestTransport with another value is a ConfigError.
+        """
+        if self._configured is not None:
+            if self._configured == options:
+                return
+            raise ConfigError(
+                "this ReqwestTransport already serves a client with other connection options"
+            )
+        args = dict(self._args)
+        defaults = _defaults()
+        for name in options.given:
+            value = getattr(options, name)
+            if args[name] != defaults[name] and args[name] != value:
+                raise ConfigError(
+                    f"ReqwestTransport({name}=...) and the client's {name!r} differ; "
+                    "give it in one place only"
+                )
+            args[name] = value
+        with self._lock:
+            if self._sync_clients or self._async_clients:
+                raise ConfigError("connection options must be set before the first request")
+        configure = self._settings._configure
+        self.__init__(configure=configure, **args)  # type: ignore[misc]
+        self._configured = options
 
     def __repr__(self) -> str:
         return (
@@ -259,6 +292,23 @@ class ReqwestTransport(BaseTransport):
 
 
 B = TypeVar("B", SyncRequestBuilder, RequestBuilder)
+
+_CONNECTION_ARGS = (
+    "max_connections",
+    "max_keepalive_connections",
+    "verify",
+    "cert",
+    "proxy",
+    "trust_env",
+    "http2",
+    "keepalive_expiry",
+)
+
+
+def _defaults() -> dict[str, Any]:
+    """ReqwestTransport's own defaults for the connection arguments."""
+    parameters = inspect.signature(ReqwestTransport.__init__).parameters
+    return {name: parameters[name].default for name in _CONNECTION_ARGS}
 
 
 def _prepare(start: Callable[[str, str], B], request: Request, content: Any) -> B:

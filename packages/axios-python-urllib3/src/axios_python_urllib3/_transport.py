@@ -12,17 +12,20 @@ from typing import Any
 
 import urllib3
 from urllib3 import BaseHTTPResponse, HTTPConnectionPool, HTTPHeaderDict, HTTPSConnectionPool
-from urllib3.connection import HTTPSConnection
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.poolmanager import ProxyConfig
 from urllib3.util import SKIP_HEADER, Retry, parse_url
 
 from axios_python import (
     BaseTransport,
     ConfigError,
+    ConnectionOptions,
     Headers,
     Request,
     Response,
     SyncByteStream,
     Timeout,
+    UnsupportedOptionError,
 )
 
 from ._connection import Call, HTTPPool, HTTPSPool, publish, took_reused
@@ -39,6 +42,11 @@ _CHUNK = 64 * 1024
 # connection's own version, not the server's).
 _VERSIONS = {10: "HTTP/1.0", 11: "HTTP/1.1", 20: "HTTP/2"}
 _OWNED_OPTIONS = frozenset({"maxsize", "block", "timeout", "retries", "host", "port"})
+# Pool options that choose which certificates are trusted or presented.
+_TRUST_OPTIONS = frozenset(
+    {"ssl_context", "ca_certs", "ca_cert_dir", "ca_cert_data", "cert_reqs", "cert_file", "key_file"}
+)
+DEFAULT_MAX_CONNECTIONS = 100
 
 
 class Urllib3Transport(BaseTransport):
@@ -64,16 +72,23 @@ class Urllib3Transport(BaseTransport):
     """
 
     def __init__(
-        self, *, max_connections: int = 100, pool_block: bool = True, **pool_options: Any
+        self, *, max_connections: int | None = None, pool_block: bool = True, **pool_options: Any
     ) -> None:
-        if isinstance(max_connections, bool) or not isinstance(max_connections, int):
-            raise ConfigError(f"max_connections must be an int (got {max_connections!r})")
-        if max_connections < 1:
-            raise ConfigError(f"max_connections must be at least 1 (got {max_connections!r})")
+        if max_connections is not None:
+            if isinstance(max_connections, bool) or not isinstance(max_connections, int):
+                raise ConfigError(f"max_connections must be an int (got {max_connections!r})")
+            if max_connections < 1:
+                raise ConfigError(f"max_connections must be at least 1 (got {max_connections!r})")
         _check_pool_options(pool_options)
-        self._max_connections = max_connections
+        self._own_max = max_connections
+        self._max_connections = max_connections or DEFAULT_MAX_CONNECTIONS
         self._block = pool_block
-        self._options = pool_options
+        # TLS options go to HTTPS pools only: an http:// pool would refuse them.
+        tls_only = _tls_only_options()
+        self._options = {k: v for k, v in pool_options.items() if k not in tls_only}
+        self._tls_options = {k: v for k, v in pool_options.items() if k in tls_only}
+        self._connection = ConnectionOptions()  # trust_env: proxies from the environment
+        self._configured: ConnectionOptions | None = None
         self._pools: dict[str, HTTPConnectionPool] = {}
         self._timeouts: dict[Timeout, urllib3.Timeout] = {}
         self._last_timeout: tuple[Timeout, urllib3.Timeout] | None = None
@@ -83,6 +98,55 @@ class Urllib3Transport(BaseTransport):
         return (
             f"<Urllib3Transport max_connections={self._max_connections} pools={len(self._pools)}>"
         )
+
+    def configure(self, options: ConnectionOptions) -> None:
+        """Map the client's connection options onto urllib3 pools, or refuse what it cannot do.
+
+        ``http2`` and a ``max_keepalive_connections`` below ``max_connections``
+        raise UnsupportedOptionError (urllib3 speaks HTTP/1.1 here and keeps every
+        connection of a pool alive); the limit is per origin.
+        """
+        if self._configured is not None:
+            if self._configured == options:
+                return
+            raise ConfigError(
+                "this Urllib3Transport already serves a client with other connection options"
+            )
+        given = options.given
+        if options.http2:
+            raise UnsupportedOptionError(
+                "Urllib3Transport", "http2", "it speaks HTTP/1.1 only; use httpx or reqwest"
+            )
+        if "max_keepalive_connections" in given and options.keepalive != options.max_connections:
+            raise UnsupportedOptionError(
+                "Urllib3Transport",
+                "max_keepalive_connections",
+                "urllib3 keeps every connection of its pool alive: leave it out or make it "
+                "equal to max_connections",
+            )
+        if "max_connections" in given:
+            if self._own_max not in (None, options.max_connections):
+                raise ConfigError(
+                    "Urllib3Transport(max_connections=...) and the client's 'max_connections' "
+                    "differ; give it in one place only"
+                )
+            self._max_connections = options.max_connections
+        tls: dict[str, Any] = {}
+        if given & {"verify", "cert"}:
+            clash = sorted(self._tls_options.keys() & _TRUST_OPTIONS)
+            if clash:
+                raise ConfigError(
+                    f"Urllib3Transport({clash[0]}=...) and the client's 'verify'/'cert' both "
+                    "choose the certificates; give them in one place only"
+                )
+            context = options.ssl_context()
+            if context is not None:
+                tls["ssl_context"] = context
+        with self._lock:
+            if self._pools:
+                raise ConfigError("connection options must be set before the first request")
+            self._tls_options.update(tls)
+            self._connection = self._configured = options
 
     # --- pools --------------------------------------------------------------------------
 
@@ -108,15 +172,34 @@ class Urllib3Transport(BaseTransport):
                 f"cannot send to {request.url!r}: expected an http:// or https:// URL with a host",
                 request=request,
             )
+        options = dict(self._options)
+        if scheme == "https":
+            options.update(self._tls_options)
+        proxy = self._connection.proxy_for(origin + "/")
+        host, port = parsed.host, parsed.port
+        forward = False
+        if proxy is not None:
+            # https://: a CONNECT tunnel from the origin's pool; http://: requests in
+            # absolute form to the proxy, one pool for every origin it serves.
+            proxied = parse_url(proxy)
+            proxy_url = parse_url(f"{proxied.scheme}://{proxied.host}:{proxied.port or 80}")
+            options["_proxy"] = proxy_url
+            options["_proxy_headers"] = self._connection.proxy_headers(proxy)
+            options["_proxy_config"] = ProxyConfig(None, False, None, None)
+            if scheme == "http":
+                forward = True
+                host, port, scheme = proxy_url.host, proxy_url.port, proxy_url.scheme or "http"
         cls = HTTPSPool if scheme == "https" else HTTPPool
-        return cls(
-            parsed.host,
-            parsed.port,
+        pool = cls(
+            host,
+            port,
             maxsize=self._max_connections,
             block=self._block,
             retries=_NO_RETRIES,
-            **self._options,
+            **options,
         )
+        pool._axios_forward = forward  # type: ignore[attr-defined]
+        return pool
 
     def _timeout(self, timeout: Timeout) -> urllib3.Timeout:
         last = self._last_timeout  # one tuple, read at once: safe across threads
@@ -147,6 +230,9 @@ class Urllib3Transport(BaseTransport):
         if "#" in target:
             target = target.partition("#")[0]
         pool = self._pool_for(origin, request)
+        forward: bool = pool._axios_forward  # type: ignore[attr-defined]
+        if forward:
+            target = origin + target  # absolute form, for the proxy
         content = request.content
         if content is not None and not isinstance(content, (bytes, Iterable)):
             if isinstance(content, AsyncIterable):
@@ -175,6 +261,7 @@ class Urllib3Transport(BaseTransport):
                 headers=headers,
                 retries=_NO_RETRIES,
                 redirect=False,
+                assert_same_host=not forward,
                 timeout=self._timeout(timeout),
                 pool_timeout=timeout.pool,  # type: ignore[arg-type]  # floats work
                 preload_content=not request.stream,
@@ -242,6 +329,15 @@ def _known_pool_options() -> frozenset[str]:
     # urllib3's ProxyManager, which this transport does not use.
     unsupported = {"headers", "proxy", "proxy_config", "_proxy", "_proxy_headers"}
     return frozenset(names - {"self", "args", "kwargs", "conn_kw"} - unsupported - _OWNED_OPTIONS)
+
+
+@functools.cache
+def _tls_only_options() -> frozenset[str]:
+    """Options HTTPS pools take and plain HTTP pools refuse (ssl_context, ca_certs...)."""
+    plain: set[str] = set()
+    for target in (HTTPConnectionPool.__init__, HTTPConnection.__init__):
+        plain.update(inspect.signature(target).parameters)
+    return _known_pool_options() - plain
 
 
 def _headers(headers: Headers) -> Any:

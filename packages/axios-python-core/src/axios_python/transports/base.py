@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .._exceptions import UnsupportedRequestError
+from .._connection_options import ConnectionOptions
+from .._exceptions import UnsupportedOptionError, UnsupportedRequestError
 from .._models import Request, Response
 
 __all__ = ["BaseTransport"]
@@ -67,6 +68,21 @@ class BaseTransport:
     def supports_async(self) -> bool:
         """True when this transport implements ``send_async``."""
         return type(self).send_async is not BaseTransport.send_async
+
+    def configure(self, options: ConnectionOptions) -> None:
+        """Adopt a client's connection options (create()'s proxy, verify, pool limits...).
+
+        Called once per client, before its first request, with the options the
+        client's config set (``options.given``). Map each onto the library, or
+        raise UnsupportedOptionError naming the transport and the option; this
+        default takes none. Called again with equal options, do nothing.
+        """
+        if options.given:
+            raise UnsupportedOptionError(
+                type(self).__name__,
+                sorted(options.given)[0],
+                "this transport takes no connection options",
+            )
 
     def close(self) -> None:
         """Release connections held for synchronous requests."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import ssl
 import threading
 import weakref
@@ -14,6 +15,7 @@ from typing import Any, NoReturn
 import httpx
 
 from .._cancel import CancelToken, TaskInterrupt
+from .._connection_options import DEFAULT_MAX_CONNECTIONS, ConnectionOptions
 from .._exceptions import (
     AxiosPythonError,
     ConfigError,
@@ -29,6 +31,18 @@ from .base import BaseTransport
 
 __all__ = ["HttpxTransport"]
 
+# httpx.Client options the pipeline would silently bypass, and what to use instead.
+_IGNORED = {
+    "headers": "use the 'headers' config key",
+    "cookies": "send cookies in the 'headers' config key (Cookie), which is kept to its origin",
+    "params": "use the 'params' config key",
+    "timeout": "use the 'timeout' config key",
+    "base_url": "use the 'base_url' config key",
+    "auth": "use the 'auth' config key (kept to its origin on redirects)",
+    "default_encoding": "response.text follows the charset of Content-Type; use "
+    "response_type='bytes' and decode the bytes yourself",
+}
+
 
 class HttpxTransport(BaseTransport):
     """Sends through httpx (or the API-compatible httpx2) with keep-alive connection pools.
@@ -37,7 +51,11 @@ class HttpxTransport(BaseTransport):
     started for a sync request. The async side keeps one ``httpx.AsyncClient``
     per running event loop, because pooled connections belong to the loop that
     opened them. ``client_options`` go to both clients (``limits``, ``verify``,
-    ``http2``, ``proxy``...); redirects are the pipeline's job and stay off here.
+    ``http2``, ``proxy``...), though the client's connection options (create()'s
+    ``proxy``, ``verify``, ``max_connections``...) are the portable way; options the
+    pipeline would bypass (``headers``, ``params``, ``timeout``, ``auth``...) raise
+    ConfigError naming the config key to use. Redirects are the pipeline's job.
+    By default as many connections are kept alive as may be open (100).
 
     A CancelToken in ``request.extensions["cancel_token"]`` is honoured in flight:
     a sync request blocked on a read, a write or a pool wait, or a streamed body
@@ -52,7 +70,21 @@ class HttpxTransport(BaseTransport):
                 "HttpxTransport never follows redirects itself; "
                 "use the 'follow_redirects' config key instead"
             )
+        for name in _IGNORED.keys() & client_options.keys():
+            raise ConfigError(
+                f"HttpxTransport({name}=...) would be ignored: the pipeline builds every "
+                f"request itself; {_IGNORED[name]}"
+            )
+        self._own = frozenset(client_options)  # the caller's choices, before our defaults
+        self._configured: ConnectionOptions | None = None
         given = sorted(client_options)
+        if "limits" not in client_options:
+            # Keep as many idle connections as may be open: httpcore counts busy ones
+            # against the keep-alive limit, and 20 (httpx's) churns at 32 threads.
+            client_options["limits"] = self._httpx.Limits(
+                max_connections=DEFAULT_MAX_CONNECTIONS,
+                max_keepalive_connections=DEFAULT_MAX_CONNECTIONS,
+            )
         if "verify" not in client_options and "cert" not in client_options:
             # Building a default SSL context costs ~90 ms; every client can share one.
             shared = _shared_ssl_context(self._httpx, client_options.get("trust_env", True))
@@ -77,6 +109,58 @@ class HttpxTransport(BaseTransport):
                     f"HttpxTransport options {given} were refused by "
                     f"{self._httpx.__name__}.Client: {exc}"
                 ) from exc
+
+    def configure(self, options: ConnectionOptions) -> None:
+        """Map the client's connection options onto httpx.Client / AsyncClient options.
+
+        Raises ConfigError when HttpxTransport was also given the same httpx
+        option, or when ``http2`` is asked for without the h2 package.
+        """
+        if self._configured is not None:
+            if self._configured == options:
+                return
+            raise ConfigError(
+                "this HttpxTransport already serves a client with other connection options; "
+                "give each client its own transport"
+            )
+        given = options.given
+        mapped: dict[str, Any] = {}
+        if "proxy" in given:
+            mapped["proxy"] = options.proxy
+        if "trust_env" in given:
+            mapped["trust_env"] = options.trust_env
+        if given & {"verify", "cert"}:
+            context = options.ssl_context()
+            mapped["verify"] = context or _shared_ssl_context(self._httpx, options.trust_env)
+        elif "trust_env" in given and "verify" not in self._own:
+            mapped["verify"] = _shared_ssl_context(self._httpx, options.trust_env)
+        if "http2" in given:
+            if options.http2 and importlib.util.find_spec("h2") is None:
+                raise ConfigError(
+                    "'http2': True needs the h2 package, which is not installed; "
+                    'run: pip install "httpx[http2]"'
+                )
+            mapped["http2"] = options.http2
+        if given & {"max_connections", "max_keepalive_connections"}:
+            mapped["limits"] = self._httpx.Limits(
+                max_connections=options.max_connections,
+                max_keepalive_connections=options.keepalive,
+            )
+        clash = sorted(self._own & (mapped.keys() | ({"verify"} if "cert" in given else set())))
+        if clash:
+            raise ConfigError(
+                f"HttpxTransport({clash[0]}=...) and the client's connection options both set "
+                f"{clash[0]!r}; give it in one place only"
+            )
+        with self._lock:
+            if self._async_clients:
+                raise ConfigError("connection options must be set before the first request")
+            # A sync client built at construction (to check the options) is rebuilt with these.
+            client, self._client, self._sync_pools = self._client, None, []
+            self._options.update(mapped)
+            self._configured = options
+        if client is not None:
+            client.close()
 
     # --- sync -----------------------------------------------------------------
 

@@ -1,0 +1,216 @@
+"""Connection options as create() config, mapped by every transport (or clearly refused).
+
+proxy (userinfo as Proxy-Authorization), verify (bool, CA path, SSLContext),
+cert (a client certificate), trust_env (proxy variables), http2, and the pool
+limits, against a local proxy and a local TLS server with a private CA.
+"""
+
+from __future__ import annotations
+
+import re
+import ssl
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from axios_python import (
+    AxiosPython,
+    BaseTransport,
+    ConfigError,
+    ConnectionOptions,
+    HttpxTransport,
+    NetworkError,
+    Request,
+    Response,
+    UnsupportedOptionError,
+)
+
+from ._proxy import Proxy
+from ._support import Client
+from ._tls import TLSServer
+
+
+@pytest.fixture(scope="module")
+def tls_server() -> Iterator[TLSServer]:
+    """HTTPS with a private CA; it also accepts (but does not require) client certificates."""
+    with TLSServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def proxy() -> Iterator[Proxy]:
+    """A forwarding and tunnelling proxy of the test's own."""
+    with Proxy() as srv:
+        yield srv
+
+
+def client_on(client: Client, **config: Any) -> AxiosPython:
+    """A client of this case's transport configured with connection options."""
+    return client.new(**config)
+
+
+async def test_proxy_forwards_plain_http_with_credentials(client: Client, proxy: Proxy) -> None:
+    """An http:// request goes through the proxy, whose userinfo becomes Proxy-Authorization."""
+    api = client.new(proxy=proxy.url_with("user", "p@ss word"))
+    response = await client.get("/get", api=api, params={"via": "proxy"})
+    assert response.data["args"] == {"via": "proxy"}
+    method, target, auth = proxy.seen[-1]
+    assert method == "GET"
+    assert target == f"{client.server.url}/get?via=proxy"
+    assert auth == "Basic dXNlcjpwQHNzIHdvcmQ="  # user:p@ss word
+    assert "Proxy-Authorization" not in response.data["headers"]  # the origin never sees it
+
+
+async def test_proxy_tunnels_https(client: Client, proxy: Proxy, tls_server: TLSServer) -> None:
+    """An https:// request goes through a CONNECT tunnel, verified end to end."""
+    api = client.new(proxy=proxy.url_with("u", "p"), verify=tls_server.ca_path)
+    response = await client.get(f"{tls_server.url}/tunnelled", api=api)
+    assert response.data == {"path": "/tunnelled", "tls": True}
+    method, target, auth = proxy.seen[-1]
+    assert (method, target) == ("CONNECT", tls_server.url.removeprefix("https://"))
+    assert auth == "Basic dTpw"
+
+
+async def test_verify_takes_a_ca_path_a_context_or_false(
+    client: Client, tls_server: TLSServer
+) -> None:
+    """verify as a CA file, an SSLContext or False reaches a private CA's server; True does not."""
+    for verify in (tls_server.ca_path, tls_server.trust(), False):
+        api = client.new(base_url=tls_server.url, verify=verify)
+        assert (await client.get("/ok", api=api)).data["tls"] is True
+    with pytest.raises(NetworkError):
+        await client.get("/ok", api=client.new(base_url=tls_server.url, verify=True))
+
+
+async def test_client_certificate(client: Client, tls_server: TLSServer) -> None:
+    """cert presents a client certificate the server sees; without it, none is sent."""
+    api = client.new(base_url=tls_server.url, verify=tls_server.ca_path, cert=tls_server.client_pem)
+    assert (await client.get("/whoami", api=api)).data["client"] == "client@example.test"
+    anonymous = client.new(base_url=tls_server.url, verify=tls_server.ca_path)
+    assert (await client.get("/whoami", api=anonymous)).data["client"] is None
+
+
+async def test_trust_env_reads_proxy_variables(
+    client: Client, proxy: Proxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTTP_PROXY is used by default, NO_PROXY exempts a host, trust_env=False ignores both."""
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    api = client.new()
+    await client.get("/get", api=api, params={"n": "1"})
+    assert proxy.seen[-1][1] == f"{client.server.url}/get?n=1"
+    ignoring = client.new(trust_env=False)
+    await client.get("/get", api=ignoring, params={"n": "2"})
+    assert len(proxy.seen) == 1
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    exempt = client.new()
+    await client.get("/get", api=exempt, params={"n": "3"})
+    assert len(proxy.seen) == 1
+
+
+async def test_pool_limits(client: Client) -> None:
+    """max_connections bounds the connections of eight concurrent requests."""
+    api = client.new(max_connections=2)
+    client.api = api
+    responses = await client.gather(8, "/delay/0.1")
+    assert [r.status_code for r in responses] == [200] * 8
+    assert 1 <= client.server.connections_opened <= 2
+
+
+def test_options_are_validated_at_create() -> None:
+    """Bad values fail at create(), naming the key; a missing CA file too."""
+    with pytest.raises(ConfigError, match="'proxy'"):
+        AxiosPython({"proxy": "ftp://proxy.test"})
+    with pytest.raises(ConfigError, match="'max_connections'"):
+        AxiosPython({"max_connections": 0})
+    with pytest.raises(ConfigError, match="max_keepalive_connections"):
+        AxiosPython({"max_connections": 2, "max_keepalive_connections": 3})
+    with pytest.raises(ConfigError, match=r"/nowhere/ca\.pem"):
+        AxiosPython({"verify": "/nowhere/ca.pem"})
+    with pytest.raises(ConfigError, match="'cert'"):
+        AxiosPython({"cert": ("/nowhere/c.pem", "/nowhere/k.pem")})
+
+
+def test_options_belong_to_the_instance() -> None:
+    """Per request or through api.defaults they are refused: they shape the pools."""
+    api = AxiosPython({"verify": False})
+    assert api.connection_options.verify is False
+    assert api.connection_options.given == frozenset({"verify"})
+    with pytest.raises(ConfigError, match="instance"):
+        api.get("https://x.test", verify=True)
+    with pytest.raises(ConfigError, match="instance"):
+        api.defaults["proxy"] = "http://proxy.test:3128"
+    assert "verify" not in api.defaults
+
+
+def test_repr_hides_proxy_credentials() -> None:
+    """The options' repr names the proxy without its password."""
+    options = AxiosPython({"proxy": "http://alice:s3cret@proxy.test:3128"}).connection_options
+    assert "s3cret" not in repr(options)
+    assert options.proxy_url == "http://proxy.test:3128"
+    assert options.proxy_headers() == {"Proxy-Authorization": "Basic YWxpY2U6czNjcmV0"}
+
+
+def test_a_transport_that_cannot_map_an_option_refuses_it() -> None:
+    """A transport without connection options raises UnsupportedOptionError naming both."""
+
+    class Canned(BaseTransport):
+        def send(self, request: Request) -> Response:
+            return Response(200, request=request)
+
+    with pytest.raises(UnsupportedOptionError) as caught:
+        AxiosPython({"http2": True}, transport=Canned())
+    assert (caught.value.transport, caught.value.option) == ("Canned", "http2")
+    assert isinstance(caught.value, ConfigError)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("headers", "headers"),
+        ("params", "params"),
+        ("timeout", "timeout"),
+        ("base_url", "base_url"),
+        ("auth", "auth"),
+        ("cookies", "headers"),
+        ("default_encoding", "response_type='bytes'"),
+    ],
+)
+def test_httpx_transport_refuses_what_the_pipeline_would_ignore(name: str, key: str) -> None:
+    """HttpxTransport(headers=...) and co. raise ConfigError naming the config key to use."""
+    with pytest.raises(ConfigError, match=re.escape(key if "=" in key else f"'{key}'")):
+        HttpxTransport(**{name: None})
+
+
+def test_own_and_config_options_must_not_clash() -> None:
+    """The same option given to HttpxTransport and to create() is an error, not a silent pick."""
+    with pytest.raises(ConfigError, match="verify"):
+        AxiosPython(
+            {"verify": False}, transport=HttpxTransport(verify=ssl.create_default_context())
+        )
+
+
+def test_http2_is_refused_where_the_transport_cannot(client: Client) -> None:
+    """urllib3 and aiohttp refuse http2 by name; httpx and reqwest take it."""
+    if client.case.name in ("urllib3", "aiohttp"):
+        with pytest.raises(UnsupportedOptionError, match="http2"):
+            client.new(http2=True)
+    else:
+        assert client.new(http2=True).connection_options.http2
+
+
+def test_connection_options_default() -> None:
+    """Nothing given: verify, trust_env, no proxy, 100 connections all kept alive."""
+    options = ConnectionOptions()
+    assert (options.verify, options.trust_env, options.proxy, options.http2) == (
+        True,
+        True,
+        None,
+        False,
+    )
+    assert options.max_connections == options.keepalive == 100
+    assert options.ssl_context() is None
+    assert isinstance(Path(__file__), Path)
