@@ -26,7 +26,6 @@ from axios_python import (
     Response,
     Timeout,
     TimeoutError,
-    UnsupportedOptionError,
 )
 from axios_python import Headers as _Headers
 
@@ -134,24 +133,10 @@ class AiohttpTransport(BaseTransport):
         raise UnsupportedOptionError (aiohttp speaks HTTP/1.1 and keeps every
         idle connection until ``keepalive_expiry``).
         """
-        if self._configured is not None:
-            if self._configured == options:
-                return
-            raise ConfigError(
-                "this AiohttpTransport already serves a client with other connection options"
-            )
+        if options.adopted(self._configured, "AiohttpTransport"):
+            return
         given = options.given
-        if options.http2:
-            raise UnsupportedOptionError(
-                "AiohttpTransport", "http2", "aiohttp speaks HTTP/1.1 only; use httpx or reqwest"
-            )
-        if "max_keepalive_connections" in given and options.keepalive != options.max_connections:
-            raise UnsupportedOptionError(
-                "AiohttpTransport",
-                "max_keepalive_connections",
-                "aiohttp keeps every idle connection until keepalive_expiry: leave it out or "
-                "make it equal to max_connections",
-            )
+        options.refuse("AiohttpTransport", http2=True, fewer_keepalive=True)
         connector = dict(self._connector_options)
         if "max_connections" in given:
             if self._own_limit and connector["limit"] != options.max_connections:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Union
 
-from ._exceptions import ConfigError
+from ._exceptions import ConfigError, UnsupportedOptionError
 
 __all__ = ["CONNECTION_KEYS", "CertInput", "ConnectionOptions", "VerifyInput"]
 
@@ -95,6 +95,43 @@ class ConnectionOptions:
         if key == "proxy" and value is not None:
             return self.proxy_url + (" (with credentials)" if self.proxy_auth else "")
         return value
+
+    def adopted(self, configured: ConnectionOptions | None, transport: str) -> bool:
+        """For a transport's configure(): True when it already has these very options.
+
+        Raises ConfigError when it was configured with other ones (one transport,
+        one set of connection options: give each client its own transport).
+        """
+        if configured is None:
+            return False
+        if configured == self:
+            return True
+        raise ConfigError(
+            f"this {transport} already serves a client with other connection options; "
+            "give each client its own transport"
+        )
+
+    def refuse(self, transport: str, *, http2: bool = False, fewer_keepalive: bool = False) -> None:
+        """Raise UnsupportedOptionError for what ``transport`` cannot do.
+
+        ``http2``: it speaks HTTP/1.1 only. ``fewer_keepalive``: it keeps every
+        pooled connection alive, so fewer idle than open connections is refused.
+        """
+        if http2 and self.http2:
+            raise UnsupportedOptionError(
+                transport, "http2", "it speaks HTTP/1.1 only; use httpx, httpx2 or reqwest"
+            )
+        if (
+            fewer_keepalive
+            and "max_keepalive_connections" in self.given
+            and self.keepalive != self.max_connections
+        ):
+            raise UnsupportedOptionError(
+                transport,
+                "max_keepalive_connections",
+                "it keeps every pooled connection alive: leave it out or make it equal to "
+                "max_connections",
+            )
 
     @property
     def keepalive(self) -> int:

@@ -124,12 +124,8 @@ class ReqwestTransport(BaseTransport):
 
         An argument also given to ReqwestTransport with another value is a ConfigError.
         """
-        if self._configured is not None:
-            if self._configured == options:
-                return
-            raise ConfigError(
-                "this ReqwestTransport already serves a client with other connection options"
-            )
+        if options.adopted(self._configured, "ReqwestTransport"):
+            return
         args = dict(self._args)
         defaults = _defaults()
         for name in options.given:

@@ -25,7 +25,6 @@ from axios_python import (
     Response,
     SyncByteStream,
     Timeout,
-    UnsupportedOptionError,
 )
 
 from ._connection import Call, HTTPPool, HTTPSPool, publish, took_reused
@@ -106,24 +105,10 @@ class Urllib3Transport(BaseTransport):
         raise UnsupportedOptionError (urllib3 speaks HTTP/1.1 here and keeps every
         connection of a pool alive); the limit is per origin.
         """
-        if self._configured is not None:
-            if self._configured == options:
-                return
-            raise ConfigError(
-                "this Urllib3Transport already serves a client with other connection options"
-            )
+        if options.adopted(self._configured, "Urllib3Transport"):
+            return
         given = options.given
-        if options.http2:
-            raise UnsupportedOptionError(
-                "Urllib3Transport", "http2", "it speaks HTTP/1.1 only; use httpx or reqwest"
-            )
-        if "max_keepalive_connections" in given and options.keepalive != options.max_connections:
-            raise UnsupportedOptionError(
-                "Urllib3Transport",
-                "max_keepalive_connections",
-                "urllib3 keeps every connection of its pool alive: leave it out or make it "
-                "equal to max_connections",
-            )
+        options.refuse("Urllib3Transport", http2=True, fewer_keepalive=True)
         if "max_connections" in given:
             if self._own_max not in (None, options.max_connections):
                 raise ConfigError(

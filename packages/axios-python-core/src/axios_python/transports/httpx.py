@@ -116,13 +116,8 @@ class HttpxTransport(BaseTransport):
         Raises ConfigError when HttpxTransport was also given the same httpx
         option, or when ``http2`` is asked for without the h2 package.
         """
-        if self._configured is not None:
-            if self._configured == options:
-                return
-            raise ConfigError(
-                "this HttpxTransport already serves a client with other connection options; "
-                "give each client its own transport"
-            )
+        if options.adopted(self._configured, "HttpxTransport"):
+            return
         given = options.given
         mapped: dict[str, Any] = {}
         if "proxy" in given:
