@@ -66,7 +66,7 @@ class Receipt:
 
 def receipt_for(config: RequestConfig, is_async: bool) -> Receipt | None:
     """The download rules of ``config``, or None for the defaults (decode, no limit, no report)."""
-    if KEYS.isdisjoint(config):
+    if config.keys().isdisjoint(KEYS):
         return None
     on_progress = config.get("on_download_progress")
     if on_progress is not None:
@@ -87,7 +87,7 @@ def receipt_for(config: RequestConfig, is_async: bool) -> Receipt | None:
 
 def decode_in_place(response: Response, request: Request) -> None:
     """Decode a buffered body in one go (the request set no limit: all of it was wanted)."""
-    coding = response.headers.get("content-encoding")
+    coding = response.headers["content-encoding"]  # the caller saw that it is there
     content = response._content
     if coding and content:
         decoder = decoder_for(coding, request)

@@ -19,6 +19,7 @@ from ._body import apply_transforms
 from ._cancel import TaskInterrupt
 from ._cookies import RequestCookies
 from ._deadline import Deadline
+from ._download import KEYS as DOWNLOAD_KEYS
 from ._download import Receipt, decode_in_place, receipt_for, wrap
 from ._exceptions import (
     AxiosPythonError,
@@ -114,6 +115,7 @@ Effect = Union[Send, Sleep, Close, Read, Await, Dispatch]
 Flow = Generator[Effect, Any, Response]
 
 _DEFAULT_STRATEGY = ExponentialBackoff()
+_TRANSFER_KEYS = DOWNLOAD_KEYS | UPLOAD_KEYS
 
 
 # --- stages 1-3 and 6-7 ---------------------------------------------------------------
@@ -180,15 +182,18 @@ def dispatch_flow(client: AxiosPython, config: RequestConfig, is_async: bool) ->
     token = config.get("cancel_token")
     if token is not None:
         request.extensions["cancel_token"] = token  # transports use it to abort in flight
-    receipt = receipt_for(config, is_async)
     wants_stream = request.stream
-    if receipt is not None:
-        if receipt.response_type == "stream":
-            request.stream = wants_stream = True
-        elif receipt.reads_itself:
-            request.stream = True  # the core reads the body itself, as it arrives
-    if not UPLOAD_KEYS.isdisjoint(config):
-        limit_upload(request, config, is_async)
+    receipt = None
+    # One cheap test (dict keys against a small set) for a request using none of them.
+    if not config.keys().isdisjoint(_TRANSFER_KEYS):
+        receipt = receipt_for(config, is_async)
+        if receipt is not None:
+            if receipt.response_type == "stream":
+                request.stream = wants_stream = True
+            elif receipt.reads_itself:
+                request.stream = True  # the core reads the body itself, as it arrives
+        if not config.keys().isdisjoint(UPLOAD_KEYS):
+            limit_upload(request, config, is_async)
     try:
         return (
             yield from _attempts(client, config, request, token, receipt, wants_stream, is_async)
@@ -255,7 +260,7 @@ def _attempts(
                         request, response, config, client, is_async, cookies
                     )
                 if response._content is not None:
-                    if receipt is None or receipt.decompress:
+                    if (receipt is None or receipt.decompress) and _encoded(response):
                         decode_in_place(response, request)
                 elif receipt is not None or guard is not None or _encoded(response):
                     release = guard.release if guard is not None else None
