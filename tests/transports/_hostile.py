@@ -18,12 +18,11 @@ keep the connection for another request::
 
 from __future__ import annotations
 
-import contextlib
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterable
-from types import TracebackType
+
+from ._loopback import LoopbackServer
 
 __all__ = ["Conn", "HostileServer"]
 
@@ -104,74 +103,25 @@ class Conn:
 Answer = Callable[[Conn, int], bool]
 
 
-class HostileServer:
+class HostileServer(LoopbackServer):
     """Serves every connection with ``answer``; counts connections and requests."""
 
     def __init__(self, answer: Answer) -> None:
+        super().__init__()
         self._answer = answer
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self._listener.getsockname()[1]
-        self._lock = threading.Lock()
-        self.connections = 0
         self.requests: list[str] = []  # "METHOD target" of every request read
-        self.stopping = threading.Event()
-        self._open: set[socket.socket] = set()
-        self._threads: list[threading.Thread] = []
-        self._acceptor = threading.Thread(target=self._accept, daemon=True)
 
     def url(self, path: str = "/") -> str:
         """An absolute URL on this server."""
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def __enter__(self) -> HostileServer:
-        self._acceptor.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stopping.set()
-        with contextlib.suppress(OSError):
-            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
-        self._listener.close()
-        with self._lock:
-            for sock in list(self._open):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-        self._acceptor.join(timeout=5)
-        for thread in self._threads:
-            thread.join(timeout=5)
-
-    def _accept(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                sock, _ = self._listener.accept()
-            except OSError:
-                return
-            with self._lock:
-                self.connections += 1
-                self._open.add(sock)
-            thread = threading.Thread(target=self._serve, args=(sock,), daemon=True)
-            self._threads.append(thread)
-            thread.start()
-
-    def _serve(self, sock: socket.socket) -> None:
+    def serve(self, sock: socket.socket) -> None:
+        """Read requests on ``sock`` and answer each until the answer says stop."""
         conn = Conn(sock, self)
-        try:
-            index = 0
-            while conn.read_request():
-                with self._lock:
-                    self.requests.append(f"{conn.method} {conn.target}")
-                if not self._answer(conn, index):
-                    return
-                index += 1
-        except OSError:
-            return
-        finally:
+        index = 0
+        while conn.read_request():
             with self._lock:
-                self._open.discard(sock)
-            with contextlib.suppress(OSError):
-                sock.close()
+                self.requests.append(f"{conn.method} {conn.target}")
+            if not self._answer(conn, index):
+                return
+            index += 1

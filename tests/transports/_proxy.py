@@ -13,27 +13,22 @@ with its Proxy-Authorization header, so tests can check what reached the proxy::
 
 from __future__ import annotations
 
-import contextlib
 import select
 import socket
 import threading
-from types import TracebackType
 from urllib.parse import urlsplit
+
+from ._loopback import LoopbackServer
 
 __all__ = ["Proxy"]
 
 
-class Proxy:
+class Proxy(LoopbackServer):
     """Tunnels and forwards; ``seen`` lists (method, target, Proxy-Authorization) per request."""
 
     def __init__(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self._listener.getsockname()[1]
-        self._lock = threading.Lock()
+        super().__init__()
         self.seen: list[tuple[str, str, str | None]] = []
-        self._stopping = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._sockets: set[socket.socket] = set()
 
     @property
     def url(self) -> str:
@@ -44,88 +39,38 @@ class Proxy:
         """The proxy URL with credentials in it."""
         return f"http://{user}:{password}@127.0.0.1:{self.port}"
 
-    def __enter__(self) -> Proxy:
-        thread = threading.Thread(target=self._accept, daemon=True)
-        thread.start()
-        self._threads.append(thread)
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._stopping.set()
-        with contextlib.suppress(OSError):
-            self._listener.shutdown(socket.SHUT_RDWR)
-        self._listener.close()
-        with self._lock:
-            for sock in list(self._sockets):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-        for thread in list(self._threads):
-            thread.join(timeout=5)
-
-    def _accept(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            thread = threading.Thread(target=self._serve, args=(client,), daemon=True)
-            self._threads.append(thread)
-            thread.start()
-
-    def _track(self, sock: socket.socket) -> socket.socket:
-        with self._lock:
-            self._sockets.add(sock)
-        return sock
-
-    def _serve(self, client: socket.socket) -> None:
-        self._track(client)
-        upstream: socket.socket | None = None
-        try:
-            head, rest = _read_head(client)
-            if head is None:
-                return
-            lines = head.decode("latin-1").split("\r\n")
-            method, target, version = lines[0].split(" ", 2)
-            headers = [line.split(":", 1) for line in lines[1:] if ":" in line]
-            auth = next((v.strip() for k, v in headers if k.lower() == "proxy-authorization"), None)
-            with self._lock:
-                self.seen.append((method, target, auth))
-            if method == "CONNECT":
-                host, _, port = target.rpartition(":")
-                upstream = self._track(socket.create_connection((host, int(port)), timeout=5))
-                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                if rest:
-                    upstream.sendall(rest)
-            else:
-                parts = urlsplit(target)
-                upstream = self._track(
-                    socket.create_connection((parts.hostname, parts.port or 80), timeout=5)
-                )
-                path = parts.path or "/"
-                if parts.query:
-                    path += "?" + parts.query
-                kept = [
-                    f"{k}:{v}"
-                    for k, v in headers
-                    if k.lower() not in ("proxy-authorization", "proxy-connection", "connection")
-                ]
-                forwarded = "\r\n".join([f"{method} {path} {version}", *kept, "Connection: close"])
-                upstream.sendall(forwarded.encode("latin-1") + b"\r\n\r\n" + rest)
-            _pipe(client, upstream, self._stopping)
-        except OSError:
+    def serve(self, sock: socket.socket) -> None:
+        """One proxied request: a CONNECT tunnel, or one forwarded request and its answer."""
+        head, rest = _read_head(sock)
+        if head is None:
             return
-        finally:
-            for sock in (client, upstream):
-                if sock is not None:
-                    with self._lock:
-                        self._sockets.discard(sock)
-                    with contextlib.suppress(OSError):
-                        sock.close()
+        lines = head.decode("latin-1").split("\r\n")
+        method, target, version = lines[0].split(" ", 2)
+        headers = [line.split(":", 1) for line in lines[1:] if ":" in line]
+        auth = next((v.strip() for k, v in headers if k.lower() == "proxy-authorization"), None)
+        with self._lock:
+            self.seen.append((method, target, auth))
+        if method == "CONNECT":
+            host, _, port = target.rpartition(":")
+            upstream = self.track(socket.create_connection((host, int(port)), timeout=5))
+            sock.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            if rest:
+                upstream.sendall(rest)
+        else:
+            parts = urlsplit(target)
+            upstream = self.track(
+                socket.create_connection((parts.hostname, parts.port or 80), timeout=5)
+            )
+            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            kept = [
+                f"{k}:{v}"
+                for k, v in headers
+                if k.lower() not in ("proxy-authorization", "proxy-connection", "connection")
+            ]
+            forwarded = "\r\n".join([f"{method} {path} {version}", *kept, "Connection: close"])
+            upstream.sendall(forwarded.encode("latin-1") + b"\r\n\r\n" + rest)
+        with upstream:
+            _pipe(sock, upstream, self.stopping)
 
 
 def _read_head(sock: socket.socket) -> tuple[bytes | None, bytes]:
