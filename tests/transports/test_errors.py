@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 from collections.abc import Iterator
@@ -52,6 +53,33 @@ async def test_read_timeout_between_body_pieces(client: Client) -> None:
     """A body that stalls longer than the read timeout raises TimeoutError mid-body."""
     with pytest.raises(TimeoutError):
         await client.get("/drip", params={"numbytes": 3, "duration": 3}, timeout=QUICK)
+
+
+async def test_read_timeout_restarts_with_every_piece(client: Client) -> None:
+    """Pieces 0.2 s apart never trip a 0.6 s read limit, though the body takes 1.2 s."""
+    response = await client.get(
+        "/drip",
+        params={"numbytes": 6, "duration": 1.2},
+        timeout={**QUICK, "read": 0.6},
+    )
+    assert response.content == b"******"
+
+
+async def test_read_timeout_is_each_requests_own_on_a_kept_alive_connection(
+    client: Client,
+) -> None:
+    """A connection that served a request with a long read limit (30 s, the default) holds
+    the next request to its own shorter one; idle time between requests is not a read wait."""
+    assert (await client.get("/get")).status_code == 200
+    started = time.monotonic()
+    with pytest.raises(TimeoutError) as caught:
+        await client.get("/delay/3", timeout=QUICK)  # the connection the /get left in the pool
+    assert caught.value.phase == "read"
+    assert time.monotonic() - started < 2
+    assert (await client.get("/get", timeout=QUICK)).status_code == 200
+    await asyncio.sleep(0.5)  # idle longer than the 0.3 s limit: nothing is waiting for bytes
+    assert (await client.get("/get", timeout=QUICK)).status_code == 200
+    assert (await client.get("/delay/0.1", timeout=QUICK)).status_code == 200
 
 
 async def test_no_timeout_waits(client: Client) -> None:

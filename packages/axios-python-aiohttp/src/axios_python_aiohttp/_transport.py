@@ -30,8 +30,8 @@ from axios_python import (
 from axios_python import Headers as _Headers
 
 from ._errors import reraise
-from ._reuse import Connector, took_reused
-from ._strict import install as install_strict_handler
+from ._protocol import install as install_protocol
+from ._protocol import took_reused
 from ._write import BUFFERED, WriteWatch, chunks_of
 
 __all__ = ["AiohttpTransport"]
@@ -189,8 +189,8 @@ class AiohttpTransport(BaseTransport):
             with self._lock:
                 session = self._sessions.get(loop)
                 if session is None or session.closed:
-                    connector = Connector(**self._connector_options)
-                    install_strict_handler(connector)
+                    connector = aiohttp.TCPConnector(**self._connector_options)
+                    install_protocol(connector)
                     session = aiohttp.ClientSession(
                         connector=connector,
                         cookie_jar=aiohttp.DummyCookieJar(),

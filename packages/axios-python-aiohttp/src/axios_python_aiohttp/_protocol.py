@@ -1,0 +1,110 @@
+"""The protocol every pooled aiohttp connection of ours speaks: aiohttp's, with three changes.
+
+1. Strict about bodiless responses: aiohttp parses everything a read returns at
+   once, so a 204, a 304 or the answer to a HEAD arriving in the same read as
+   stray bytes after it would be lost with them. Such a response's head is fed
+   alone, the rest dropped and the connection closed instead of pooled, as the
+   other transports do.
+2. Tells whether a request got a kept-alive connection or a new one
+   (``took_reused()``): the pipeline resends an idempotent request that a
+   kept-alive connection dropped unanswered, not one a fresh connection did.
+3. A lazy read timer: aiohttp's ``sock_read`` cancels and re-creates a timer on
+   every read. Here a read only records its deadline; one timer per connection
+   stays armed while requests come and go, and when it fires early (there was
+   progress since it was armed) it re-arms for the current deadline. The limit
+   is the same (``read`` seconds without a byte); what a request pays is a store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+from typing import Any
+
+from aiohttp.client_proto import ResponseHandler
+
+__all__ = ["AxiosResponseHandler", "install", "took_reused"]
+
+_BODILESS = (b"204", b"304")
+_reused: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "axios_python_aiohttp_reused", default=False
+)
+
+
+class AxiosResponseHandler(ResponseHandler):
+    """aiohttp's ResponseHandler: strict bodiless responses, reuse known, one lazy read timer."""
+
+    _axios_first = False  # the next read is the first of a response
+    _axios_served = False  # this connection has carried a request before
+    _axios_deadline: float | None = None  # loop time the read limit expires; None: not timing
+    _axios_fires_at = 0.0  # when the armed timer (``_read_timeout_handle``) fires
+
+    def set_response_params(self, **kwargs: Any) -> None:
+        _reused.set(self._axios_served)  # runs in the task that sends the request
+        self._axios_served = True
+        self._axios_first = True  # before super(): it may feed bytes already received
+        super().set_response_params(**kwargs)
+
+    def data_received(self, data: bytes) -> None:
+        if self._axios_first and data:
+            self._axios_first = False
+            if self._skip_payload or data[9:12] in _BODILESS:  # HEAD, or "HTTP/1.1 204"
+                end = data.find(b"\r\n\r\n") + 4
+                if 3 < end < len(data):
+                    super().data_received(data[:end])
+                    self.force_close()  # the rest is not ours to read: never reuse this
+                    return
+        super().data_received(data)
+
+    # --- the lazy read timer (aiohttp calls these two on every read and at each end) --------
+
+    def _reschedule_timeout(self) -> None:
+        timeout = self._read_timeout
+        if not timeout:
+            self._axios_deadline = None
+            return
+        deadline = self._loop.time() + timeout
+        self._axios_deadline = deadline
+        handle = self._read_timeout_handle
+        if handle is None or self._axios_fires_at > deadline:  # none, or one too late
+            if handle is not None:
+                handle.cancel()
+            self._arm(deadline)
+
+    def _drop_timeout(self) -> None:
+        self._axios_deadline = None  # the armed timer, when it fires, finds nothing to do
+
+    def _arm(self, when: float) -> None:
+        self._axios_fires_at = when
+        self._read_timeout_handle = self._loop.call_at(when, self._axios_check)
+
+    def _axios_check(self) -> None:
+        self._read_timeout_handle = None
+        deadline = self._axios_deadline
+        if deadline is None:
+            return  # idle, or the response ended: re-armed by the next read
+        if deadline > self._loop.time():
+            self._arm(deadline)  # bytes arrived since this timer was armed
+            return
+        self._axios_deadline = None
+        self._on_read_timeout()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        super().connection_lost(exc)
+        handle = self._read_timeout_handle
+        if handle is not None:  # a closed connection keeps no timer (nor itself) alive
+            handle.cancel()
+            self._read_timeout_handle = None
+
+
+def install(connector: Any) -> None:
+    """Make ``connector`` build its connections' protocols with AxiosResponseHandler."""
+    loop: asyncio.AbstractEventLoop | None = getattr(connector, "_loop", None)
+    if loop is not None and hasattr(connector, "_factory"):
+        connector._factory = functools.partial(AxiosResponseHandler, loop=loop)
+
+
+def took_reused() -> bool:
+    """True when this task's latest request was given a connection that had served before."""
+    return _reused.get()
