@@ -30,6 +30,9 @@ _BODILESS = (b"204", b"304")
 _reused: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "axios_python_aiohttp_reused", default=False
 )
+# aiohttp's methods, called directly on the hot path (cheaper than super()).
+_set_response_params = ResponseHandler.set_response_params
+_data_received = ResponseHandler.data_received
 
 
 class AxiosResponseHandler(ResponseHandler):
@@ -43,8 +46,8 @@ class AxiosResponseHandler(ResponseHandler):
     def set_response_params(self, **kwargs: Any) -> None:
         _reused.set(self._axios_served)  # runs in the task that sends the request
         self._axios_served = True
-        self._axios_first = True  # before super(): it may feed bytes already received
-        super().set_response_params(**kwargs)
+        self._axios_first = True  # before aiohttp's: it may feed bytes already received
+        _set_response_params(self, **kwargs)
 
     def data_received(self, data: bytes) -> None:
         if self._axios_first and data:
@@ -52,10 +55,10 @@ class AxiosResponseHandler(ResponseHandler):
             if self._skip_payload or data[9:12] in _BODILESS:  # HEAD, or "HTTP/1.1 204"
                 end = data.find(b"\r\n\r\n") + 4
                 if 3 < end < len(data):
-                    super().data_received(data[:end])
+                    _data_received(self, data[:end])
                     self.force_close()  # the rest is not ours to read: never reuse this
                     return
-        super().data_received(data)
+        _data_received(self, data)  # not super(): this runs for every read
 
     # --- the lazy read timer (aiohttp calls these two on every read and at each end) --------
 
