@@ -6,7 +6,8 @@ Three views, each printed in microseconds per request::
     python benchmarks/profile_overhead.py --cprofile    # cProfile of sync bare GETs on a socket
 
 * pipeline: ``api.get`` / ``api.async_get`` on a transport that answers at once,
-  so nothing but this library runs (bare and full pipeline, sync and async).
+  so nothing but this library runs (bare and full pipeline, sync and async;
+  "full+plugins" adds the cache, auth and logger plugins, issue 13's "full").
 * steps: the pieces of one bare request timed alone with ``timeit`` (config
   merge, URL building, prepare, the httpx Request the transport builds...).
 * cprofile: the sync bare path against the benchmark server, the functions of
@@ -32,7 +33,7 @@ from run import bench_server
 import axios_python
 from axios_python import BaseTransport, Headers, Request, Response
 
-__all__ = ["NullTransport", "main"]
+__all__ = ["NullTransport", "add_full_and_plugins", "main"]
 
 _BODY = b'{"id":1,"name":"axios-python","tags":["http","client"],"ok":true}'
 _HEADERS = [("Content-Type", "application/json"), ("Content-Length", str(len(_BODY)))]
@@ -62,12 +63,21 @@ def _best_us(run: Callable[[int], None], count: int, repeat: int) -> float:
     return best
 
 
+def add_full_and_plugins(api: axios_python.AxiosPython) -> None:
+    """The full pipeline plus the cache, auth and logger plugins, as bench_transports' "full"."""
+    add_full_pipeline(api)
+    api.plugin("cache")
+    api.plugin("auth", token="bench-token")
+    api.plugin("logger")
+
+
 def pipeline_costs(count: int, repeat: int) -> dict[str, float]:
     """CPU us per request of the pipeline alone, on NullTransport."""
     results: dict[str, float] = {}
     setups: dict[str, Callable[[axios_python.AxiosPython], None]] = {
         "bare": lambda api: None,
         "full": add_full_pipeline,
+        "full+plugins": add_full_and_plugins,
         "noop-plugin": add_noop_plugin,
         "otel-no-sdk": add_otel_plugin,
         "otel-sdk": add_otel_sdk,

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from axios_python import PluginError
 
-__all__ = ["is_absolute", "origin_of", "parse_origins", "target_origin"]
+__all__ = ["is_absolute", "origin_of", "parse_origins", "target_and_home"]
 
 # The core's rule: only "scheme://..." is absolute; anything else is joined under base_url.
 _ABSOLUTE: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
@@ -19,7 +19,7 @@ _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 
 def is_absolute(url: str) -> bool:
     """True when ``url`` starts with ``scheme://``."""
-    return _ABSOLUTE.match(url) is not None
+    return "://" in url and _ABSOLUTE.match(url) is not None  # a relative url: one C scan
 
 
 @functools.lru_cache(maxsize=512)
@@ -63,12 +63,22 @@ def parse_origins(values: Iterable[str], option: str) -> frozenset[str]:
     return frozenset(origins)
 
 
-def target_origin(config: Mapping[str, Any]) -> str | None:
-    """The origin a request config will be sent to (before redirects), or None if unknown."""
+def target_and_home(
+    config: Mapping[str, Any], home_base_url: object
+) -> tuple[str | None, str | None]:
+    """The origin ``config`` will be sent to (before redirects; None if unknown) and the home.
+
+    The home is the origin of ``home_base_url`` (the client's live base_url): the
+    credentials' home. A relative url under that same base_url, the usual request,
+    has the one origin for both, found with a single lookup.
+    """
+    home = origin_of(home_base_url) if isinstance(home_base_url, str) else None
     url = config.get("url")
     if not isinstance(url, str):
-        return None
+        return None, home
     if is_absolute(url):
-        return origin_of(url)
+        return origin_of(url), home
     base_url = config.get("base_url")
-    return origin_of(base_url) if isinstance(base_url, str) else None
+    if base_url is home_base_url:
+        return home, home
+    return (origin_of(base_url) if isinstance(base_url, str) else None), home

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextvars
 import inspect
-import weakref
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
@@ -12,7 +11,7 @@ from axios_python import HTTPStatusError, PluginError, Response
 from axios_python.hookspecs import hookimpl
 
 from ._credentials import basic_value, check_header_name, check_scheme, check_token, render
-from ._origins import origin_of, parse_origins, target_origin
+from ._origins import origin_of, parse_origins, target_and_home
 from ._refresh import Refresher, TokenSource
 from ._replay import replay_options
 
@@ -22,6 +21,8 @@ if TYPE_CHECKING:
 __all__ = ["AuthPlugin"]
 
 T = TypeVar("T")
+
+_NONE: Final[frozenset[str]] = frozenset()
 
 # Set while a request is being replayed after a refresh, so its own 401 is final.
 _REPLAYING: Final[contextvars.ContextVar[bool]] = contextvars.ContextVar(
@@ -78,6 +79,7 @@ class AuthPlugin:
                 f"password= (got {', '.join(given) if given else 'none'})"
             )
         self._header = check_header_name(header)
+        self._lowered = self._header.lower()
         self._origins = parse_origins(allowed_origins, "allowed_origins")
         self._provider: TokenSource | None = None
         self._static: str | None = None
@@ -103,11 +105,6 @@ class AuthPlugin:
             self._refresher = Refresher(
                 _check_callable(refresh, "refresh"), lambda t: render(scheme_, t)
             )
-        # Per client: (its base_url, that origin). api.defaults is live, so the origin is
-        # worked out again when the base_url changes, and the credential follows it.
-        self._homes: weakref.WeakKeyDictionary[AxiosPython, tuple[object, str | None]] = (
-            weakref.WeakKeyDictionary()
-        )
 
     def __repr__(self) -> str:
         if self._basic:
@@ -144,11 +141,8 @@ class AuthPlugin:
         self, config: RequestConfig, client: AxiosPython, is_async: bool
     ) -> Awaitable[None] | None:
         """Add the credential header when the request goes to an allowed origin."""
-        origin = target_origin(config)
-        if origin is None:
-            return None
-        home = self._home(client)
-        if origin != home and origin not in self._origins:
+        origin, home = target_and_home(config, client.defaults.get("base_url"))
+        if origin is None or (origin != home and origin not in self._origins):
             return None
         headers = config["headers"]
         if self._header in headers:
@@ -156,7 +150,7 @@ class AuthPlugin:
         self._protect(config, origin, home)
         if self._provider is None:
             latest = self._refresher.latest if self._refresher is not None else None
-            headers[self._header] = render(self._scheme, latest) if latest else self._static_value()
+            headers[self._header] = render(self._scheme, latest) if latest else self._static
             return None
         result = self._provider()
         if not inspect.isawaitable(result):
@@ -222,29 +216,22 @@ class AuthPlugin:
         finally:
             _REPLAYING.reset(reset)
 
-    def _static_value(self) -> str:
-        assert self._static is not None
-        return self._static
-
-    def _home(self, client: AxiosPython) -> str | None:
+    @staticmethod
+    def _home(client: AxiosPython) -> str | None:
+        """The origin of the client's base_url now (api.defaults is live; origin_of is cached)."""
         base_url = client.defaults.get("base_url")
-        known = self._homes.get(client)
-        if known is not None and known[0] is base_url:
-            return known[1]
-        home = origin_of(base_url) if isinstance(base_url, str) else None
-        self._homes[client] = (base_url, home)
-        return home
+        return origin_of(base_url) if isinstance(base_url, str) else None
 
     def _protect(self, config: RequestConfig, origin: str, home: str | None) -> None:
         """Mark the header sensitive (dropped on cross-origin redirects) and trust ``origin``."""
-        name = self._header.lower()
-        sensitive = config.get("sensitive_headers", frozenset())
+        name = self._lowered
+        sensitive = config.get("sensitive_headers", _NONE)
         if name not in sensitive:
             config["sensitive_headers"] = frozenset(sensitive) | {name}
         if origin != home:
             # An allowed origin reached by absolute URL: without this the core would strip
             # every sensitive header from the request, ours included.
-            trusted = config.get("trusted_origins", frozenset())
+            trusted = config.get("trusted_origins", _NONE)
             if origin not in trusted:
                 config["trusted_origins"] = frozenset(trusted) | {origin}
 

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from typing import Final
 from urllib.parse import urlsplit, urlunsplit
 
+from axios_python import Headers
+
 __all__ = [
     "ALWAYS_CREDENTIALS",
     "carries_credentials",
@@ -92,6 +94,8 @@ def credential_partition(headers: Mapping[str, str], credential_names: Iterable[
 
 def carries_credentials(headers: Mapping[str, str], credential_names: frozenset[str]) -> bool:
     """True when ``headers`` has any of the lower-cased ``credential_names`` (no digest made)."""
+    if isinstance(headers, Headers):
+        return headers.has_any(credential_names)
     for name, _ in _pairs(headers):  # noqa: SIM110 - a plain loop; runs per request
         if name.lower() in credential_names:
             return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Set as AbstractSet
 from typing import Final, Union
 
 from ._exceptions import ConfigError
@@ -72,13 +73,21 @@ class Headers(MutableMapping[str, str]):
         return ", ".join(v for n, (_, v) in zip(names, self._items, strict=True) if n == lowered)
 
     def __setitem__(self, key: str, value: str | None) -> None:
-        if value is None:  # the "remove this header" value, as in every layer of config
+        # The usual case, checked inline (interceptors, auth): a name seen before, a
+        # printable ASCII value. _VALID_NAMES also gives the name lower-cased.
+        lowered = _VALID_NAMES.get(key) if type(key) is str else None
+        if lowered is not None and type(value) is str and value.isascii() and value.isprintable():
+            value = value.strip(" ")
+        elif value is None:  # the "remove this header" value, as in every layer of config
             self.pop(key, None)
             return
-        _check_name(key)
-        value = _check_value(key, value)
-        lowered = key.lower()
-        names = self._names
+        else:
+            _check_name(key)
+            value = _check_value(key, value)
+            lowered = key.lower()
+        names = self._lowered
+        if names is None:
+            names = self._names
         if lowered not in names:
             names.append(lowered)
             self._items.append((key, value))
@@ -102,7 +111,10 @@ class Headers(MutableMapping[str, str]):
         self._lowered = [n for n, _ in kept]
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key.lower() in self._names
+        if type(key) is not str and not isinstance(key, str):
+            return False
+        names = self._lowered
+        return key.lower() in (self._names if names is None else names)
 
     def __iter__(self) -> Iterator[str]:
         seen: set[str] = set()
@@ -134,6 +146,14 @@ class Headers(MutableMapping[str, str]):
         names = self._names
         self._items.append((_check_name(key), _check_value(key, value)))
         names.append(key.lower())
+
+    def has_any(self, lowered: AbstractSet[str]) -> bool:
+        """True when a field named in ``lowered`` (lower-cased names) is present.
+
+        One C-level test, for checks that run on every request (credentials, say).
+        """
+        names = self._lowered
+        return not lowered.isdisjoint(self._names if names is None else names)
 
     def get_list(self, key: str) -> list[str]:
         """Every value of a repeated field, in order (empty when absent)."""
@@ -173,10 +193,15 @@ class Headers(MutableMapping[str, str]):
         self._lowered = [n for n, _ in kept] + incoming._names
 
     def copy(self) -> Headers:
-        """An independent copy: changing it never changes this one."""
+        """An independent copy: changing it never changes this one.
+
+        The name index is built here once for the original (the defaults every
+        request copies), so no copy has to lower-case the names again.
+        """
         new = Headers.__new__(Headers)
         new._items = list(self._items)
-        new._lowered = None if self._lowered is None else list(self._lowered)
+        names = self._lowered
+        new._lowered = list(self._names if names is None else names)
         return new
 
 
@@ -187,8 +212,8 @@ _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
-# Names already found valid: the same few names are set on every request.
-_VALID_NAMES: set[str] = set()
+# Names already found valid, to their lower-cased form: the same few are set on every request.
+_VALID_NAMES: dict[str, str] = {}
 _VALID_NAMES_MAX = 512
 
 
@@ -203,7 +228,7 @@ def _check_name(name: object) -> str:
             f"!#$%&'*+-.^_`|~ only, no spaces, tabs, colons or control characters (got {name!r})"
         )
     if len(_VALID_NAMES) < _VALID_NAMES_MAX:
-        _VALID_NAMES.add(name)
+        _VALID_NAMES[name] = name.lower()
     return name
 
 

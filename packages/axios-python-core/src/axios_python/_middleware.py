@@ -9,7 +9,7 @@ import functools
 import inspect
 import queue
 import threading
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Union
 
 from ._exceptions import InterceptorError
@@ -58,10 +58,12 @@ def sync_chain(chain: tuple[MiddlewareEntry, ...], innermost: SyncNextFn) -> Syn
 
 
 def _sync_link(middleware: Callable[..., Any], is_async: bool, inner: SyncNextFn) -> SyncNextFn:
+    # The usual outcome (a Response) is tested inline; _checked explains anything else.
     if not is_async:
 
         def link(ctx: RequestConfig) -> Response:
-            return _checked(middleware(ctx, inner), middleware)
+            result = middleware(ctx, inner)
+            return result if type(result) is Response else _checked(result, middleware)
 
         return link
 
@@ -69,7 +71,19 @@ def _sync_link(middleware: Callable[..., Any], is_async: bool, inner: SyncNextFn
         return inner(next_ctx)
 
     def drive_link(ctx: RequestConfig) -> Response:
-        return _checked(_drive(middleware(ctx, next_fn), middleware), middleware)
+        coroutine = middleware(ctx, next_fn)
+        try:
+            coroutine.send(None)
+        except StopIteration as stop:  # it only awaited next_fn: done without a loop
+            result = stop.value
+            return result if type(result) is Response else _checked(result, middleware)
+        except RuntimeError as exc:
+            # asyncio.sleep() and friends fail this way when no loop runs in this thread.
+            if "no running event loop" not in str(exc):
+                raise
+            raise InterceptorError(_needs_loop(middleware)) from exc
+        coroutine.close()
+        raise InterceptorError(_needs_loop(middleware))
 
     return drive_link
 
@@ -89,7 +103,8 @@ def _async_link(middleware: Callable[..., Any], is_async: bool, inner: NextFn) -
     if is_async:
 
         async def link(ctx: RequestConfig) -> Response:
-            return _checked(await middleware(ctx, inner), middleware)
+            result = await middleware(ctx, inner)
+            return result if type(result) is Response else _checked(result, middleware)
 
         return link
 
@@ -194,21 +209,6 @@ def _deliver(
     # RuntimeError: the loop closed while the middleware ran, so nobody is waiting.
     with contextlib.suppress(RuntimeError):
         loop.call_soon_threadsafe(settle)
-
-
-def _drive(coroutine: Coroutine[Any, Any, Any], middleware: Callable[..., Any]) -> Any:
-    """Run a coroutine that never suspends (it only awaits next_fn) to completion."""
-    try:
-        coroutine.send(None)
-    except StopIteration as stop:
-        return stop.value
-    except RuntimeError as exc:
-        # asyncio.sleep() and friends fail this way when no loop runs in this thread.
-        if "no running event loop" not in str(exc):
-            raise
-        raise InterceptorError(_needs_loop(middleware)) from exc
-    coroutine.close()
-    raise InterceptorError(_needs_loop(middleware))
 
 
 def _needs_loop(middleware: Callable[..., Any]) -> str:

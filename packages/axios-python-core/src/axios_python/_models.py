@@ -104,6 +104,12 @@ class Response:
     # Class-level defaults: a response pays for these only when one is set.
     _encoding: str | None = None  # chosen with the encoding setter
     _decoded = False  # True once the core decoded a read body's Content-Encoding
+    # The pipeline stores the send's duration as float seconds; the timedelta is
+    # built only when someone reads ``elapsed``.
+    _elapsed: float | datetime.timedelta = _NO_TIME
+    retries = 0
+    from_cache = False
+    _consumed = False
 
     def __init__(
         self,
@@ -124,24 +130,31 @@ class Response:
         self.request = request
         self.config = config
         self.url: str = url if url is not None else (request.url if request is not None else "")
-        self.elapsed = _NO_TIME
         self.history: list[Response] = []
-        self.retries = 0
-        self.from_cache = False
         self._data: Any = data
         self._stream = stream
-        self._closed = False
-        self._consumed = False
         if isinstance(content, str):
             content = content.encode("utf-8")
         if content is None and stream is None:
             content = _encode_data(data)
         self._content: bytes | None = content
-        if content is not None:
-            self._closed = True
+        self._closed = content is not None
 
     def __repr__(self) -> str:
         return f"<Response [{self.status_code} {self.reason_phrase}]>"
+
+    @property
+    def elapsed(self) -> datetime.timedelta:
+        """How long the transport took to answer (zero for a response no transport sent)."""
+        elapsed = self._elapsed
+        if type(elapsed) is float:
+            elapsed = self._elapsed = datetime.timedelta(seconds=elapsed)
+        assert isinstance(elapsed, datetime.timedelta)
+        return elapsed
+
+    @elapsed.setter
+    def elapsed(self, value: datetime.timedelta) -> None:
+        self._elapsed = value
 
     # --- status ---------------------------------------------------------------
 

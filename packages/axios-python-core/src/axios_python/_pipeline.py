@@ -8,11 +8,11 @@ with blocking calls or awaits, so both paths run exactly the same logic.
 from __future__ import annotations
 
 import asyncio
-import datetime
 import json as jsonlib
 import time
 import weakref
 from collections.abc import Awaitable, Generator
+from time import perf_counter
 from typing import TYPE_CHECKING, Any, Union
 
 from ._body import apply_transforms
@@ -132,19 +132,23 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
     plugins = client._plugin_host
     try:
         requests = client.interceptors.request
-        if requests:
+        if requests._snapshot:  # the tuple itself: no __bool__ call per request
             if requests.is_async:
                 config = yield from request_chain_flow(requests, config, is_async)
             else:
                 config = run_request_chain(requests, config)
-        if plugins is not None:
-            config = yield from plugins.request_hook(config, is_async)
+        if plugins is not None and plugins.requests:
+            results = plugins.request_hook(config, is_async)
+            if results:  # awaitables to await (or a wrong value, refused there)
+                yield from plugins.await_requests(results, config)
         if client._middleware:
             response = yield Dispatch(config)  # the driver runs the chain around dispatch_flow
         else:
             response = yield from dispatch_flow(client, config, is_async)
-        if plugins is not None:
-            response = yield from plugins.response_hook(response, config, is_async)
+        if plugins is not None and plugins.responses:
+            results = plugins.response_hook(response, config, is_async)
+            if results:  # a replacement Response, or awaitables giving one
+                response = yield from plugins.apply_responses(response, results)
     except Exception as exc:
         error = exc
         if isinstance(exc, AxiosPythonError) and exc.config is None:
@@ -158,7 +162,7 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
             plugins.interrupted_hook(exc, config, is_async)
         raise
     responses = client.interceptors.response
-    if responses:
+    if responses._snapshot:
         if responses.is_async:
             return (yield from response_chain_flow(responses, response, error, is_async))
         return run_response_chain(responses, response, error)
@@ -241,28 +245,33 @@ def _attempts(
         kept = False  # True once a streamed body owns the guard (it lets go when closed)
         try:
             response = None
-            if plugins is not None:
-                response = yield from plugins.cached_response_hook(request, config, is_async)
+            if plugins is not None and plugins.lookups:
+                response = plugins.cached_response_hook(request, config, is_async)
+                if response is not None and type(response) is not Response:
+                    response = yield from plugins.await_cached(response)
             if response is None:
                 if plugins is not None and plugins.sends:
                     pending = plugins.send_hook(request, resend, previous, config, is_async)
                     if pending:
                         yield from plugins.await_sends(pending)
-                started = time.perf_counter()
+                started = perf_counter()
                 response = yield Send(request)
-                response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
-                # The name index this builds serves the Content-Encoding lookup just below.
-                if cookies is not None or "set-cookie" in response.headers:
+                response._elapsed = perf_counter() - started
+                # One lower-cased name index for the Set-Cookie and Content-Encoding
+                # tests (C-level list scans, no method calls).
+                names = response.headers._names
+                if cookies is not None or "set-cookie" in names:
                     cookies = cookies or RequestCookies(jar, extra_cookies, request)
                     cookies.store(request, response)
                 if response.is_redirect and config.get("follow_redirects", True):
                     response = yield from _follow_redirects(
                         request, response, config, client, is_async, cookies
                     )
+                    names = response.headers._names
                 if response._content is not None:
-                    if (receipt is None or receipt.decompress) and _encoded(response):
+                    if (receipt is None or receipt.decompress) and "content-encoding" in names:
                         decode_in_place(response, request)
-                elif receipt is not None or guard is not None or _encoded(response):
+                elif receipt is not None or guard is not None or "content-encoding" in names:
                     release = guard.release if guard is not None else None
                     try:
                         wrap(response, request, receipt, guard, release)
@@ -341,11 +350,6 @@ def _attempts(
             raise _exhausted(retries, max_retries, status_error, config, budget) from status_error
         raise status_error
     return response
-
-
-def _encoded(response: Response) -> bool:
-    """True when a streamed body has a Content-Encoding for the core to decode."""
-    return "content-encoding" in response.headers
 
 
 def _guard(
@@ -463,9 +467,9 @@ def _follow_redirects(
             pending = plugins.send_hook(request, "redirect", response, config, is_async)
             if pending:
                 yield from plugins.await_sends(pending)
-        started = time.perf_counter()
+        started = perf_counter()
         response = yield Send(request)
-        response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+        response._elapsed = perf_counter() - started
         if cookies is not None or "set-cookie" in response.headers:
             cookies = cookies or RequestCookies(client._cookie_jar, config.get("cookies"), request)
             cookies.store(request, response)

@@ -113,8 +113,11 @@ class PluginHost:
         self._response = self._plan("axios_response")
         self._error = self._plan("axios_error")
         self._interrupted = self._plan("axios_interrupted")
-        # Read by the pipeline before each send: no hook generator when nobody listens.
+        # Read by the pipeline before each stage: no call at all when nobody listens.
+        self.requests = self._request is not None
+        self.lookups = self._cached is not None
         self.sends = self._send is not None
+        self.responses = self._response is not None
 
     def _plan(self, name: str) -> Plan:
         caller: HookCaller = getattr(self._hook, name)
@@ -257,13 +260,17 @@ class PluginHost:
 
     # --- hook callers (generators run by the pipeline) ---------------------------------------
 
-    def request_hook(self, config: RequestConfig, is_async: bool) -> HookGen:
-        """Stage 3: every axios_request runs and edits ``config`` in place."""
-        if self._request is not None:
-            results = _run_all(self._request, (config, self._client, is_async))
-            if results:
-                yield from self._await_all("axios_request", "config", results, config)
-        return config
+    # Each request-path hook is a plain call returning what the implementations returned
+    # (almost always nothing); only a result to await goes through a generator, so a
+    # plugin with nothing to do for a request costs its own call and no more.
+
+    def request_hook(self, config: RequestConfig, is_async: bool) -> list[Any]:
+        """Stage 3: every axios_request runs and edits ``config`` in place; the non-None results."""
+        return _run_all(self._request, (config, self._client, is_async))
+
+    def await_requests(self, results: list[Any], config: RequestConfig) -> HookGen:
+        """Await the awaitables axios_request hooks returned (refusing other values)."""
+        yield from self._await_all("axios_request", "config", results, config)
 
     def send_hook(
         self,
@@ -273,11 +280,7 @@ class PluginHost:
         config: RequestConfig,
         is_async: bool,
     ) -> list[Any]:
-        """Stage 5, per physical send (``sends`` is True): every axios_before_send runs.
-
-        A plain call, not a generator: what it returns (almost always nothing) goes to
-        ``await_sends``, so a send pays no generator for hooks that return None.
-        """
+        """Stage 5, per physical send (``sends`` is True): every axios_before_send runs."""
         return _run_all(self._send, (request, resend, previous, config, self._client, is_async))
 
     def await_sends(self, results: list[Any]) -> HookGen:
@@ -300,20 +303,25 @@ class PluginHost:
                 _close(results[index + 1 :])
                 raise
 
-    def cached_response_hook(self, request: Any, config: RequestConfig, is_async: bool) -> HookGen:
-        """Stage 5, per attempt: the first Response an axios_cached_response returns, or None."""
-        if self._cached is None:
-            return None
-        result = _run_first(self._cached, (request, config, self._client, is_async))
-        if result is not None and not isinstance(result, Response) and inspect.isawaitable(result):
+    def cached_response_hook(self, request: Request, config: RequestConfig, is_async: bool) -> Any:
+        """Stage 5, per attempt: what the first axios_cached_response returning non-None returned.
+
+        A Response or None is final; anything else goes to ``await_cached``.
+        """
+        return _run_first(self._cached, (request, config, self._client, is_async))
+
+    def await_cached(self, result: object) -> HookGen:
+        """The Response an axios_cached_response's awaitable gives, or None."""
+        if inspect.isawaitable(result):
             result = yield Await(result, self._source("axios_cached_response", result))
         return _response_or_none("axios_cached_response", result)
 
-    def response_hook(self, response: Response, config: RequestConfig, is_async: bool) -> HookGen:
-        """Stage 6: every axios_response runs; a returned Response replaces ``response``."""
-        if self._response is None:
-            return response
-        results = _run_all(self._response, (response, config, self._client, is_async))
+    def response_hook(self, response: Response, config: RequestConfig, is_async: bool) -> list[Any]:
+        """Stage 6: every axios_response runs; the non-None results (see ``apply_responses``)."""
+        return _run_all(self._response, (response, config, self._client, is_async))
+
+    def apply_responses(self, response: Response, results: list[Any]) -> HookGen:
+        """The Response that replaces ``response``: the last one the results give (awaited)."""
         for index, result in enumerate(results):
             try:
                 value = result

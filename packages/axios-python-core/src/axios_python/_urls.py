@@ -60,7 +60,7 @@ def has_controls(text: str) -> bool:
 
 def is_absolute(url: str) -> bool:
     """True when ``url`` starts with ``scheme://``."""
-    return _ABSOLUTE.match(url) is not None
+    return "://" in url and _ABSOLUTE.match(url) is not None  # a relative url: one C scan
 
 
 def join_url(base_url: str | None, url: str) -> str:

@@ -213,7 +213,8 @@ class LoggerPlugin:
     # --- helpers ----------------------------------------------------------------------
 
     def _pop(self, config: Mapping[str, Any]) -> float | None:
-        return self._started.pop(_request_key(config), None)
+        started = self._started
+        return started.pop(_request_key(config), None) if started else None
 
     def _url(self, url: str) -> str:
         return self.redactor.url(url)

@@ -1,0 +1,229 @@
+"""What the pipeline plans once per client is planned again when the client changes.
+
+The hook calls are planned when plugins come and go, header names are checked
+once and remembered, a plugin with nothing to do is not called: none of this may
+hide a later change (a plugin added after the first request, live defaults, a
+logger level set at run time) or a bad value.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+import pytest
+from echo_server import EchoServer
+
+import axios_python
+from axios_python import ConfigError, Headers, PluginError, Response
+from axios_python.hookspecs import hookimpl
+
+
+class Stamp:
+    """Marks each stage it sees, so a test can tell which hooks ran."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    @hookimpl
+    def axios_request(self, config: Any) -> None:
+        self.seen.append("request")
+        config["headers"]["X-Stamp"] = "yes"
+
+    @hookimpl
+    def axios_cached_response(self, request: Any) -> None:
+        self.seen.append("cached")
+
+    @hookimpl
+    def axios_before_send(self, request: Any) -> None:
+        self.seen.append("send")
+
+    @hookimpl
+    def axios_response(self, response: Response) -> None:
+        self.seen.append("response")
+
+
+@pytest.mark.parametrize("side", ["sync", "async"])
+async def test_a_plugin_added_after_requests_runs_on_the_next_one(
+    server: EchoServer, side: str
+) -> None:
+    """The hooks are planned again on api.plugin(): the new plugin's every hook runs."""
+    api = axios_python.create({"base_url": server.url})
+
+    async def get() -> Response:
+        return api.get("/headers") if side == "sync" else await api.async_get("/headers")
+
+    assert "X-Stamp" not in (await get()).data["headers"]
+    stamp = Stamp()
+    api.plugin(stamp)
+    assert (await get()).data["headers"]["X-Stamp"] == "yes"
+    assert stamp.seen == ["request", "cached", "send", "response"]
+    api.unplugin(stamp)
+    assert "X-Stamp" not in (await get()).data["headers"]
+    assert stamp.seen == ["request", "cached", "send", "response"]  # not called any more
+
+
+def test_a_second_plugin_joins_the_planned_hooks(server: EchoServer) -> None:
+    """A plugin added while another's hooks are planned runs too, newest first."""
+    api = axios_python.create({"base_url": server.url})
+    first = Stamp()
+    api.plugin(first)
+    api.get("/headers")
+
+    class Later:
+        @hookimpl
+        def axios_request(self, config: Any) -> None:
+            config["headers"]["X-Later"] = "1"
+
+    api.plugin(Later())
+    assert api.get("/headers").data["headers"]["X-Later"] == "1"
+    assert first.seen.count("request") == 2
+
+
+async def test_a_hook_result_that_is_neither_none_nor_awaitable_is_refused(
+    server: EchoServer,
+) -> None:
+    """The plain-call hook path still checks what a hook returned, on both sides."""
+
+    class Wrong:
+        @hookimpl
+        def axios_request(self, config: Any) -> object:
+            return 42
+
+    api = axios_python.create({"base_url": server.url})
+    api.plugin(Wrong())
+    with pytest.raises(PluginError, match="return None"):
+        api.get("/headers")
+    with pytest.raises(PluginError, match="return None"):
+        await api.async_get("/")
+
+
+async def test_awaitable_hook_results_are_awaited_on_the_async_path(server: EchoServer) -> None:
+    """axios_request, axios_cached_response and axios_response may return awaitables."""
+
+    class Async:
+        @hookimpl
+        def axios_request(self, config: Any, is_async: bool) -> Any:
+            async def edit() -> None:
+                config["headers"]["X-Async"] = "edited"
+
+            return edit() if is_async else None
+
+        @hookimpl
+        def axios_cached_response(self, request: Any, is_async: bool) -> Any:
+            async def none() -> None:
+                return None
+
+            return none() if is_async else None
+
+        @hookimpl
+        def axios_response(self, response: Response, is_async: bool) -> Any:
+            async def replace() -> Response:
+                return Response(299, content=response.content, request=response.request)
+
+            return replace() if is_async else None
+
+    api = axios_python.create({"base_url": server.url})
+    api.plugin(Async())
+    response = await api.async_get("/headers")
+    assert response.status_code == 299
+    assert response.json()["headers"]["X-Async"] == "edited"
+    assert api.get("/headers").status_code == 200
+
+
+def test_live_defaults_apply_to_the_next_request(server: EchoServer) -> None:
+    """api.defaults changes reach the next request, plugins or not (nothing is frozen)."""
+    api = axios_python.create({"base_url": server.url})
+    api.plugin(Stamp())
+    api.get("/headers")
+    api.defaults["headers"]["X-Tenant"] = "a"
+    assert api.get("/headers").data["headers"]["X-Tenant"] == "a"
+    api.defaults["headers"]["X-Tenant"] = "b"
+    assert api.get("/headers").data["headers"]["X-Tenant"] == "b"
+    del api.defaults["headers"]["X-Tenant"]
+    assert "X-Tenant" not in api.get("/headers").data["headers"]
+
+
+def test_auth_follows_a_base_url_changed_at_run_time(server: EchoServer) -> None:
+    """The credential's home is the live base_url: moving it moves where the token goes."""
+    api = axios_python.create({"base_url": "http://elsewhere.invalid"})
+    api.plugin("auth", token="s3cret")
+    api.defaults["base_url"] = server.url
+    assert api.get("/headers").data["headers"]["Authorization"] == "Bearer s3cret"
+    # An absolute URL to another origin gets no credential.
+    other = server.url.replace("127.0.0.1", "localhost")
+    assert "Authorization" not in api.get(f"{other}/headers").data["headers"]
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.events: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.events.append(record.http["event"])  # type: ignore[attr-defined]
+
+
+def test_logger_level_changes_at_run_time_apply(server: EchoServer) -> None:
+    """A logger disabled for its level costs a check and logs nothing; enabling it works at once."""
+    logger = logging.getLogger("axios_python.test_planning")
+    records = _Records()
+    logger.addHandler(records)
+    logger.setLevel(logging.WARNING)
+    try:
+        api = axios_python.create({"base_url": server.url})
+        api.plugin("logger", logger=logger)
+        api.get("/headers")
+        assert records.events == []
+        logger.setLevel(logging.INFO)
+        api.get("/headers")
+        assert records.events == ["request", "response"]
+        logger.setLevel(logging.WARNING)
+        api.get("/headers")
+        assert records.events == ["request", "response"]
+    finally:
+        logger.removeHandler(records)
+        logger.setLevel(logging.NOTSET)
+
+
+def test_header_fast_path_still_validates() -> None:
+    """A name seen before skips its own check, never the value's; None still deletes."""
+    headers = Headers({"X-Seen": "1"})
+    headers["X-Seen"] = "  padded  "
+    assert headers["x-seen"] == "padded"
+    with pytest.raises(ConfigError, match="control characters"):
+        headers["X-Seen"] = "bad\r\nInjected: 1"
+    with pytest.raises(TypeError, match="must be a str"):
+        headers["X-Seen"] = 5  # type: ignore[assignment]
+    headers["X-Seen"] = "tab\tinside"
+    assert headers["X-Seen"] == "tab\tinside"
+    headers["x-seen"] = None
+    assert "X-Seen" not in headers
+    with pytest.raises(ConfigError, match="HTTP token"):
+        headers["Bad Name"] = "v"
+
+
+def test_headers_copy_and_has_any() -> None:
+    """A copy shares no name index with its original; has_any tests lower-cased names."""
+    original = Headers([("Authorization", "Bearer t"), ("Accept", "*/*")])
+    copy = original.copy()
+    copy["X-Extra"] = "1"
+    del copy["Accept"]
+    assert list(original) == ["Authorization", "Accept"]
+    assert "x-extra" not in original
+    assert list(copy) == ["Authorization", "X-Extra"]
+    assert original.has_any(frozenset({"cookie", "authorization"}))
+    assert not original.has_any(frozenset({"cookie"}))
+    assert Headers.from_trusted([("Cookie", "a=1")]).has_any({"cookie"})
+
+
+def test_elapsed_is_a_timedelta_built_when_read(server: EchoServer) -> None:
+    """The pipeline stores seconds; response.elapsed is a timedelta, and can be set."""
+    response = axios_python.create({"base_url": server.url}).get("/headers")
+    assert isinstance(response.elapsed, datetime.timedelta)
+    assert response.elapsed > datetime.timedelta(0)
+    assert response.elapsed is response.elapsed  # built once
+    response.elapsed = datetime.timedelta(seconds=3)
+    assert response.elapsed.total_seconds() == 3
+    assert Response(200).elapsed == datetime.timedelta(0)
