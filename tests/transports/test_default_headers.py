@@ -17,11 +17,9 @@ from ._support import Client
 
 USER_AGENT = f"axios-python/{axios_python.__version__}"
 ACCEPT = "application/json, text/plain, */*"
-# What a transport adds by itself and may: message framing, the connection and the
-# Accept-Encoding it can decode (which issue 11 may move into the core).
-_TRANSPORT_OWNED = frozenset(
-    {"host", "content-length", "transfer-encoding", "connection", "accept-encoding"}
-)
+# What a transport adds by itself and may: message framing and the connection. (The
+# core decodes bodies, so Accept-Encoding is the core's too.)
+_TRANSPORT_OWNED = frozenset({"host", "content-length", "transfer-encoding", "connection"})
 
 
 def _received(client: Client) -> list[tuple[str, str]]:
@@ -46,7 +44,7 @@ async def test_user_agent_and_accept_are_sent_by_default(client: Client) -> None
 
 
 async def test_only_the_prepared_headers_reach_the_server(client: Client) -> None:
-    """Apart from framing and Accept-Encoding, the server sees the prepared headers exactly."""
+    """Apart from framing, the server sees the prepared headers exactly."""
     for method, options in (
         ("GET", {}),
         ("POST", {"data": b"raw bytes"}),
@@ -68,6 +66,15 @@ async def test_none_per_request_removes_a_default(client: Client, name: str) -> 
     """headers={name: None} on a request sends no such header at all, on every transport."""
     await client.get("/get", headers={name: None})
     assert _values(client, name.lower()) == _absent(client, name.lower())
+
+
+async def test_none_removes_accept_encoding(client: Client) -> None:
+    """Without the core's Accept-Encoding no transport sends one of its library's
+    (aiohttp's "gzip, deflate, br, zstd" named codings the core may not decode)."""
+    response = await client.get("/get", headers={"Accept-Encoding": None})
+    assert response.request is not None
+    assert "accept-encoding" not in response.request.headers
+    assert _values(client, "accept-encoding") == _absent(client, "accept-encoding")
 
 
 async def test_none_in_the_instance_removes_a_default(client: Client) -> None:

@@ -38,7 +38,7 @@ __all__ = ["AiohttpTransport"]
 
 _CHUNK = 64 * 1024
 _VERSIONS = {(1, 1): "HTTP/1.1", (1, 0): "HTTP/1.0"}  # aiohttp's HttpVersion is a tuple
-_SKIP_AUTO_HEADERS = ("Accept", "User-Agent", "Content-Type")
+_SKIP_AUTO_HEADERS = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 # aiohttp labels a body-less POST/PUT/PATCH application/octet-stream unless told not to.
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _OWNED_OPTIONS = frozenset(
@@ -234,12 +234,14 @@ class AiohttpTransport(BaseTransport):
         session = self._session()
         headers = request.headers.multi_items()
         sent = request.headers
-        # aiohttp adds Accept, User-Agent and a Content-Type of its own to a request
-        # that lacks them; the core decides the headers, so a removed one stays removed.
+        # aiohttp adds Accept, Accept-Encoding, User-Agent and a Content-Type of its own
+        # to a request that lacks them; the core decides the headers, so a removed one
+        # stays removed.
         skip = (
             _SKIP_AUTO_HEADERS
             if "user-agent" not in sent
             or "accept" not in sent
+            or "accept-encoding" not in sent
             or (
                 "content-type" not in sent
                 and (request.content is not None or request.method in _BODY_METHODS)

@@ -327,9 +327,12 @@ def _tls_only_options() -> frozenset[str]:
 
 def _headers(headers: Headers) -> Any:
     pairs = headers.multi_items()
+    # The core decides the headers; urllib3 would add its own User-Agent and
+    # http.client an "Accept-Encoding: identity" otherwise.
     if "user-agent" not in headers:
-        # The core decides the headers; urllib3 would add its own User-Agent otherwise.
         pairs.append(("User-Agent", SKIP_HEADER))
+    if "accept-encoding" not in headers:
+        pairs.append(("Accept-Encoding", SKIP_HEADER))
     plain = dict(pairs)
     if len(plain) == len(pairs):
         return plain
