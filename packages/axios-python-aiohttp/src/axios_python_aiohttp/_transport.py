@@ -29,6 +29,7 @@ from axios_python import (
 )
 from axios_python import Headers as _Headers
 
+from . import _direct
 from ._errors import reraise
 from ._protocol import install as install_protocol
 from ._protocol import took_reused
@@ -108,6 +109,8 @@ class AiohttpTransport(BaseTransport):
             "ssl": ssl,
         }
         self._session_options = session_options
+        # Past ClientSession._request (see _direct.py) unless options of the user's shape it.
+        self._direct = _direct.AVAILABLE and not session_options
         self._own_ssl = ssl is not True
         self._own_limit = max_connections != 100
         self._connection = ConnectionOptions()
@@ -268,26 +271,32 @@ class AiohttpTransport(BaseTransport):
             if "content-length" not in request.headers:
                 headers.append(("Content-Length", str(len(data))))
             data = watch.watch(chunks_of(data))
-        extra: dict[str, Any] = {}
+        proxy = None
         if self._connection.proxy is not None or self._env_proxy:
             proxy = self._proxy(request.url)
-            if proxy is not None:
-                extra = {"proxy": proxy[0], "proxy_headers": proxy[1]}
-                if proxy[1] and request.url[:5].lower() == "http:":
-                    # Forwarded as is: aiohttp sends proxy_headers on a CONNECT only.
-                    headers.extend(proxy[1].items())
+            if proxy is not None and proxy[1] and request.url[:5].lower() == "http:":
+                # Forwarded as is: aiohttp sends proxy_headers on a CONNECT only.
+                headers.extend(proxy[1].items())
         try:
             try:
-                raw = await session.request(
-                    request.method,
-                    URL(request.url),
-                    headers=headers,
-                    data=data,
-                    timeout=self._timeout(request.timeout),
-                    allow_redirects=False,
-                    skip_auto_headers=skip,
-                    **extra,
-                )
+                url = URL(request.url)
+                timeout = self._timeout(request.timeout)
+                if proxy is None and self._direct:
+                    raw = await _direct.send(
+                        session, request.method, url, headers, data, timeout, skip
+                    )
+                else:
+                    raw = await session.request(
+                        request.method,
+                        url,
+                        headers=headers,
+                        data=data,
+                        timeout=timeout,
+                        allow_redirects=False,
+                        skip_auto_headers=skip,
+                        proxy=None if proxy is None else proxy[0],
+                        proxy_headers=None if proxy is None else proxy[1],
+                    )
             except BaseException as exc:
                 reraise(exc, request, reused=took_reused())
             response_headers = _Headers.from_trusted(
