@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 from axios_python_cache._keys import (
-    carries_credentials,
     credential_partition,
     normalize_url,
     url_key,
@@ -90,8 +89,8 @@ def test_vary_names_and_fingerprint() -> None:
         max_size=5,
     )
 )
-def test_carries_credentials_agrees_with_the_partition(fields: list[tuple[str, str]]) -> None:
-    """The cheap yes/no check says yes exactly when a partition digest would be made."""
+def test_has_any_credential_agrees_with_the_partition(fields: list[tuple[str, str]]) -> None:
+    """The plugin's cheap yes/no check (Headers.has_any) says yes exactly when a digest is made."""
     names = frozenset({"authorization", "cookie", "x-api-key"})
     headers = Headers(fields)
-    assert carries_credentials(headers, names) == (credential_partition(headers, names) is not None)
+    assert headers.has_any(names) == (credential_partition(headers, names) is not None)

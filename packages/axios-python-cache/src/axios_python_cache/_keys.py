@@ -8,11 +8,8 @@ from collections.abc import Iterable, Mapping
 from typing import Final
 from urllib.parse import urlsplit, urlunsplit
 
-from axios_python import Headers
-
 __all__ = [
     "ALWAYS_CREDENTIALS",
-    "carries_credentials",
     "credential_partition",
     "hash_value",
     "normalize_url",
@@ -90,16 +87,6 @@ def credential_partition(headers: Mapping[str, str], credential_names: Iterable[
     if not found:
         return None
     return hash_value("\n".join(f"{name}:{found[name]}" for name in sorted(found)))
-
-
-def carries_credentials(headers: Mapping[str, str], credential_names: frozenset[str]) -> bool:
-    """True when ``headers`` has any of the lower-cased ``credential_names`` (no digest made)."""
-    if isinstance(headers, Headers):
-        return headers.has_any(credential_names)
-    for name, _ in _pairs(headers):  # noqa: SIM110 - a plain loop; runs per request
-        if name.lower() in credential_names:
-            return True
-    return False
 
 
 def _pairs(headers: Mapping[str, str]) -> Iterable[tuple[str, str]]:

@@ -37,7 +37,6 @@ from ._entry import Entry, StoredResponse
 from ._flight import RETRY, Failed, Outcome, Shared
 from ._keys import (
     ALWAYS_CREDENTIALS,
-    carries_credentials,
     credential_partition,
     same_origin,
     url_key,
@@ -189,7 +188,7 @@ class CachePlugin:
         names = self._credential_names(config)
         partition = None
         if not self.cache_authenticated:
-            if carries_credentials(request.headers, names):
+            if request.headers.has_any(names):  # any credential: one C-level test
                 self._counters.add("bypasses")
                 return None
         else:
@@ -206,8 +205,9 @@ class CachePlugin:
         self, response: Response, config: Mapping[str, Any], client: AxiosPython, is_async: bool
     ) -> Response | Awaitable[Response | None] | None:
         """Store a cacheable response; drop the URL's entry after a successful unsafe request."""
-        pending = pending_of(response)
-        if pending is None or response.from_cache:
+        request = response.request  # pending_of(response), inline: this runs for every response
+        pending = request.extensions.get(EXTENSION) if request is not None else None
+        if type(pending) is not Pending or response.from_cache:
             return None
         if pending.invalidate:
             if response.status_code >= 400:  # RFC 9111 4.4: only a non-error response invalidates

@@ -166,6 +166,7 @@ class _Stage(NamedTuple):
     check: Callable[[Any, Callable[..., Any], str], Any]
     fulfilled_returns: str
     rejected_returns: str
+    expected: type  # what passes ``check`` without calling it
 
 
 def _ended(response: Response | None) -> Response:
@@ -178,7 +179,7 @@ def _run_plain(
     entries: tuple[Entry, ...], value: Any, error: Exception | None, stage: _Stage
 ) -> Any:
     """The chain as a plain loop (no handler is async def)."""
-    _, check, fulfilled_returns, rejected_returns = stage
+    _, check, fulfilled_returns, rejected_returns, expected = stage
     for fulfilled, rejected, run_when, _ in entries:
         if error is None:
             if fulfilled is None or value is None:
@@ -186,7 +187,13 @@ def _run_plain(
             if run_when is not None and not _wanted(run_when, value):
                 continue
             try:
-                value = check(fulfilled(value), fulfilled, fulfilled_returns)
+                result = fulfilled(value)
+                # The usual result (a dict, a Response) passes without a call.
+                value = (
+                    result
+                    if type(result) is expected
+                    else check(result, fulfilled, fulfilled_returns)
+                )
             except Exception as exc:
                 error = exc
         elif rejected is not None:
@@ -261,8 +268,8 @@ def _response(result: Any, handler: Callable[..., Any], expected: str) -> Respon
     _refuse(result, handler, "response", f"{expected} (an axios_python.Response)")
 
 
-_REQUEST: Final = _Stage("request", _config, "the config", "a config")
-_RESPONSE: Final = _Stage("response", _response, "the response", "a response")
+_REQUEST: Final = _Stage("request", _config, "the config", "a config", dict)
+_RESPONSE: Final = _Stage("response", _response, "the response", "a response", Response)
 
 
 def _refuse(result: Any, handler: Callable[..., Any], stage: str, expected: str) -> NoReturn:

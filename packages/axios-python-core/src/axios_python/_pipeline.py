@@ -138,7 +138,7 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
             else:
                 config = run_request_chain(requests, config)
         if plugins is not None and plugins.requests:
-            results = plugins.request_hook(config, is_async)
+            results = plugins.request_hook(config, client, is_async)
             if results:  # awaitables to await (or a wrong value, refused there)
                 yield from plugins.await_requests(results, config)
         if client._middleware:
@@ -146,7 +146,7 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
         else:
             response = yield from dispatch_flow(client, config, is_async)
         if plugins is not None and plugins.responses:
-            results = plugins.response_hook(response, config, is_async)
+            results = plugins.response_hook(response, config, client, is_async)
             if results:  # a replacement Response, or awaitables giving one
                 response = yield from plugins.apply_responses(response, results)
     except Exception as exc:
@@ -176,11 +176,12 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
 
 
 def dispatch_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> Flow:
-    """Prepare the request and run attempts until one is final; then validate the status.
+    """Prepare the request; the flow that runs attempts until one is final, then checks status.
 
     Each attempt re-runs exactly: the cancellation check, the ``axios_cached_response``
     hook and the transport send (following redirects). Stages before this one
     (interceptors, ``axios_request``, middleware) ran once and do not re-run.
+    Preparing happens here, before the flow starts: one generator per request, not two.
     """
     request = prepare_request(config)
     token = config.get("cancel_token")
@@ -198,14 +199,7 @@ def dispatch_flow(client: AxiosPython, config: RequestConfig, is_async: bool) ->
                 request.stream = True  # the core reads the body itself, as it arrives
         if not config.keys().isdisjoint(UPLOAD_KEYS):
             limit_upload(request, config, is_async)
-    try:
-        return (
-            yield from _attempts(client, config, request, token, receipt, wants_stream, is_async)
-        )
-    except CancelError as exc:
-        if exc.request is None:
-            exc.request = request
-        raise
+    return _attempts(client, config, request, token, receipt, wants_stream, is_async)
 
 
 def _attempts(
@@ -217,139 +211,149 @@ def _attempts(
     wants_stream: bool,
     is_async: bool,
 ) -> Flow:
-    max_retries = config.get("max_retries", 0)
-    strategy: RetryStrategy | None = None
-    if max_retries and _may_retry(request, config):
-        strategy = config.get("retry_strategy") or _DEFAULT_STRATEGY
-    budget = config.get("retry_deadline")
-    deadline = None if budget is None else time.monotonic() + budget
-    total = request.timeout.total
-    plugins = client._plugin_host
-    jar = client._cookie_jar
-    extra_cookies = config.get("cookies")
-    cookies: RequestCookies | None = None  # built only once cookies are involved
-    retries = 0
-    previous: Response | Exception | None = None  # the outcome a retry answers
-    resend: Resend | None = None  # why the next send happens again: "retry", "unanswered"
-    dropped_once = False
-    while True:
-        if token is not None:
-            token.raise_if_cancelled()
-        if cookies is None and (extra_cookies or (jar is not None and jar._cookies)):
-            cookies = RequestCookies(jar, extra_cookies, request)
-        if cookies is not None:
-            cookies.apply(request)  # before the cache and the plugins see the request
-        guard = None
-        if total is not None or deadline is not None:
-            guard = _guard(request, token, total, deadline, budget)
-        kept = False  # True once a streamed body owns the guard (it lets go when closed)
-        try:
-            response = None
-            if plugins is not None and plugins.lookups:
-                response = plugins.cached_response_hook(request, config, is_async)
-                if response is not None and type(response) is not Response:
-                    response = yield from plugins.await_cached(response)
-            if response is None:
-                if plugins is not None and plugins.sends:
-                    pending = plugins.send_hook(request, resend, previous, config, is_async)
-                    if pending:
-                        yield from plugins.await_sends(pending)
-                started = perf_counter()
-                response = yield Send(request)
-                response._elapsed = perf_counter() - started
-                # One lower-cased name index for the Set-Cookie and Content-Encoding
-                # tests (C-level list scans, no method calls).
-                names = response.headers._names
-                if cookies is not None or "set-cookie" in names:
-                    cookies = cookies or RequestCookies(jar, extra_cookies, request)
-                    cookies.store(request, response)
-                if response.is_redirect and config.get("follow_redirects", True):
-                    response = yield from _follow_redirects(
-                        request, response, config, client, is_async, cookies
-                    )
+    """Attempts until one is final, then the status check; a CancelError names the request."""
+    try:
+        max_retries = config.get("max_retries", 0)
+        strategy: RetryStrategy | None = None
+        if max_retries and _may_retry(request, config):
+            strategy = config.get("retry_strategy") or _DEFAULT_STRATEGY
+        budget = config.get("retry_deadline")
+        deadline = None if budget is None else time.monotonic() + budget
+        total = request.timeout.total
+        plugins = client._plugin_host
+        jar = client._cookie_jar
+        extra_cookies = config.get("cookies")
+        cookies: RequestCookies | None = None  # built only once cookies are involved
+        retries = 0
+        previous: Response | Exception | None = None  # the outcome a retry answers
+        resend: Resend | None = None  # why the next send happens again: "retry", "unanswered"
+        dropped_once = False
+        while True:
+            if token is not None:
+                token.raise_if_cancelled()
+            if cookies is None and (extra_cookies or (jar is not None and jar._cookies)):
+                cookies = RequestCookies(jar, extra_cookies, request)
+            if cookies is not None:
+                cookies.apply(request)  # before the cache and the plugins see the request
+            guard = None
+            if total is not None or deadline is not None:
+                guard = _guard(request, token, total, deadline, budget)
+            kept = False  # True once a streamed body owns the guard (it lets go when closed)
+            try:
+                response = None
+                if plugins is not None and plugins.lookups:
+                    response = plugins.cached_response_hook(request, config, client, is_async)
+                    if response is not None and type(response) is not Response:
+                        response = yield from plugins.await_cached(response)
+                if response is None:
+                    if plugins is not None and plugins.sends:
+                        pending = plugins.send_hook(
+                            request, resend, previous, config, client, is_async
+                        )
+                        if pending:
+                            yield from plugins.await_sends(pending)
+                    started = perf_counter()
+                    response = yield Send(request)
+                    response._elapsed = perf_counter() - started
+                    # One lower-cased name index for the Set-Cookie and Content-Encoding
+                    # tests (C-level list scans, no method calls).
                     names = response.headers._names
-                if response._content is not None:
-                    if (receipt is None or receipt.decompress) and "content-encoding" in names:
-                        decode_in_place(response, request)
-                elif receipt is not None or guard is not None or "content-encoding" in names:
-                    release = guard.release if guard is not None else None
-                    try:
-                        wrap(response, request, receipt, guard, release)
-                    except BaseException:
-                        yield Close(response)
-                        raise
-                    kept = wants_stream and guard is not None
-                    if not wants_stream:
-                        yield Read(response)
-        except (NetworkError, TimeoutError) as exc:
-            if exc.request is None:
-                exc.request = request
-            if token is not None and token.is_cancelled:
-                raise token.error() from exc
-            if (
-                isinstance(exc, NetworkError)
-                and exc.unanswered
-                and not dropped_once
-                and _may_resend(request, config)
-            ):
-                dropped_once = True  # a kept-alive connection the server had dropped: once more
-                resend, previous = "unanswered", exc
+                    if cookies is not None or "set-cookie" in names:
+                        cookies = cookies or RequestCookies(jar, extra_cookies, request)
+                        cookies.store(request, response)
+                    if response.is_redirect and config.get("follow_redirects", True):
+                        response = yield from _follow_redirects(
+                            request, response, config, client, is_async, cookies
+                        )
+                        names = response.headers._names
+                    if response._content is not None:
+                        if (receipt is None or receipt.decompress) and "content-encoding" in names:
+                            decode_in_place(response, request)
+                    elif receipt is not None or guard is not None or "content-encoding" in names:
+                        release = guard.release if guard is not None else None
+                        try:
+                            wrap(response, request, receipt, guard, release)
+                        except BaseException:
+                            yield Close(response)
+                            raise
+                        kept = wants_stream and guard is not None
+                        if not wants_stream:
+                            yield Read(response)
+            except (NetworkError, TimeoutError) as exc:
+                if exc.request is None:
+                    exc.request = request
+                if token is not None and token.is_cancelled:
+                    raise token.error() from exc
+                if (
+                    isinstance(exc, NetworkError)
+                    and exc.unanswered
+                    and not dropped_once
+                    and _may_resend(request, config)
+                ):
+                    dropped_once = True  # a kept-alive connection the server had dropped: once more
+                    resend, previous = "unanswered", exc
+                    continue
+                wait = _next_wait(strategy, retries, max_retries, exc, deadline)
+                if wait is None:
+                    if _gave_up(strategy, retries, max_retries, exc):
+                        raise _exhausted(retries, max_retries, exc, config, budget) from exc
+                    raise
+                _rewind(request, exc)
+                retries += 1
+                resend, previous = "retry", exc
+                if wait > 0:
+                    yield Sleep(wait, token)
                 continue
-            wait = _next_wait(strategy, retries, max_retries, exc, deadline)
+            finally:
+                if guard is not None and not kept:
+                    guard.release()
+            if token is not None and token.is_cancelled:
+                if not response.is_closed:
+                    yield Close(response)  # a transport that could not abort: drop what came back
+                raise token.error()
+            if strategy is None:
+                break
+            wait = _next_wait(strategy, retries, max_retries, response, deadline)
             if wait is None:
-                if _gave_up(strategy, retries, max_retries, exc):
-                    raise _exhausted(retries, max_retries, exc, config, budget) from exc
-                raise
-            _rewind(request, exc)
+                break
+            if not response.is_closed:
+                yield Close(response)
+            _rewind(request, response)
             retries += 1
-            resend, previous = "retry", exc
+            resend, previous = "retry", response
             if wait > 0:
                 yield Sleep(wait, token)
-            continue
-        finally:
-            if guard is not None and not kept:
-                guard.release()
-        if token is not None and token.is_cancelled:
+        if total is not None or deadline is not None:
+            _restore_token(request, token)
+        response.config = dict(config)
+        response.retries = retries
+        if receipt is not None and receipt.response_type is not None:
+            _apply_response_type(response, receipt.response_type, is_async)
+        if not wants_stream and config.get("transform_response") is not None:
+            response.data = apply_transforms(
+                config["transform_response"], response.data, response.headers, "transform_response"
+            )
+        validate = config.get("validate_status")
+        if validate is not None and not validate(response.status_code):
             if not response.is_closed:
-                yield Close(response)  # a transport that could not abort: drop what came back
-            raise token.error()
-        if strategy is None:
-            break
-        wait = _next_wait(strategy, retries, max_retries, response, deadline)
-        if wait is None:
-            break
-        if not response.is_closed:
-            yield Close(response)
-        _rewind(request, response)
-        retries += 1
-        resend, previous = "retry", response
-        if wait > 0:
-            yield Sleep(wait, token)
-    if total is not None or deadline is not None:
-        _restore_token(request, token)
-    response.config = dict(config)
-    response.retries = retries
-    if receipt is not None and receipt.response_type is not None:
-        _apply_response_type(response, receipt.response_type, is_async)
-    if not wants_stream and config.get("transform_response") is not None:
-        response.data = apply_transforms(
-            config["transform_response"], response.data, response.headers, "transform_response"
-        )
-    validate = config.get("validate_status")
-    if validate is not None and not validate(response.status_code):
-        if not response.is_closed:
-            yield Read(response)
-        status_error = HTTPStatusError(
-            f"HTTP {response.status_code} {response.reason_phrase} for "
-            f"{request.method} {response.url}",
-            response=response,
-            config=response.config,
-            request=request,
-        )
-        if _gave_up(strategy, retries, max_retries, response):
-            raise _exhausted(retries, max_retries, status_error, config, budget) from status_error
-        raise status_error
-    return response
+                yield Read(response)
+            status_error = HTTPStatusError(
+                f"HTTP {response.status_code} {response.reason_phrase} for "
+                f"{request.method} {response.url}",
+                response=response,
+                config=response.config,
+                request=request,
+            )
+            if _gave_up(strategy, retries, max_retries, response):
+                raise _exhausted(
+                    retries, max_retries, status_error, config, budget
+                ) from status_error
+            raise status_error
+        return response
+    except CancelError as exc:
+        if exc.request is None:
+            exc.request = request
+        raise
 
 
 def _guard(
@@ -464,7 +468,7 @@ def _follow_redirects(
         if cookies is not None:
             cookies.apply(request)
         if plugins is not None and plugins.sends:
-            pending = plugins.send_hook(request, "redirect", response, config, is_async)
+            pending = plugins.send_hook(request, "redirect", response, config, client, is_async)
             if pending:
                 yield from plugins.await_sends(pending)
         started = perf_counter()

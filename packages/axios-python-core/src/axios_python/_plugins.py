@@ -264,11 +264,13 @@ class PluginHost:
     # (almost always nothing); only a result to await goes through a generator, so a
     # plugin with nothing to do for a request costs its own call and no more.
 
-    def request_hook(self, config: RequestConfig, is_async: bool) -> list[Any]:
+    def request_hook(
+        self, config: RequestConfig, client: AxiosPython, is_async: bool
+    ) -> Sequence[Any]:
         """Stage 3: every axios_request runs and edits ``config`` in place; the non-None results."""
-        return _run_all(self._request, (config, self._client, is_async))
+        return _run_all(self._request, (config, client, is_async))
 
-    def await_requests(self, results: list[Any], config: RequestConfig) -> HookGen:
+    def await_requests(self, results: Sequence[Any], config: RequestConfig) -> HookGen:
         """Await the awaitables axios_request hooks returned (refusing other values)."""
         yield from self._await_all("axios_request", "config", results, config)
 
@@ -278,16 +280,19 @@ class PluginHost:
         resend: Resend | None,
         previous: Response | Exception | None,
         config: RequestConfig,
+        client: AxiosPython,
         is_async: bool,
-    ) -> list[Any]:
+    ) -> Sequence[Any]:
         """Stage 5, per physical send (``sends`` is True): every axios_before_send runs."""
-        return _run_all(self._send, (request, resend, previous, config, self._client, is_async))
+        return _run_all(self._send, (request, resend, previous, config, client, is_async))
 
-    def await_sends(self, results: list[Any]) -> HookGen:
+    def await_sends(self, results: Sequence[Any]) -> HookGen:
         """Await the awaitables axios_before_send hooks returned (refusing other values)."""
         yield from self._await_all("axios_before_send", "request", results, None)
 
-    def _await_all(self, hook: str, edited: str, results: list[Any], subject: object) -> HookGen:
+    def _await_all(
+        self, hook: str, edited: str, results: Sequence[Any], subject: object
+    ) -> HookGen:
         """Await the awaitables an in-place editing hook returned; any other value is an error."""
         for index, result in enumerate(results):
             try:
@@ -303,12 +308,14 @@ class PluginHost:
                 _close(results[index + 1 :])
                 raise
 
-    def cached_response_hook(self, request: Request, config: RequestConfig, is_async: bool) -> Any:
+    def cached_response_hook(
+        self, request: Request, config: RequestConfig, client: AxiosPython, is_async: bool
+    ) -> Any:
         """Stage 5, per attempt: what the first axios_cached_response returning non-None returned.
 
         A Response or None is final; anything else goes to ``await_cached``.
         """
-        return _run_first(self._cached, (request, config, self._client, is_async))
+        return _run_first(self._cached, (request, config, client, is_async))
 
     def await_cached(self, result: object) -> HookGen:
         """The Response an axios_cached_response's awaitable gives, or None."""
@@ -316,11 +323,13 @@ class PluginHost:
             result = yield Await(result, self._source("axios_cached_response", result))
         return _response_or_none("axios_cached_response", result)
 
-    def response_hook(self, response: Response, config: RequestConfig, is_async: bool) -> list[Any]:
+    def response_hook(
+        self, response: Response, config: RequestConfig, client: AxiosPython, is_async: bool
+    ) -> Sequence[Any]:
         """Stage 6: every axios_response runs; the non-None results (see ``apply_responses``)."""
-        return _run_all(self._response, (response, config, self._client, is_async))
+        return _run_all(self._response, (response, config, client, is_async))
 
-    def apply_responses(self, response: Response, results: list[Any]) -> HookGen:
+    def apply_responses(self, response: Response, results: Sequence[Any]) -> HookGen:
         """The Response that replaces ``response``: the last one the results give (awaited)."""
         for index, result in enumerate(results):
             try:
@@ -385,7 +394,7 @@ def _interruption_safe(error: BaseException, call: Callable[[], Any]) -> None:
         )
 
 
-def _close(results: list[Any]) -> None:
+def _close(results: Sequence[Any]) -> None:
     """Close awaitables that will never be awaited (no "never awaited" warning follows)."""
     for result in results:
         close = getattr(result, "close", None)
@@ -411,17 +420,23 @@ def _positional(
     return reordered, len(params)
 
 
-def _run_all(plan: Plan, args: tuple[Any, ...]) -> list[Any]:
-    """Call every implementation with ``args`` (hookspec order); the non-None results."""
+def _run_all(plan: Plan, args: tuple[Any, ...]) -> Sequence[Any]:
+    """Call every implementation with ``args`` (hookspec order); the non-None results.
+
+    No list is made while every implementation returns None (the usual case).
+    """
     if isinstance(plan, HookCaller):
-        results: list[Any] = plan(**_kwargs(plan, args))
-        return results
-    results = []
+        called: list[Any] = plan(**_kwargs(plan, args))
+        return called
+    results: list[Any] | None = None
     for function, taken in plan or ():
         result = function(*args[:taken])
         if result is not None:
-            results.append(result)
-    return results
+            if results is None:
+                results = [result]
+            else:
+                results.append(result)
+    return results or ()
 
 
 def _run_first(plan: Plan, args: tuple[Any, ...]) -> Any:

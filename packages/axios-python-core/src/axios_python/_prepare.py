@@ -17,6 +17,7 @@ from ._urls import base_origin, build_url, is_absolute, origin_of
 
 __all__ = ["home_origin", "prepare_request", "strip_sensitive_headers", "trusted"]
 
+_BODY_KEYS = frozenset({"json", "data", "files", "transform_request"})
 # Bounded (base_url values are few); a malformed one raises every time (errors are not cached).
 _checked_origin = functools.lru_cache(maxsize=256)(base_origin)
 
@@ -69,7 +70,8 @@ def _prepare(config: Mapping[str, Any]) -> Request:
         raise ConfigError(f"'headers' is invalid: {exc}") from None
     if auth is not None:  # replaces an Authorization header from any other source
         headers["Authorization"] = auth.header if isinstance(auth, BasicAuth) else _header(auth)
-    content = encode_body(config, headers)
+    # A request without a body (most GETs) skips encoding with one dict-keys test.
+    content = None if config.keys().isdisjoint(_BODY_KEYS) else encode_body(config, headers)
     _check_portable(headers)
     if base_url and absolute and not trusted(full_url, config):
         strip_sensitive_headers(headers, config)
