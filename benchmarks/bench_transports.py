@@ -15,9 +15,16 @@ of benchmarks/bench_server.py (its own process)::
     python benchmarks/bench_transports.py --json     # machine-readable
     python benchmarks/bench_transports.py --breakdown  # CPU per pipeline stage, no server
 
+On Linux with two CPUs or more the client runs on CPU 0 and the server on the
+last CPU (``--no-pin`` lets the scheduler place both): every client then has one
+core, whatever threads it starts (pyreqwest's Tokio thread shares the core with
+Python), and the server never competes with it.
+
 Targets (issue 6): sync urllib3 >= 1.5x raw httpx; async aiohttp at concurrency
 64 >= 0.85x raw aiohttp; async httpx2 >= 2.5x raw httpx. Issue 13: sync reqwest
->= 2.0x raw httpx (bare >= 2.5x); async reqwest >= 1.0x raw aiohttp (bare >= 1.3x).
+>= 2.0x raw httpx (bare >= 2.5x); async reqwest >= 1.0x raw aiohttp (bare >= 1.3x);
+the pipeline's own CPU on reqwest (full minus raw pyreqwest, same round) <= 40 us
+per request on both sides.
 """
 
 from __future__ import annotations
@@ -46,13 +53,13 @@ from bench_measure import Sample, Settings, run_rounds
 from bench_scenarios import AsyncSubject, Scenario, SyncSubject, add_full_pipeline, httpx_limits
 from bench_server import BODY
 from pyreqwest.client import ClientBuilder, SyncClientBuilder
-from run import bench_server
+from run import bench_server, pin_client
 
 import axios_python
 from axios_python import BaseTransport, Headers, HttpxTransport, Request, Response
 from axios_python.hookspecs import hookimpl
 
-__all__ = ["PLUGINS", "Target", "main"]
+__all__ = ["PLUGINS", "CpuTarget", "Target", "main"]
 
 PLUGINS = (
     "cache (defaults: authenticated requests are not cached, so no hits), "
@@ -71,6 +78,16 @@ class Target:
     minimum: float
 
 
+@dataclass(frozen=True)
+class CpuTarget:
+    """``scenario`` may cost at most ``maximum`` client CPU us per request more than ``versus``."""
+
+    scenario: str
+    versus: str
+    maximum: float
+    label: str
+
+
 TARGETS = (
     Target("sync urllib3", "sync raw-httpx", 1.5),
     Target("async aiohttp", "async raw-aiohttp", 0.85),
@@ -79,6 +96,17 @@ TARGETS = (
     Target("sync reqwest-bare", "sync raw-httpx", 2.5),
     Target("async reqwest", "async raw-aiohttp", 1.0),
     Target("async reqwest-bare", "async raw-aiohttp", 1.3),
+)
+_PIPELINE_CPU = "the pipeline's own CPU"
+CPU_TARGETS = (
+    CpuTarget("sync reqwest", "sync raw-pyreqwest", 40.0, _PIPELINE_CPU),
+    CpuTarget("async reqwest", "async raw-pyreqwest", 40.0, _PIPELINE_CPU),
+)
+# Printed without a target, to show where the CPU on top of raw pyreqwest goes.
+CPU_STEPS = (
+    ("the transport's own CPU", "reqwest-alone", "raw-pyreqwest"),
+    ("the bare pipeline's own CPU", "reqwest-bare", "raw-pyreqwest"),
+    ("the plugins, interceptors and middleware", "reqwest", "reqwest-bare"),
 )
 
 
@@ -375,6 +403,13 @@ def _rows(samples: dict[str, list[Sample]]) -> list[dict[str, Any]]:
     return rows
 
 
+def paired_cpu(samples: dict[str, list[Sample]], name: str, versus: str) -> float:
+    """Median over rounds of CPU us/request(name) minus that of ``versus`` in the same round."""
+    return statistics.median(
+        a.cpu_us - b.cpu_us for a, b in zip(samples[name], samples[versus], strict=True)
+    )
+
+
 def _targets(samples: dict[str, list[Sample]]) -> list[dict[str, Any]]:
     return [
         {
@@ -388,16 +423,48 @@ def _targets(samples: dict[str, list[Sample]]) -> list[dict[str, Any]]:
     ]
 
 
+def _cpu_targets(samples: dict[str, list[Sample]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "what": t.label,
+            "scenario": t.scenario,
+            "versus": t.versus,
+            "maximum_us": t.maximum,
+            "cpu_us": (cpu := paired_cpu(samples, t.scenario, t.versus)),
+            "ok": cpu <= t.maximum,
+        }
+        for t in CPU_TARGETS
+    ]
+
+
+def _cpu_steps(samples: dict[str, list[Sample]]) -> list[dict[str, Any]]:
+    """The CPU on top of raw pyreqwest, split into transport, bare pipeline and the rest."""
+    return [
+        {
+            "what": what,
+            "scenario": f"{kind} {name}",
+            "versus": f"{kind} {versus}",
+            "cpu_us": paired_cpu(samples, f"{kind} {name}", f"{kind} {versus}"),
+        }
+        for kind in ("sync", "async")
+        for what, name, versus in CPU_STEPS
+    ]
+
+
 def _print(
     settings: Settings,
     env: dict[str, Any],
     rows: list[dict[str, Any]],
     targets: list[dict[str, Any]],
+    cpu_targets: list[dict[str, Any]],
+    steps: list[dict[str, Any]],
 ) -> None:
     print(
         f"axios-python {env['axios_python']}: fast transports, {env['python']}, {env['cpus']} CPUs"
     )
     print(f"  versions: {env['versions']}")
+    print(f"  command: {env['command']}")
+    print(f"  {env['placement']}")
     print(f"  every library row: {env['pipeline']}")
     print(
         f"  median of {settings.rounds} alternating rounds; ratios are medians of same-round pairs"
@@ -430,13 +497,39 @@ def _print(
         verdict = "ok" if t["ok"] else "MISS"
         wanted = f"(>= {t['minimum']}x) {verdict}"
         print(f"  {t['scenario']:<{width}} vs {t['versus']:<18} {t['ratio']:.2f}x  {wanted}")
+    for t in cpu_targets:
+        verdict = "ok" if t["ok"] else "MISS"
+        print(
+            f"  {t['what']} on {t['scenario']} (minus {t['versus']}): "
+            f"{t['cpu_us']:.1f} us/req  (<= {t['maximum_us']:.0f} us) {verdict}"
+        )
+    print()
+    print("client CPU us per request on top of raw pyreqwest (medians of same-round differences)")
+    for step in steps:
+        what = f"{step['scenario']} minus {step['versus']}"
+        print(f"  {what:<44}{step['cpu_us']:>7.1f}  {step['what']}")
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="3 short rounds: a rough look")
     parser.add_argument("--rounds", type=int, help=f"rounds (default {_FULL.rounds})")
+    parser.add_argument(
+        "--requests", type=int, help=f"sync GETs per measurement (default {_FULL.sync_requests})"
+    )
+    parser.add_argument(
+        "--async-requests",
+        type=int,
+        help=f"async GETs per measurement (default {_FULL.async_requests})",
+    )
+    parser.add_argument("--warmup", type=int, help=f"untimed GETs first (default {_FULL.warmup})")
     parser.add_argument("--server-workers", type=int, default=1, help="server processes")
+    parser.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="let the scheduler place client and server (default: client on CPU 0, server on "
+        "the last CPU, on Linux with 2 CPUs or more)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     parser.add_argument(
@@ -445,8 +538,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="only show what each pipeline stage costs, on an in-memory transport (no server)",
     )
     args = parser.parse_args(argv)
-    if args.rounds is not None and args.rounds < 1:
-        parser.error(f"--rounds must be at least 1 (got {args.rounds})")
+    for option in ("rounds", "requests", "async_requests"):
+        value = getattr(args, option)
+        if value is not None and value < 1:
+            parser.error(f"--{option.replace('_', '-')} must be at least 1 (got {value})")
+    if args.warmup is not None and args.warmup < 0:
+        parser.error(f"--warmup must be 0 or more (got {args.warmup})")
     return args
 
 
@@ -461,11 +558,12 @@ def main(argv: list[str] | None = None) -> int:
     base = _QUICK if args.quick else _FULL
     settings = Settings(
         rounds=args.rounds or base.rounds,
-        sync_requests=base.sync_requests,
-        async_requests=base.async_requests,
+        sync_requests=args.requests or base.sync_requests,
+        async_requests=args.async_requests or base.async_requests,
         concurrency=base.concurrency,
-        warmup=base.warmup,
+        warmup=base.warmup if args.warmup is None else args.warmup,
     )
+    server_cpu = None if args.no_pin else pin_client()
 
     def progress(round_index: int, scenario: Scenario, sample: Sample) -> None:
         if not args.quiet:
@@ -486,16 +584,30 @@ def main(argv: list[str] | None = None) -> int:
             f"pyreqwest {metadata.version('pyreqwest')}"
         ),
         "pipeline": f"2 request interceptors, 1 response interceptor, 2 middleware; {PLUGINS}",
-        "command": "python benchmarks/bench_transports.py" + (" " + " ".join(argv) if argv else ""),
+        "command": "python benchmarks/bench_transports.py "
+        + " ".join(sys.argv[1:] if argv is None else argv),
+        "placement": (
+            f"client pinned to CPU 0, server to CPU {server_cpu}"
+            if server_cpu is not None
+            else "client and server placed by the scheduler (not pinned)"
+        ),
     }
-    with bench_server(args.server_workers, None) as base_url:
+    with bench_server(args.server_workers, server_cpu) as base_url:
         samples = run_rounds([SYNC, ASYNC], base_url, settings, progress)
     rows, targets = _rows(samples), _targets(samples)
+    cpu_targets, steps = _cpu_targets(samples), _cpu_steps(samples)
     if args.json:
-        json.dump({"environment": env, "scenarios": rows, "targets": targets}, sys.stdout, indent=2)
+        report = {
+            "environment": env,
+            "scenarios": rows,
+            "targets": targets,
+            "cpu_targets": cpu_targets,
+            "cpu_steps": steps,
+        }
+        json.dump(report, sys.stdout, indent=2)
         print()
     else:
-        _print(settings, env, rows, targets)
+        _print(settings, env, rows, targets, cpu_targets, steps)
     return 0
 
 

@@ -33,7 +33,7 @@ from bench_scenarios import Kind, Scenario, scenarios
 
 import axios_python
 
-__all__ = ["main"]
+__all__ = ["bench_server", "main", "pin_client"]
 
 _HERE = Path(__file__).resolve().parent
 _KINDS: tuple[Kind, ...] = ("sync", "async")
@@ -65,6 +65,18 @@ def bench_server(workers: int, cpu: int | None, delay_ms: float = 0.0) -> Iterat
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def pin_client() -> int | None:
+    """Pin this process (and the threads it starts later) to CPU 0; the server's CPU, or None.
+
+    None where CPUs cannot be assigned (not Linux, or a single CPU): nothing is pinned.
+    """
+    cpus = os.cpu_count() or 1
+    if not hasattr(os, "sched_setaffinity") or cpus < 2:
+        return None
+    os.sched_setaffinity(0, {0})
+    return cpus - 1
 
 
 def _wait_until_up(base_url: str) -> None:
@@ -280,10 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     skipped: dict[Kind, list[tuple[Scenario, str]]] = {}
     for kind in _KINDS:
         groups[kind], skipped[kind] = _selected(kind, args.only)
-    server_cpu: int | None = None
-    if args.pin and hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
-        server_cpu = (os.cpu_count() or 1) - 1
-        os.sched_setaffinity(0, {0})
+    server_cpu = pin_client() if args.pin else None
 
     def progress(round_index: int, scenario: Scenario, sample: Sample) -> None:
         if not args.quiet:

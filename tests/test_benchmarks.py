@@ -47,3 +47,43 @@ def test_json_output_has_ratios_and_cpu_for_the_selected_scenarios() -> None:
         assert scenario["cpu_us_per_request"] > 0
         assert len(scenario["rounds"]) == 1
     assert report["environment"]["settings"]["rounds"] == 1
+
+
+TRANSPORTS = RUN.with_name("bench_transports.py")
+
+
+def test_transports_benchmark_reports_every_target_of_issue_13() -> None:
+    """A tiny bench_transports run prints each ratio target and each CPU target with a verdict."""
+    tiny = ["--quick", "--rounds", "1", "--requests", "10", "--async-requests", "64"]
+    done = subprocess.run(
+        [sys.executable, str(TRANSPORTS), *tiny, "--warmup", "2", "--quiet", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    ratios = {(t["scenario"], t["versus"]): t for t in report["targets"]}
+    for scenario, versus, minimum in (
+        ("async reqwest", "async raw-aiohttp", 1.0),
+        ("async reqwest-bare", "async raw-aiohttp", 1.3),
+        ("sync reqwest", "sync raw-httpx", 2.0),
+        ("sync reqwest-bare", "sync raw-httpx", 2.5),
+    ):
+        target = ratios[(scenario, versus)]
+        assert target["minimum"] == minimum
+        assert target["ratio"] > 0
+        assert target["ok"] is (target["ratio"] >= minimum)
+    cpu = {(t["scenario"], t["versus"]): t for t in report["cpu_targets"]}
+    assert set(cpu) == {
+        ("sync reqwest", "sync raw-pyreqwest"),
+        ("async reqwest", "async raw-pyreqwest"),
+    }
+    for target in cpu.values():
+        assert target["maximum_us"] == 40.0
+        assert target["ok"] is (target["cpu_us"] <= 40.0)
+    steps = [(s["scenario"], s["versus"]) for s in report["cpu_steps"]]
+    assert ("async reqwest-alone", "async raw-pyreqwest") in steps
+    assert ("sync reqwest", "sync reqwest-bare") in steps
+    assert "--requests 10" in report["environment"]["command"]
