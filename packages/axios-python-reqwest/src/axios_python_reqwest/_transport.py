@@ -328,34 +328,27 @@ def _response(
     stream: SyncStream | AsyncStream | None = None,
 ) -> Response:
     """Our Response for pyreqwest's: status, headers and version, with a body or a stream."""
-    return Response(
-        raw.status,
-        headers=_headers(raw, request),
-        content=content,
-        stream=stream,
-        request=request,
-        http_version=_version(raw),
-    )
-
-
-def _headers(raw: BaseResponse, request: Request) -> Headers:
     try:
-        return Headers.from_trusted(list(raw.headers.items()))
+        headers = Headers.from_trusted(list(raw.headers.items()))
     except ValueError as exc:  # pyreqwest cannot hand over a value that is not visible ASCII
         raise ProtocolError(
             f"response to {request.method} {request.url} has a header with bytes outside "
             "visible ASCII (raw UTF-8, for instance), which the reqwest transport cannot read",
             request=request,
         ) from exc
-
-
-# pyreqwest says "HTTP/2.0"; every other transport (and httpx) says "HTTP/2".
-_VERSIONS: Final = {"HTTP/2.0": "HTTP/2", "HTTP/3.0": "HTTP/3"}
-
-
-def _version(raw: BaseResponse) -> str:
     version = raw.version
-    return _VERSIONS.get(version, version)
+    return Response(
+        raw.status,
+        headers=headers,
+        content=content,
+        stream=stream,
+        request=request,
+        # pyreqwest says "HTTP/2.0"; every other transport (and httpx) says "HTTP/2".
+        http_version=_VERSIONS.get(version, version),
+    )
+
+
+_VERSIONS: Final = {"HTTP/2.0": "HTTP/2", "HTTP/3.0": "HTTP/3"}
 
 
 def _drop(_raw: object) -> None:
