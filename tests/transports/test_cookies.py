@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import pytest
+from axios_python_cache import CachePlugin
 
 from axios_python import AxiosPython, CookieJar, RequestConfig
 
@@ -169,3 +170,46 @@ async def test_the_cache_never_stores_a_response_that_sets_cookies(client: Clien
     assert not second.from_cache
     assert len(client.server.requests) == 2
     assert _jar(api).as_dict() == {"c": "1"}
+
+
+_CACHEABLE = {"Cache-Control": "public, max-age=60"}
+
+
+async def _fetch_cacheable(client: Client, api: AxiosPython) -> bool:
+    """GET a cacheable response; True when the cache answered it."""
+    return (await client.get("/response-headers", api=api, params=_CACHEABLE)).from_cache
+
+
+def _origin_fetches(client: Client) -> int:
+    return sum(request.path == "/response-headers" for request in client.server.requests)
+
+
+async def test_a_cookie_from_the_jar_makes_its_site_bypass_the_cache(client: Client) -> None:
+    """Cookie is a credential to the cache: once a site sets one, its requests are not cached."""
+    api = client.new()
+    cache = CachePlugin(ttl=60)
+    api.plugin(cache)
+    assert [await _fetch_cacheable(client, api) for _ in range(2)] == [False, True]
+    await client.get("/cookies/set", api=api, params={"session": "alice"})
+    assert [await _fetch_cacheable(client, api) for _ in range(2)] == [False, False]
+    assert _origin_fetches(client) == 3
+    assert cache.stats.bypasses == 2  # visible in the stats, not silently missing
+
+
+async def test_cache_authenticated_keeps_one_entry_per_cookie_session(client: Client) -> None:
+    """With cache_authenticated=True jar cookies are cached, keyed by their values: no sharing."""
+    api = client.new()
+    api.plugin(CachePlugin(ttl=60, cache_authenticated=True))
+    await client.get("/cookies/set", api=api, params={"session": "alice"})
+    assert [await _fetch_cacheable(client, api) for _ in range(2)] == [False, True]
+    await client.get("/cookies/set", api=api, params={"session": "bob"})  # another session
+    assert [await _fetch_cacheable(client, api) for _ in range(2)] == [False, True]
+    assert _origin_fetches(client) == 2
+
+
+async def test_without_a_jar_the_cache_caches_as_before(client: Client) -> None:
+    """cookies=False: a site setting a session cookie does not stop its responses being cached."""
+    api = client.new(cookies=False)
+    api.plugin(CachePlugin(ttl=60))
+    await client.get("/cookies/set", api=api, params={"session": "alice"})
+    assert [await _fetch_cacheable(client, api) for _ in range(2)] == [False, True]
