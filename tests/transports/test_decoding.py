@@ -21,7 +21,7 @@ import brotli  # type: ignore[import-untyped]
 import pytest
 from backports import zstd
 
-from axios_python import ContentTooLargeError, NetworkError
+from axios_python import ContentTooLargeError, NetworkError, StreamError
 from axios_python._decoding import accept_encoding
 
 from ._hostile import Conn, HostileServer
@@ -112,6 +112,22 @@ async def test_decompress_false_returns_the_body_as_sent(
     assert response.headers["content-encoding"] == "br"
     assert response.data == brotli.compress(PAYLOAD)
     assert brotli.decompress(response.content) == PAYLOAD
+
+
+@pytest.mark.parametrize("limit", [None, 1 << 20], ids=["no-limit", "limit"])
+async def test_decoded_says_whether_the_core_decoded_the_body(
+    client: Client, encoded: HostileServer, limit: int | None
+) -> None:
+    """``response.decoded``: True after the core decoded, on both read paths; else False."""
+    url = encoded.url("/gzip")
+    decoded = await client.get(url, max_content_length=limit)
+    raw = await client.get(url, max_content_length=limit, decompress=False)
+    plain = await client.get("/get", max_content_length=limit)
+    assert (decoded.decoded, raw.decoded, plain.decoded) == (True, False, False)
+    assert decoded.content == PAYLOAD
+    assert decoded.headers["content-encoding"] == "gzip"  # the headers stay as received
+    with pytest.raises(StreamError, match="read and decoded"):
+        decoded.iter_raw()  # no longer the bytes as received, also after a limited read
 
 
 async def test_a_corrupt_body_is_a_network_error(client: Client) -> None:

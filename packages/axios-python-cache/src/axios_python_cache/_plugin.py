@@ -182,7 +182,7 @@ class CachePlugin:
                 key = url_key("GET", request.url)
                 request.extensions[EXTENSION] = Pending(key, request, invalidate=True)
             return None
-        if request.stream:
+        if request.stream or config.get("decompress") is False:  # entries hold decoded bodies
             self._counters.add("bypasses")
             return None
         names = self._credential_names(config)

@@ -16,7 +16,8 @@ class CacheStats:
       shared with an identical request in flight too)
     - ``misses``: cacheable GETs that went to the network
     - ``stores``: responses written to the storage
-    - ``bypasses``: GETs not looked up (credentials without ``cache_authenticated``, streams)
+    - ``bypasses``: GETs not looked up (credentials without ``cache_authenticated``, streams,
+      ``decompress=False``, a body the pipeline reads itself for a limit or progress)
     - ``revalidations``: conditional requests sent to check a stale entry
     - ``invalidations``: entries dropped because of a POST, PUT, PATCH or DELETE
     - ``errors``: storage operations that failed, or were skipped while the storage

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Final
 
 from axios_python import Headers, Response, StreamError
 
@@ -13,6 +14,9 @@ from ._keys import vary_fingerprint, vary_names
 from ._pending import Pending
 
 __all__ = ["no_store", "storable"]
+
+# What describes the bytes of a decoded body as received rather than as stored.
+_CODED_FIELDS: Final = frozenset({"content-encoding", "content-length"})
 
 
 def no_store(headers: Headers) -> bool:
@@ -35,7 +39,8 @@ def storable(
 
     Never a streamed body, Set-Cookie, no-store (either side), ``Vary: *`` or a
     body over ``max_entry_bytes``. ``rfc``: RFC 9111 storability (``_policy``),
-    else the statuses cacheable by default. Hop-by-hop fields are left out.
+    else the statuses cacheable by default. Hop-by-hop fields are left out, and a
+    body the core decoded is stored without its Content-Encoding, with its own length.
     """
     request = pending.request
     if request.stream or "set-cookie" in response.headers:
@@ -62,6 +67,9 @@ def storable(
         headers = storable_fields(response.headers.multi_items())
     else:
         return None
+    if response.decoded:  # the body is stored as the caller got it: say so in its headers
+        headers = [pair for pair in headers if pair[0].lower() not in _CODED_FIELDS]
+        headers.append(("Content-Length", str(len(content))))
     return StoredResponse(
         url=response.url or request.url,
         status_code=response.status_code,

@@ -137,6 +137,7 @@ class Intake:
         if self._decoder is not None:
             for piece in self._decoder.flush():
                 yield self._counted(piece)
+            self._response._decoded = True  # all of it was decoded: iter_raw() cannot give it
 
     def _counted(self, piece: bytes) -> bytes:
         self._received += len(piece)

@@ -240,6 +240,15 @@ class Response:
     # --- body -----------------------------------------------------------------
 
     @property
+    def decoded(self) -> bool:
+        """True when the core decoded the body's Content-Encoding (gzip...) while reading it.
+
+        The headers stay as received, so Content-Encoding and Content-Length then
+        describe the bytes on the wire, not ``content``.
+        """
+        return self._decoded
+
+    @property
     def content(self) -> bytes:
         """The whole body as bytes; a streamed response must be read first."""
         if self._content is None:
