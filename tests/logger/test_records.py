@@ -57,6 +57,39 @@ def test_one_record_per_request_and_response(server: EchoServer, capture: Captur
     assert "[network, retries: 0]" in response.getMessage()
 
 
+@pytest.mark.parametrize("side", ["sync", "async"])
+async def test_the_request_line_shows_the_url_as_sent(
+    server: EchoServer, capture: Capture, side: str
+) -> None:
+    """params_serializer and path normalisation apply to the logged URL as to the sent one."""
+    api = axios_python.create(
+        {"base_url": f"{server.url}/v1/", "params": {"k": "1"}, "params_serializer": "brackets"}
+    ).plugin(LoggerPlugin())
+    params = {"filter": {"a": 1, "b": [2, 3]}}
+    if side == "async":
+        response = await api.async_get("../anything/x", params=params)
+    else:
+        response = api.get("../anything/x", params=params)
+    assert response.request is not None
+    sent = response.request.url
+    query = "k=1&filter%5Ba%5D=1&filter%5Bb%5D%5B%5D=2&filter%5Bb%5D%5B%5D=3"
+    assert sent == f"{server.url}/anything/x?{query}"
+    assert [fields(record)["url"] for record in capture.ours()] == [sent, sent]
+    await api.aclose()
+
+
+def test_a_request_the_client_refuses_is_logged_as_given(
+    server: EchoServer, capture: Capture
+) -> None:
+    """Nested params without a serializer: the error is the client's, the line still written."""
+    api = axios_python.create({"base_url": server.url}).plugin(LoggerPlugin())
+    with pytest.raises(axios_python.ConfigError, match="params_serializer"):
+        api.get("/get", params={"q": "python", "nested": {"a": 1}})
+    request, error = capture.ours()
+    assert fields(request)["url"].startswith(f"{server.url}/get?q=python&nested=")
+    assert fields(error)["event"] == "error"
+
+
 async def test_async_path_logs_the_same(server: EchoServer, capture: Capture) -> None:
     """await api.async_get() produces the same two records."""
     api = axios_python.create({"base_url": server.url}).plugin(LoggerPlugin())

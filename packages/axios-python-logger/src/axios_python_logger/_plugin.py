@@ -133,7 +133,7 @@ class LoggerPlugin:
         if not self.logger.isEnabledFor(self.level):
             return
         method = config.get("method", "GET")
-        url = full_url(config)
+        url = full_url(config, client)
         fields: dict[str, Any] = {"event": "request", "method": method, "url": self._url(url)}
         message = f"HTTP request {method} {fields['url']}"
         if self.log_headers:
@@ -167,7 +167,7 @@ class LoggerPlugin:
             fields["response_headers"] = self.redactor.header_map(response.headers)
             message += f" headers={fields['response_headers']}"
         if self.log_body:
-            secrets = self._config_secrets(config, full_url(config), response)
+            secrets = self._config_secrets(config, full_url(config, client), response)
             fields["response_body"] = self._response_body(response, secrets)
             message += f" body={fields['response_body']}"
         self.logger.log(self.level, message, extra={"http": fields})
@@ -180,7 +180,7 @@ class LoggerPlugin:
             return None
         method = config.get("method", "GET")
         response = error.response if isinstance(error, AxiosPythonError) else None
-        url = full_url(config)
+        url = full_url(config, client)
         secrets = self._config_secrets(config, url, response)
         if response is not None:
             fields = self._response_fields(response, method, started)

@@ -1,4 +1,4 @@
-"""The URL a request config will be sent to, rebuilt for the request log line."""
+"""The URL a request config will be sent to, for the request log line."""
 
 from __future__ import annotations
 
@@ -7,14 +7,30 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlencode
 
+from axios_python import AxiosPython
+
 __all__ = ["full_url"]
 
 _ABSOLUTE: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+_URL_KEYS: Final = ("base_url", "params", "params_serializer")
 
 
-def full_url(config: Mapping[str, Any]) -> str:
-    """``url`` joined under ``base_url`` (Axios-style) with ``params`` appended."""
+def full_url(config: Mapping[str, Any], client: AxiosPython) -> str:
+    """The URL ``config`` goes to, built by the client (``get_uri``) as the request will be.
+
+    So the line shows the normalised path and the query ``params_serializer``
+    makes. A config the client refuses (the request then fails saying why) is
+    shown as given: ``url`` under ``base_url`` with its flat ``params``.
+    """
     url = str(config.get("url") or "")
+    options: Any = {key: config[key] for key in _URL_KEYS if config.get(key) is not None}
+    try:
+        return client.get_uri(url, **options)
+    except (TypeError, ValueError):  # ConfigError is a ValueError
+        return _as_given(url, config)
+
+
+def _as_given(url: str, config: Mapping[str, Any]) -> str:
     base_url = config.get("base_url")
     if base_url and not _ABSOLUTE.match(url):
         url = base_url if not url else base_url.rstrip("/") + "/" + url.lstrip("/")
