@@ -7,8 +7,12 @@ limits, against a local proxy and a local TLS server with a private CA.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import ssl
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +32,7 @@ from axios_python import (
 )
 
 from ._proxy import Proxy
-from ._support import Client
+from ._support import TRANSPORTS, Client
 from ._tls import TLSServer
 
 
@@ -109,6 +113,56 @@ async def test_trust_env_reads_proxy_variables(
     exempt = client.new()
     await client.get("/get", api=exempt, params={"n": "3"})
     assert len(proxy.seen) == 1
+
+
+_CERT_ENV_CHILD = """
+import asyncio, json, sys
+from axios_python import AxiosPython, NetworkError
+from transports._support import TRANSPORTS
+
+name, url, client_pem = sys.argv[1:4]
+case = next(case for case in TRANSPORTS if case.name == name)
+verdicts = {}
+for label, config in {
+    "trust_env": {},
+    "no_trust_env": {"trust_env": False},
+    "no_trust_env_with_cert": {"trust_env": False, "cert": client_pem},
+}.items():
+    api = AxiosPython({"base_url": url, **config}, transport=case.build(None, None))
+    try:
+        if case.sides == ("async",):
+            asyncio.run(api.async_get("/ok"))
+        else:
+            api.get("/ok")
+        verdicts[label] = "trusted"
+    except NetworkError:
+        verdicts[label] = "refused"
+print(json.dumps(verdicts))
+"""
+
+
+@pytest.mark.parametrize("name", [case.name for case in TRANSPORTS])
+def test_trust_env_false_ignores_ssl_cert_file(name: str, tls_server: TLSServer) -> None:
+    """SSL_CERT_FILE (set before the process starts, as in real life) adds a CA with trust_env
+    (the default), not with trust_env=False, also when a client certificate is given.
+
+    SSL_CERT_DIR takes the same path in the code (OpenSSL reads both when it loads its
+    default paths); reqwest cannot leave them out (documented in transfer.md).
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("SSL_CERT_FILE", "SSL_CERT_DIR")}
+    env["SSL_CERT_FILE"] = tls_server.ca_path
+    tests = Path(__file__).resolve().parents[1]
+    paths = [str(tests), str(tests.parent / "examples"), env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
+    args = [sys.executable, "-c", _CERT_ENV_CHILD, name, tls_server.url, tls_server.client_pem]
+    child = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    assert child.returncode == 0, child.stderr
+    ignored = "trusted" if name == "reqwest" else "refused"  # pyreqwest always reads it
+    assert json.loads(child.stdout) == {
+        "trust_env": "trusted",
+        "no_trust_env": ignored,
+        "no_trust_env_with_cert": ignored,
+    }
 
 
 async def test_pool_limits(client: Client) -> None:

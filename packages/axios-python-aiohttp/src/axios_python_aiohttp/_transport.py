@@ -154,8 +154,11 @@ class AiohttpTransport(BaseTransport):
                     "AiohttpTransport(ssl=...) and the client's 'verify'/'cert' both choose "
                     "the certificates; give them in one place only"
                 )
-            context = options.ssl_context()
+            context = options.ssl_context(env_free_default=True)
             connector["ssl"] = True if context is None else context
+        elif not options.trust_env and not self._own_ssl:
+            # aiohttp's own default still reads SSL_CERT_FILE / SSL_CERT_DIR (at import)
+            connector["ssl"] = options.ssl_context(env_free_default=True)
         with self._lock:
             if self._sessions:
                 raise ConfigError("connection options must be set before the first request")

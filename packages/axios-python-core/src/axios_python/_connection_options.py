@@ -179,16 +179,19 @@ class ConnectionOptions:
 
     # --- TLS --------------------------------------------------------------------------
 
-    def ssl_context(self) -> ssl.SSLContext | None:
+    def ssl_context(self, *, env_free_default: bool = False) -> ssl.SSLContext | None:
         """The SSLContext ``verify`` and ``cert`` ask for, or None for the transport's default.
 
-        Raises ConfigError when a CA or certificate file cannot be loaded.
+        ``env_free_default``: with ``trust_env=False``, a context of the default CAs
+        instead of None, for a transport whose own default reads SSL_CERT_FILE and
+        SSL_CERT_DIR anyway. Raises ConfigError when a CA or certificate file cannot
+        be loaded.
         """
         verify, cert = self.verify, self.cert
         if isinstance(verify, ssl.SSLContext):
             return verify
         if verify is True and cert is None:
-            return None
+            return _default_trust(False) if env_free_default and not self.trust_env else None
         try:
             if isinstance(verify, str):
                 if os.path.isdir(verify):
@@ -196,7 +199,7 @@ class ConnectionOptions:
                 else:
                     context = ssl.create_default_context(cafile=verify)
             else:
-                context = ssl.create_default_context()
+                context = _default_trust(self.trust_env)
                 if verify is False:
                     context.check_hostname = False
                     context.verify_mode = ssl.CERT_NONE
@@ -213,6 +216,25 @@ class ConnectionOptions:
                 f"cannot load {what or _which_file(verify, cert, exc)}: {exc}"
             ) from exc
         return context
+
+
+def _default_trust(trust_env: bool) -> ssl.SSLContext:
+    """A verifying SSLContext with the default CAs; without ``trust_env``, none from the env.
+
+    OpenSSL reads SSL_CERT_FILE and SSL_CERT_DIR whenever it loads its default
+    paths, so without ``trust_env`` its compiled-in paths are loaded by name, or
+    certifi's bundle where there are none (as httpx does).
+    """
+    if trust_env:
+        return ssl.create_default_context()
+    paths = ssl.get_default_verify_paths()
+    cafile = paths.openssl_cafile if os.path.isfile(paths.openssl_cafile) else None
+    capath = paths.openssl_capath if os.path.isdir(paths.openssl_capath) else None
+    if cafile is None and capath is None:
+        import certifi
+
+        cafile = certifi.where()
+    return ssl.create_default_context(cafile=cafile, capath=capath)
 
 
 def _which_file(verify: VerifyInput, cert: CertInput | None, exc: BaseException) -> str:

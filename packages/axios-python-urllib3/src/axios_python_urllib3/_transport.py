@@ -124,9 +124,12 @@ class Urllib3Transport(BaseTransport):
                     f"Urllib3Transport({clash[0]}=...) and the client's 'verify'/'cert' both "
                     "choose the certificates; give them in one place only"
                 )
-            context = options.ssl_context()
+            context = options.ssl_context(env_free_default=True)
             if context is not None:
                 tls["ssl_context"] = context
+        elif not options.trust_env and not self._tls_options.keys() & _TRUST_OPTIONS:
+            # urllib3's own default would still read SSL_CERT_FILE / SSL_CERT_DIR
+            tls["ssl_context"] = options.ssl_context(env_free_default=True)
         with self._lock:
             if self._pools:
                 raise ConfigError("connection options must be set before the first request")
