@@ -88,6 +88,15 @@ async def test_verify_takes_a_ca_path_a_context_or_false(
         await client.get("/ok", api=client.new(base_url=tls_server.url, verify=True))
 
 
+async def test_tls_options_leave_plain_http_working(client: Client, tls_server: TLSServer) -> None:
+    """A client with verify and cert sends http:// requests as usual, and https:// verified."""
+    api = client.new(verify=tls_server.ca_path, cert=tls_server.client_pem)
+    assert (await client.get("/get", api=api, params={"plain": "1"})).data["args"] == {"plain": "1"}
+    assert (await client.get(f"{tls_server.url}/whoami", api=api)).data == {
+        "client": "client@example.test"
+    }
+
+
 async def test_client_certificate(client: Client, tls_server: TLSServer) -> None:
     """cert presents a client certificate the server sees; without it, none is sent."""
     api = client.new(base_url=tls_server.url, verify=tls_server.ca_path, cert=tls_server.client_pem)

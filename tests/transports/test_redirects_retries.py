@@ -69,3 +69,29 @@ async def test_network_errors_are_retried_then_reported(client: Client) -> None:
     assert caught.value.attempts == 3
     assert isinstance(caught.value.__cause__, NetworkError)
     assert client.server.hits["/reset"] == 3
+
+
+API_KEY_HEADERS = {"X-Api-Key": "k1", "Api-Key": "k2", "X-Auth-Token": "k3", "X-Access-Token": "k4"}
+
+
+def _api_keys_received(client: Client) -> dict[str, str | None]:
+    last = client.server.requests[-1]
+    return {name: last.header(name) for name in API_KEY_HEADERS}
+
+
+async def test_api_key_headers_stay_home_by_default(client: Client) -> None:
+    """With no sensitive_headers configured, the common API-key headers are sensitive:
+    sent home, dropped on a redirect or an absolute URL to another origin, kept for a trusted one.
+    """
+    other = f"http://localhost:{client.server.port}"  # the same server as another origin
+    api = client.new(headers=API_KEY_HEADERS)
+    await client.get("/headers", api=api)
+    assert _api_keys_received(client) == API_KEY_HEADERS
+    await client.get("/redirect-to", api=api, params={"url": f"{other}/headers"})
+    assert client.server.requests[-1].header("Host") == f"localhost:{client.server.port}"
+    assert _api_keys_received(client) == dict.fromkeys(API_KEY_HEADERS)
+    await client.get(f"{other}/headers", api=api)
+    assert _api_keys_received(client) == dict.fromkeys(API_KEY_HEADERS)
+    trusting = client.new(headers=API_KEY_HEADERS, trusted_origins=[other])
+    await client.get(f"{other}/headers", api=trusting)
+    assert _api_keys_received(client) == API_KEY_HEADERS
