@@ -31,6 +31,7 @@ from axios_python import (
     UnsupportedOptionError,
 )
 
+from ._h2 import H2Server
 from ._proxy import Proxy
 from ._support import TRANSPORTS, Client
 from ._tls import TLSServer
@@ -263,6 +264,29 @@ def test_http2_is_refused_where_the_transport_cannot(client: Client) -> None:
             client.new(http2=True)
     else:
         assert client.new(http2=True).connection_options.http2
+
+
+@pytest.fixture(scope="module")
+def h2_server() -> Iterator[H2Server]:
+    """HTTPS that speaks HTTP/2 when the client offers it (ALPN), HTTP/1.1 otherwise."""
+    with H2Server() as srv:
+        yield srv
+
+
+async def test_http2_is_negotiated_where_the_transport_can(
+    client: Client, h2_server: H2Server
+) -> None:
+    """http2=True speaks HTTP/2 to a server that offers it; without it, HTTP/1.1."""
+    plain = client.new(base_url=h2_server.url, verify=h2_server.ca_path)
+    response = await client.get("/one", api=plain)
+    assert (response.http_version, response.data["protocol"]) == ("HTTP/1.1", "HTTP/1.1")
+    if client.case.name in ("urllib3", "aiohttp"):  # refused by name (the test above)
+        return
+    api = client.new(base_url=h2_server.url, verify=h2_server.ca_path, http2=True)
+    for path in ("/two", "/three"):  # two streams, one connection
+        response = await client.get(path, api=api)
+        assert response.http_version == "HTTP/2"
+        assert response.data == {"protocol": "HTTP/2", "path": path}
 
 
 def test_connection_options_default() -> None:
