@@ -11,13 +11,14 @@ import os
 import socket
 import ssl
 import tempfile
-import threading
 from types import TracebackType
 
 import h2.config
 import h2.connection
 import h2.events
 import trustme
+
+from ._loopback import LoopbackServer
 
 __all__ = ["H2Server"]
 
@@ -26,10 +27,11 @@ def _answer(protocol: str, path: str) -> bytes:
     return json.dumps({"protocol": protocol, "path": path}).encode()
 
 
-class H2Server:
+class H2Server(LoopbackServer):
     """``url`` serves HTTP/2 or HTTP/1.1 over TLS from a private CA (``ca_path``)."""
 
     def __init__(self) -> None:
+        super().__init__()
         ca = trustme.CA()
         self._context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ca.issue_cert("127.0.0.1").configure_cert(self._context)
@@ -37,36 +39,23 @@ class H2Server:
         self._files = tempfile.TemporaryDirectory()
         self.ca_path = os.path.join(self._files.name, "ca.pem")
         ca.cert_pem.write_to_path(self.ca_path)
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
 
     @property
     def url(self) -> str:
         """https://127.0.0.1:PORT"""
-        return f"https://127.0.0.1:{self._listener.getsockname()[1]}"
+        return f"https://127.0.0.1:{self.port}"
 
-    def _accept(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                raw, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(raw,), daemon=True).start()
-
-    def _serve(self, raw: socket.socket) -> None:
-        raw.settimeout(5)
+    def serve(self, sock: socket.socket) -> None:
+        """TLS, then HTTP/2 if ALPN chose it, else HTTP/1.1."""
+        sock.settimeout(5)
         try:
-            with self._context.wrap_socket(raw, server_side=True) as conn:
+            with self._context.wrap_socket(sock, server_side=True) as conn:
                 if conn.selected_alpn_protocol() == "h2":
                     self._serve_h2(conn)
                 else:
                     self._serve_http11(conn)
-        except (OSError, ssl.SSLError):
-            pass  # a client that went away or refused our certificate
+        except ssl.SSLError:
+            pass  # a client that refused our certificate
 
     @staticmethod
     def _serve_http11(conn: ssl.SSLSocket) -> None:
@@ -112,17 +101,11 @@ class H2Server:
                     return
             conn.sendall(h2conn.data_to_send())
 
-    def __enter__(self) -> H2Server:
-        self._thread.start()
-        return self
-
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._stopping.set()
-        self._thread.join(timeout=5)
-        self._listener.close()
+        super().__exit__(exc_type, exc, tb)
         self._files.cleanup()
