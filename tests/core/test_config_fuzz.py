@@ -212,6 +212,7 @@ def test_the_fuzzer_sees_every_registered_key() -> None:
 @example(config={"timeout": math.inf})
 @example(config={"timeout": 1e10})
 @example(config={"retry_deadline": math.inf})
+@example(config={"files": {0: None}})
 def test_create_raises_only_clear_errors(config: Any) -> None:
     """create() with any config (a non-mapping too) works or raises a clear error."""
 
@@ -259,6 +260,8 @@ def test_request_options_raise_only_clear_errors(
         ({"files": {"f": ("name.txt",)}}, "(filename, content"),
         ({"files": {"f": ("n", b"x", "text/plain\r\nX-Injected: 1")}}, "control characters"),
         ({"files": {"f": ("n", b"x", "text/plain", {"X(A)": "1"})}}, "HTTP token"),
+        ({"files": {0: None}}, "multipart file name must be a str .got 0"),
+        ({"files": {"f": b"x"}, "data": {None: "v"}}, "data field name must be a str .got None"),
     ],
 )
 def test_known_crashes_are_config_errors(options: Mapping[str, Any], fragment: str) -> None:

@@ -12,6 +12,7 @@ from typing import IO, Any, Union
 from ._exceptions import ConfigError
 from ._headers import Headers
 from ._params import text_of
+from ._repr import short_repr
 
 __all__ = ["FileValue", "FilesInput", "MultipartStream"]
 
@@ -127,12 +128,13 @@ class MultipartStream:
             yield chunk
 
     def _field(self, name: str, value: Any) -> _Part:
-        disposition = f'form-data; name="{_quote(name)}"'
+        disposition = f'form-data; name="{_quote(_named(name, "data field"))}"'
         text = b"" if value is None else text_of(value, name, "data", _NESTED_FIELD)
         content = text if isinstance(text, bytes) else text.encode("utf-8")
         return _Part(self._header(disposition, None, {}), content)
 
     def _file(self, name: str, value: FileValue) -> _Part:
+        _named(name, "file")
         filename: str | None
         content_type: str | None = None
         extra: Mapping[str, str] = {}
@@ -187,6 +189,13 @@ def _mapping(name: str, extra: object) -> Mapping[str, Any]:
     if not isinstance(extra, Mapping):
         raise ConfigError(f"file {name!r}: the part headers must be a mapping (got {extra!r})")
     return extra
+
+
+def _named(name: object, what: str) -> str:
+    """``name`` as a part's field name: a str (an int or None would crash the quoting)."""
+    if not isinstance(name, str):
+        raise ConfigError(f"a multipart {what} name must be a str (got {short_repr(name)})")
+    return name
 
 
 def _quote(value: str) -> str:
