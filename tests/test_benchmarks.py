@@ -75,6 +75,7 @@ def test_transports_benchmark_reports_every_target_of_issue_13() -> None:
         assert target["minimum"] == minimum
         assert target["ratio"] > 0
         assert target["ok"] is (target["ratio"] >= minimum)
+        assert target["cpu_ratio"] > 0
     cpu = {(t["scenario"], t["versus"]): t for t in report["cpu_targets"]}
     assert set(cpu) == {
         ("sync reqwest", "sync raw-pyreqwest"),
