@@ -13,6 +13,7 @@ of benchmarks/bench_server.py (its own process)::
     python benchmarks/bench_transports.py            # 7 rounds, ten minutes or more
     python benchmarks/bench_transports.py --quick    # a rough look
     python benchmarks/bench_transports.py --json     # machine-readable
+    python benchmarks/bench_transports.py --save r.json  # the table, and the JSON in r.json
     python benchmarks/bench_transports.py --breakdown  # CPU per pipeline stage, no server
 
 On Linux with two CPUs or more the client runs on CPU 0 and the server on the
@@ -40,6 +41,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -539,6 +541,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "the last CPU, on Linux with 2 CPUs or more)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--save", metavar="PATH", help="also write the JSON report to PATH")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     parser.add_argument(
         "--breakdown",
@@ -604,14 +607,16 @@ def main(argv: list[str] | None = None) -> int:
         samples = run_rounds([SYNC, ASYNC], base_url, settings, progress)
     rows, targets = _rows(samples), _targets(samples)
     cpu_targets, steps = _cpu_targets(samples), _cpu_steps(samples)
+    report = {
+        "environment": env,
+        "scenarios": rows,
+        "targets": targets,
+        "cpu_targets": cpu_targets,
+        "cpu_steps": steps,
+    }
+    if args.save:
+        Path(args.save).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     if args.json:
-        report = {
-            "environment": env,
-            "scenarios": rows,
-            "targets": targets,
-            "cpu_targets": cpu_targets,
-            "cpu_steps": steps,
-        }
         json.dump(report, sys.stdout, indent=2)
         print()
     else:

@@ -52,18 +52,25 @@ def test_json_output_has_ratios_and_cpu_for_the_selected_scenarios() -> None:
 TRANSPORTS = RUN.with_name("bench_transports.py")
 
 
-def test_transports_benchmark_reports_every_target_of_issue_13() -> None:
+def test_transports_benchmark_reports_every_target_of_issue_13(tmp_path: Path) -> None:
     """A tiny bench_transports run prints each ratio target and each CPU target with a verdict."""
     tiny = ["--quick", "--rounds", "1", "--requests", "10", "--async-requests", "64"]
+    saved = tmp_path / "report.json"
     done = subprocess.run(
-        [sys.executable, str(TRANSPORTS), *tiny, "--warmup", "2", "--quiet", "--json"],
+        [sys.executable, str(TRANSPORTS), *tiny, "--warmup", "2", "--quiet", "--save", str(saved)],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
+    for line in (
+        r"^  async reqwest +vs async raw-aiohttp +\d+\.\d\dx +\(>= 1\.0x\) (ok|MISS) ",
+        r"^  the pipeline's own CPU on sync reqwest \(minus sync raw-pyreqwest\): "
+        r"-?\d+\.\d us/req +\(<= 40 us\) (ok|MISS)$",
+    ):
+        assert re.search(line, done.stdout, re.M), done.stdout
+    report = json.loads(saved.read_text(encoding="utf-8"))
     ratios = {(t["scenario"], t["versus"]): t for t in report["targets"]}
     for scenario, versus, minimum in (
         ("async reqwest", "async raw-aiohttp", 1.0),
