@@ -615,7 +615,7 @@ def merge_config(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[
         headers.update_from(overrides["headers"])
     merged["headers"] = headers
     base_params = base.get("params")
-    if isinstance(base_params, Mapping):
+    if base_params is not None and isinstance(base_params, Mapping):  # no ABC check for None
         extra = overrides.get("params")
         if isinstance(extra, Mapping):
             merged["params"] = {**base_params, **extra}
