@@ -78,6 +78,18 @@ async def test_the_request_line_shows_the_url_as_sent(
     await api.aclose()
 
 
+def test_params_none_on_a_request_drops_the_instance_params_from_the_line(
+    server: EchoServer, capture: Capture
+) -> None:
+    """params=None per request sends none of the instance's params; the line agrees."""
+    api = axios_python.create({"base_url": server.url, "params": {"k": "1"}})
+    api.plugin(LoggerPlugin())
+    response = api.get("/get", params=None)
+    assert response.request is not None
+    assert response.request.url == f"{server.url}/get"
+    assert fields(capture.ours()[0])["url"] == f"{server.url}/get"
+
+
 def test_a_request_the_client_refuses_is_logged_as_given(
     server: EchoServer, capture: Capture
 ) -> None:

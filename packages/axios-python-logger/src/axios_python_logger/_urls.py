@@ -23,7 +23,7 @@ def full_url(config: Mapping[str, Any], client: AxiosPython) -> str:
     shown as given: ``url`` under ``base_url`` with its flat ``params``.
     """
     url = str(config.get("url") or "")
-    options: Any = {key: config[key] for key in _URL_KEYS if config.get(key) is not None}
+    options: Any = {key: config[key] for key in _URL_KEYS if key in config}  # None included
     try:
         return client.get_uri(url, **options)
     except (TypeError, ValueError):  # ConfigError is a ValueError
