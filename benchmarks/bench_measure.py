@@ -9,6 +9,7 @@ and then times ``requests`` GETs.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import gc
 import statistics
@@ -22,8 +23,10 @@ __all__ = [
     "Sample",
     "Settings",
     "Summary",
+    "add_settings_options",
     "measure",
     "run_rounds",
+    "settings_from",
     "summarize",
 ]
 
@@ -37,6 +40,48 @@ class Settings:
     async_requests: int = 2560
     concurrency: int = 64
     warmup: int = 200
+
+
+def add_settings_options(parser: argparse.ArgumentParser, full: Settings) -> None:
+    """The options that size a run: --quick, --rounds, --requests, --async-requests, ..."""
+    parser.add_argument("--quick", action="store_true", help="3 short rounds: a rough look")
+    parser.add_argument("--rounds", type=int, help=f"rounds (default {full.rounds})")
+    parser.add_argument(
+        "--requests", type=int, help=f"sync GETs per measurement (default {full.sync_requests})"
+    )
+    parser.add_argument(
+        "--async-requests",
+        type=int,
+        help=f"async GETs per measurement (default {full.async_requests})",
+    )
+    parser.add_argument(
+        "--concurrency", type=int, help=f"async tasks at once (default {full.concurrency})"
+    )
+    parser.add_argument("--warmup", type=int, help=f"untimed GETs first (default {full.warmup})")
+
+
+def settings_from(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, full: Settings, quick: Settings
+) -> Settings:
+    """The Settings the options of add_settings_options ask for (a bad value: parser.error)."""
+    for name in ("rounds", "requests", "async_requests", "concurrency"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1 (got {value})")
+    if args.warmup is not None and args.warmup < 0:
+        parser.error(f"--warmup must be 0 or more (got {args.warmup})")
+    base = quick if args.quick else full
+
+    def pick(value: int | None, default: int) -> int:
+        return default if value is None else value
+
+    return Settings(
+        rounds=pick(args.rounds, base.rounds),
+        sync_requests=pick(args.requests, base.sync_requests),
+        async_requests=pick(args.async_requests, base.async_requests),
+        concurrency=pick(args.concurrency, base.concurrency),
+        warmup=pick(args.warmup, base.warmup),
+    )
 
 
 @dataclass(frozen=True)

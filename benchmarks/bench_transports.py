@@ -51,7 +51,7 @@ import urllib3
 from axios_python_aiohttp import AiohttpTransport
 from axios_python_reqwest import ReqwestTransport
 from axios_python_urllib3 import Urllib3Transport
-from bench_measure import Sample, Settings, run_rounds
+from bench_measure import Sample, Settings, add_settings_options, run_rounds, settings_from
 from bench_scenarios import AsyncSubject, Scenario, SyncSubject, add_full_pipeline, httpx_limits
 from bench_server import BODY
 from pyreqwest.client import ClientBuilder, SyncClientBuilder
@@ -522,17 +522,7 @@ def _print(
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="3 short rounds: a rough look")
-    parser.add_argument("--rounds", type=int, help=f"rounds (default {_FULL.rounds})")
-    parser.add_argument(
-        "--requests", type=int, help=f"sync GETs per measurement (default {_FULL.sync_requests})"
-    )
-    parser.add_argument(
-        "--async-requests",
-        type=int,
-        help=f"async GETs per measurement (default {_FULL.async_requests})",
-    )
-    parser.add_argument("--warmup", type=int, help=f"untimed GETs first (default {_FULL.warmup})")
+    add_settings_options(parser, _FULL)
     parser.add_argument("--server-workers", type=int, default=1, help="server processes")
     parser.add_argument(
         "--no-pin",
@@ -549,12 +539,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="only show what each pipeline stage costs, on an in-memory transport (no server)",
     )
     args = parser.parse_args(argv)
-    for option in ("rounds", "requests", "async_requests"):
-        value = getattr(args, option)
-        if value is not None and value < 1:
-            parser.error(f"--{option.replace('_', '-')} must be at least 1 (got {value})")
-    if args.warmup is not None and args.warmup < 0:
-        parser.error(f"--warmup must be 0 or more (got {args.warmup})")
+    args.settings = settings_from(parser, args, _FULL, _QUICK)
     return args
 
 
@@ -566,14 +551,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, cpu in breakdown():
             print(f"  {label:<40}{cpu:>8.1f}")
         return 0
-    base = _QUICK if args.quick else _FULL
-    settings = Settings(
-        rounds=args.rounds or base.rounds,
-        sync_requests=args.requests or base.sync_requests,
-        async_requests=args.async_requests or base.async_requests,
-        concurrency=base.concurrency,
-        warmup=base.warmup if args.warmup is None else args.warmup,
-    )
+    settings: Settings = args.settings
     server_cpu = None if args.no_pin else pin_client()
 
     def progress(round_index: int, scenario: Scenario, sample: Sample) -> None:

@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from bench_measure import Sample, Settings, Summary, run_rounds, summarize
+from bench_measure import (
+    Sample,
+    Settings,
+    Summary,
+    add_settings_options,
+    run_rounds,
+    settings_from,
+    summarize,
+)
 from bench_scenarios import Kind, Scenario, scenarios
 
 import axios_python
@@ -95,20 +103,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Measure axios-python's overhead against raw httpx (see docs/performance.md)."
     )
-    parser.add_argument("--quick", action="store_true", help="3 short rounds: a rough look")
-    parser.add_argument("--rounds", type=int, help=f"rounds (default {_FULL.rounds})")
-    parser.add_argument(
-        "--requests", type=int, help=f"sync GETs per measurement (default {_FULL.sync_requests})"
-    )
-    parser.add_argument(
-        "--async-requests",
-        type=int,
-        help=f"async GETs per measurement (default {_FULL.async_requests})",
-    )
-    parser.add_argument(
-        "--concurrency", type=int, help=f"async tasks at once (default {_FULL.concurrency})"
-    )
-    parser.add_argument("--warmup", type=int, help=f"untimed GETs first (default {_FULL.warmup})")
+    add_settings_options(parser, _FULL)
     parser.add_argument(
         "--only",
         action="append",
@@ -132,30 +127,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--save", metavar="PATH", help="also write the JSON report to PATH")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
-    for name in ("rounds", "requests", "async_requests", "concurrency"):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            parser.error(f"--{name.replace('_', '-')} must be at least 1 (got {value})")
+    args.settings = settings_from(parser, args, _FULL, _QUICK)
     if args.server_delay_ms < 0:
         parser.error(f"--server-delay-ms must be 0 or more (got {args.server_delay_ms})")
-    if args.warmup is not None and args.warmup < 0:
-        parser.error(f"--warmup must be 0 or more (got {args.warmup})")
     return args
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    base = _QUICK if args.quick else _FULL
-
-    def pick(value: int | None, default: int) -> int:
-        return default if value is None else value
-
-    return Settings(
-        rounds=pick(args.rounds, base.rounds),
-        sync_requests=pick(args.requests, base.sync_requests),
-        async_requests=pick(args.async_requests, base.async_requests),
-        concurrency=pick(args.concurrency, base.concurrency),
-        warmup=pick(args.warmup, base.warmup),
-    )
 
 
 def _selected(kind: Kind, only: list[str]) -> tuple[list[Scenario], list[tuple[Scenario, str]]]:
@@ -287,7 +262,7 @@ def _as_json(
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print the table (or JSON). Always 0 unless something broke."""
     args = _parse(argv)
-    settings = _settings(args)
+    settings: Settings = args.settings
     groups: dict[Kind, list[Scenario]] = {}
     skipped: dict[Kind, list[tuple[Scenario, str]]] = {}
     for kind in _KINDS:
