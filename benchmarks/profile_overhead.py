@@ -4,12 +4,18 @@ Three views, each printed in microseconds per request::
 
     python benchmarks/profile_overhead.py               # pipeline (null transport) + steps
     python benchmarks/profile_overhead.py --cprofile    # cProfile of sync bare GETs on a socket
+    python benchmarks/profile_overhead.py --socket reqwest  # the pipeline's cost on a real socket
 
 * pipeline: ``api.get`` / ``api.async_get`` on a transport that answers at once,
   so nothing but this library runs (bare and full pipeline, sync and async;
   "full+plugins" adds the cache, auth and logger plugins, issue 13's "full").
 * steps: the pieces of one bare request timed alone with ``timeit`` (config
   merge, URL building, prepare, the httpx Request the transport builds...).
+* socket: against the benchmark server, one transport (a plugin name, or httpx)
+  alone sending the headers the pipeline sends, then under the bare pipeline and
+  under "full+plugins": process and main-thread CPU per request, sync sequential
+  and async at concurrency 64, medians of alternating rounds. The gap between
+  "alone" and "bare" is what the pipeline costs between real socket operations.
 * cprofile: the sync bare path against the benchmark server, the functions of
   this library and of httpx sorted by own time (profiling inflates every figure;
   compare them with each other, not with run.py's).
@@ -21,10 +27,11 @@ import argparse
 import asyncio
 import cProfile
 import pstats
+import statistics
 import sys
 import time
 import timeit
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import httpx
 from bench_scenarios import add_full_pipeline, add_noop_plugin, add_otel_plugin, add_otel_sdk
@@ -33,7 +40,7 @@ from run import bench_server
 import axios_python
 from axios_python import BaseTransport, Headers, Request, Response
 
-__all__ = ["NullTransport", "add_full_and_plugins", "main"]
+__all__ = ["NullTransport", "add_full_and_plugins", "main", "socket_costs"]
 
 _BODY = b'{"id":1,"name":"axios-python","tags":["http","client"],"ok":true}'
 _HEADERS = [("Content-Type", "application/json"), ("Content-Length", str(len(_BODY)))]
@@ -140,6 +147,78 @@ def step_costs(count: int, repeat: int) -> dict[str, float]:
     return results
 
 
+_SOCKET_CONCURRENCY = 64
+
+
+def _socket_subject(
+    base_url: str, transport: str, mode: str
+) -> tuple[axios_python.AxiosPython, Callable[[], object], Callable[[], Awaitable[object]]]:
+    """A client, and its sync and async fetch of "/", for one mode of ``socket_costs``."""
+    api = axios_python.create({"base_url": base_url})
+    if transport != "httpx":
+        api.plugin(transport)
+    if mode == "alone":
+        from axios_python._config import library_defaults
+
+        headers = library_defaults()["headers"]  # what the pipeline sends for a bare GET
+        request = Request("GET", base_url + "/", headers=headers)
+        sync_side, async_side = api._sync_transport, api._async_transport
+        return api, lambda: sync_side.send(request), lambda: async_side.send_async(request)
+    if mode == "full+plugins":
+        add_full_and_plugins(api)
+    return api, lambda: api.get("/"), lambda: api.async_get("/")
+
+
+def _socket_run(base_url: str, transport: str, mode: str, side: str, count: int) -> list[float]:
+    """[process CPU, main-thread CPU] in us per request for ``count`` requests of one mode."""
+    api, fetch, afetch = _socket_subject(base_url, transport, mode)
+
+    async def drive(total: int) -> None:
+        async def worker(n: int) -> None:
+            for _ in range(n):
+                await afetch()
+
+        await asyncio.gather(
+            *(worker(total // _SOCKET_CONCURRENCY) for _ in range(_SOCKET_CONCURRENCY))
+        )
+
+    async def measure_async() -> list[float]:
+        await drive(640)
+        started = time.process_time(), time.thread_time()
+        await drive(count)
+        used = [time.process_time() - started[0], time.thread_time() - started[1]]
+        await api.aclose()
+        return used
+
+    if side == "async":
+        used = asyncio.run(measure_async())
+    else:
+        for _ in range(200):
+            fetch()
+        started = time.process_time(), time.thread_time()
+        for _ in range(count):
+            fetch()
+        used = [time.process_time() - started[0], time.thread_time() - started[1]]
+        api.close()
+    return [cpu / count * 1e6 for cpu in used]
+
+
+def socket_costs(transport: str, count: int, rounds: int) -> dict[str, list[float]]:
+    """Median [process, main-thread] CPU us per request of each side and mode on a socket."""
+    modes = ["alone", "bare", "full+plugins"]
+    samples: dict[str, list[list[float]]] = {}
+    with bench_server(1, None) as base_url:
+        for side in ("sync", "async"):
+            for round_ in range(rounds):
+                for mode in modes[round_ % 3 :] + modes[: round_ % 3]:  # alternate the order
+                    run = _socket_run(base_url, transport, mode, side, count)
+                    samples.setdefault(f"{side} {mode}", []).append(run)
+    return {
+        name: [statistics.median(run[i] for run in runs) for i in (0, 1)]
+        for name, runs in samples.items()
+    }
+
+
 def cprofile_sync_bare(count: int, top: int) -> None:
     """Profile ``count`` sync bare GETs against the benchmark server and print the top functions."""
     with bench_server(1, None) as base_url:
@@ -188,9 +267,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=5000, help="requests per batch")
     parser.add_argument("--repeat", type=int, default=5, help="batches (the best is kept)")
     parser.add_argument("--top", type=int, default=35, help="rows of the cProfile view")
+    parser.add_argument(
+        "--socket",
+        metavar="TRANSPORT",
+        help="CPU per request on a real socket: a transport plugin's name (or httpx) alone, "
+        "under the bare pipeline and under full+plugins",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --socket (the median)")
     args = parser.parse_args(argv)
     if args.cprofile:
         cprofile_sync_bare(args.count, args.top)
+        return 0
+    if args.socket:
+        print(f"on a socket ({args.socket}), CPU us per request, median of {args.rounds} rounds")
+        print(f"  {'':<20}{'process':>9}{'main thread':>13}")
+        for name, (process, main_thread) in socket_costs(
+            args.socket, args.count, args.rounds
+        ).items():
+            print(f"  {name:<20}{process:>9.1f}{main_thread:>13.1f}")
         return 0
     print("pipeline only (NullTransport), CPU us per request, best of", args.repeat)
     for name, cost in pipeline_costs(args.count, args.repeat).items():
