@@ -29,7 +29,7 @@ from yarl import URL
 __all__ = ["AVAILABLE", "send"]
 
 _NO_TIMER = TimerNoop()  # no total timer: the pipeline enforces timeout.total itself
-_NO_BODY_METHODS = frozenset({"HEAD"})  # the responses that carry no body whatever they say
+_NO_BODY_METHODS = frozenset({"HEAD"})  # a response to these has no body, whatever it says
 
 
 def _available() -> bool:
@@ -45,9 +45,9 @@ def _available() -> bool:
         connect = inspect.signature(aiohttp.TCPConnector.connect).parameters
     except (TypeError, ValueError):  # pragma: no cover - a compiled or reshaped aiohttp
         return False
-    passed = {"headers", "skip_auto_headers", "data", "loop", "response_class", "timer"}
+    request_args = {"headers", "skip_auto_headers", "data", "loop", "response_class"}
     takes = (
-        passed | {"session", "ssl", "traces"} <= set(request)
+        request_args | {"timer", "session", "ssl", "traces"} <= set(request)
         and {"req", "traces", "timeout"} <= set(connect)
         and {"timer", "skip_payload", "read_until_eof", "auto_decompress", "read_timeout"}
         <= set(params)

@@ -1,16 +1,19 @@
-"""AiohttpTransport's direct path (past ClientSession._request) sends what the session would.
+"""AiohttpTransport's fast paths: the direct send (past ClientSession._request), the lazy timer.
 
-The conformance suite runs the direct path (the default); these tests pin that it
-is in use on the installed aiohttp, that the server cannot tell it from
-``session.request``, and that options of the user's take the session's road.
+The conformance suite runs both (they are the default); these tests pin that the
+direct path is in use on the installed aiohttp, that the server cannot tell it
+from ``session.request``, that options of the user's take the session's road,
+and that the read timer is one per connection and gone with it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from axios_python_aiohttp import AiohttpTransport, _direct
+from axios_python_aiohttp._protocol import AxiosResponseHandler
 from echo_server import EchoServer
 
 import axios_python
@@ -97,3 +100,28 @@ async def test_errors_are_the_same_either_way(server: EchoServer) -> None:
     ]
     assert direct[1][1].startswith("read timeout of 0.2s for GET /delay/2")
     assert direct == await _failures(server, direct=False)
+
+
+def _read_timers(loop: asyncio.AbstractEventLoop) -> list[asyncio.TimerHandle]:
+    """The loop's pending read-limit timers (the lazy ones of AxiosResponseHandler)."""
+    scheduled: list[asyncio.TimerHandle] = getattr(loop, "_scheduled", [])
+    return [
+        handle
+        for handle in scheduled
+        if not handle.cancelled()
+        and getattr(getattr(handle, "_callback", None), "__func__", None)
+        is AxiosResponseHandler._axios_check
+    ]
+
+
+async def test_the_read_timer_outlives_requests_not_its_connection(server: EchoServer) -> None:
+    """Requests on one kept-alive connection share one armed timer (none cancelled and
+    replaced per read); closing the client cancels it, so nothing keeps the connection alive."""
+    loop = asyncio.get_running_loop()
+    api = axios_python.create({"base_url": server.url}).plugin("aiohttp")
+    for _ in range(20):
+        assert (await api.async_get("/get")).status_code == 200
+    assert len(_read_timers(loop)) == 1
+    await api.aclose()
+    await asyncio.sleep(0)  # connection_lost runs on the next loop iteration
+    assert _read_timers(loop) == []
