@@ -71,16 +71,25 @@ class StrictResponse(http.client.HTTPResponse):
         else:
             raise http.client.UnknownProtocol(version)
         message = http.client.HTTPMessage()
-        for name, value in fields:
-            message[name] = value
+        # What ``message[name] = value`` stores under the compat32 policy HTTPMessage
+        # uses, for all fields at once (a third of the cost, field by field).
+        message._headers = fields  # type: ignore[attr-defined]
         self.headers = self.msg = message
-        codings = ",".join(message.get_all("transfer-encoding") or [])
+        codings_list: list[str] = []
+        lengths: list[str] = []
+        for name, value in fields:
+            lowered = name.lower()
+            if lowered == "transfer-encoding":
+                codings_list.append(value)
+            elif lowered == "content-length":
+                lengths.append(value)
+        codings = ",".join(codings_list)
         # The body is chunked when chunked is the last coding; Transfer-Encoding wins
         # over Content-Length (RFC 9112 6.3), and other codings are read until close.
         self.chunked = codings.rsplit(",", 1)[-1].strip().lower() == "chunked"
         self.chunk_left = None
         self.will_close = self._check_close()  # type: ignore[attr-defined]
-        self.length = None if codings else _content_length(message.get_all("content-length"))
+        self.length = None if codings else _content_length(lengths)
         if status in _NO_BODY or status < 200 or self._method == "HEAD":  # type: ignore[attr-defined]
             self.length = 0
             if _has_buffered_bytes(self._sock, self.fp):
