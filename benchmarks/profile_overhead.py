@@ -117,11 +117,11 @@ def step_costs(count: int, repeat: int) -> dict[str, float]:
     from axios_python._urls import build_url
 
     api = axios_python.create({"base_url": "http://bench.local"}, transport=NullTransport())
-    config = api._config_for("GET", "/", {})
+    config = api._merged("GET", "/", {})
     request = prepare_request(config)
     raw_client = httpx.Client(base_url="http://bench.local")
     steps: dict[str, Callable[[], object]] = {
-        "client._config_for (merge_config)": lambda: api._config_for("GET", "/", {}),
+        "client._merged (merge_config)": lambda: api._merged("GET", "/", {}),
         "merge_config alone": lambda: merge_config(api._defaults, {"method": "GET", "url": "/"}),
         "build_url": lambda: build_url("http://bench.local", "/", None),
         "prepare_request": lambda: prepare_request(config),

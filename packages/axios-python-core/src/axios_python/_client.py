@@ -202,11 +202,6 @@ class AxiosPython:
 
     # --- requests -----------------------------------------------------------------------
 
-    def _config_for(self, method: str, url: str, options: Mapping[str, Any]) -> RequestConfig:
-        if self._closed:
-            raise self._closed_error()
-        return self._merged(method, url, options)
-
     def _merged(self, method: str, url: str, options: Mapping[str, Any]) -> RequestConfig:
         """Stage 1: this instance's defaults with ``options`` validated and layered on top."""
         if not isinstance(url, str):
@@ -232,7 +227,9 @@ class AxiosPython:
 
     def _flow(self, method: str, url: str, options: Mapping[str, Any], is_async: bool) -> Flow:
         """The pipeline for one request; every verb drives it directly (no extra call layer)."""
-        return request_flow(self, self._config_for(method, url, options), is_async)
+        if self._closed:
+            raise self._closed_error()
+        return request_flow(self, self._merged(method, url, options), is_async)
 
     def request(self, method: str, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Send a request through the whole pipeline and return its Response."""

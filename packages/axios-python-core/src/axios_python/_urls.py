@@ -114,7 +114,7 @@ def build_url(
     joined = join_url(base_url, url)
     if "/." in joined or "%2" in joined or joined.count("//") > 1:  # normalize_path's fast test
         joined = normalize_path(joined)
-    return append_params(joined, params, serializer)
+    return append_params(joined, params, serializer) if params else joined
 
 
 def normalize_path(url: str) -> str:

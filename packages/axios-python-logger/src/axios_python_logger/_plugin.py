@@ -152,7 +152,8 @@ class LoggerPlugin:
         self, response: Response, config: RequestConfig, client: AxiosPython
     ) -> None:
         """Log the response with status, time, cache and retry information."""
-        started = self._pop(config)
+        pending = self._started  # _pop, inline: this runs for every response, logged or not
+        started = pending.pop(_request_key(config), None) if pending else None
         if not self.logger.isEnabledFor(self.level):
             return
         method = config.get("method") or response.request_method or "GET"
