@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -95,3 +96,7 @@ def test_transports_benchmark_reports_every_target_of_issue_13(tmp_path: Path) -
     assert ("async reqwest-alone", "async raw-pyreqwest") in steps
     assert ("sync reqwest", "sync reqwest-bare") in steps
     assert "--requests 10" in report["environment"]["command"]
+    pinnable = hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1
+    placement = report["environment"]["placement"]
+    expected = "client pinned to CPU 0" if pinnable else "client and server placed"
+    assert placement.startswith(expected), placement
