@@ -12,6 +12,7 @@ async def test_sequential_requests_reuse_one_connection(client: Client) -> None:
     for _ in range(5):
         response = await client.get("/get")
         assert response.status_code == 200
+        await client.settle()
     assert client.server.connections_opened == 1
 
 
@@ -19,6 +20,7 @@ async def test_streamed_response_read_in_full_returns_its_connection(client: Cli
     """A streamed body read to the end gives its connection back for the next request."""
     response = await client.get("/stream/3", stream=True)
     await client.lines(response)
+    await client.settle()
     await client.get("/get")
     assert client.server.connections_opened == 1
 

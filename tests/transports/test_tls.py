@@ -30,6 +30,7 @@ async def test_https_request_verified_with_the_given_ca(
     for _ in range(3):
         response = await client.get("/ok", api=api)
         assert response.data == {"path": "/ok", "tls": True}
+        await client.settle()
     assert tls_server.connections - before == 1
 
 
