@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import axios_python_otel
 import pytest
-from axios_python_logger import DEFAULT_HEADERS, DEFAULT_PARAM_WORDS, LoggerPlugin
-from axios_python_otel._redact import _HEADER_NAMES, UrlRedactor
+from axios_python_logger import LoggerPlugin
+from axios_python_otel._redact import UrlRedactor
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -56,12 +55,6 @@ def test_agrees_with_the_logger_on_generated_queries(pairs: list[tuple[str, str]
     """Any query built from common names: the logger and the plugin mask the same fields."""
     url = "https://api.example.com/x?" + "&".join(f"{k}={v}" for k, v in pairs)
     assert UrlRedactor().url(url).replace("REDACTED", "[REDACTED]") == _logger_url(url)
-
-
-def test_the_default_rules_are_the_loggers() -> None:
-    """The secret-name words and credential header names are the logger's own defaults."""
-    assert axios_python_otel.DEFAULT_PARAM_WORDS == DEFAULT_PARAM_WORDS
-    assert _HEADER_NAMES == DEFAULT_HEADERS
 
 
 def test_extra_words_mask_more_fields_like_the_loggers_option() -> None:

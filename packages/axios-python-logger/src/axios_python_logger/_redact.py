@@ -17,23 +17,13 @@ from typing import Any, Final
 from urllib.parse import quote, quote_plus, unquote_plus, urlsplit, urlunsplit
 
 from axios_python import Headers
+from axios_python.redaction import CREDENTIAL_HEADERS, MASK, SENSITIVE_PARAM_WORDS
 
 __all__ = ["DEFAULT_HEADERS", "DEFAULT_PARAM_WORDS", "MASK", "Redactor"]
 
-MASK: Final = "[REDACTED]"
-DEFAULT_HEADERS: Final = frozenset(
-    {
-        "authorization",
-        "proxy-authorization",
-        "cookie",
-        "set-cookie",
-        "x-api-key",
-        "api-key",
-        "x-auth-token",
-        "x-access-token",
-    }
-)
-DEFAULT_PARAM_WORDS: Final = ("token", "key", "secret", "password", "signature")
+# The core's lists, so the plugin masks at least what the core does (and Set-Cookie).
+DEFAULT_HEADERS: Final = CREDENTIAL_HEADERS | {"set-cookie"}
+DEFAULT_PARAM_WORDS: Final = SENSITIVE_PARAM_WORDS
 _REDACT_MARGIN: Final = 4096  # characters redacted past max_body: longer than any secret
 _MIN_SECRET: Final = 4  # shorter values would scrub ordinary text; nothing that short is secret
 _CREDENTIAL: Final = re.compile(r"(?i)\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9\-._~+/]{8,}=*")

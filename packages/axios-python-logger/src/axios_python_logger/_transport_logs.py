@@ -15,30 +15,13 @@ import re
 import threading
 from typing import Final
 
+from axios_python.redaction import LIBRARY_LOGGERS
+
 from ._redact import MASK, Redactor
 
 __all__ = ["TRANSPORT_LOGGERS", "install"]
 
-TRANSPORT_LOGGERS: Final = (
-    "httpx",
-    "httpx2",
-    "httpcore.connection",
-    "httpcore.http11",
-    "httpcore.http2",
-    "httpcore.proxy",
-    "httpcore.socks",
-    "httpcore2.connection",
-    "httpcore2.http11",
-    "httpcore2.http2",
-    "httpcore2.proxy",
-    "httpcore2.socks",
-    "urllib3.connectionpool",
-    "urllib3.connection",
-    "urllib3.response",
-    "urllib3.util.retry",
-    "aiohttp.client",
-    "aiohttp.internal",
-)
+TRANSPORT_LOGGERS: Final = LIBRARY_LOGGERS  # the core filters them too; this adds our lists
 
 
 class _RedactingFilter(logging.Filter):

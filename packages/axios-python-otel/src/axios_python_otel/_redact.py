@@ -16,24 +16,15 @@ from collections.abc import Iterable
 from typing import Final
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
+from axios_python.redaction import CREDENTIAL_HEADERS, SENSITIVE_PARAM_WORDS
+
 __all__ = ["DEFAULT_PARAM_WORDS", "REDACTED", "UrlRedactor"]
 
 REDACTED: Final = "REDACTED"
-# The logger plugin's defaults (a test keeps them equal): substrings of secret field names...
-DEFAULT_PARAM_WORDS: Final = ("token", "key", "secret", "password", "signature")
-# ...and the credential headers, whose names also mark a query field as secret.
-_HEADER_NAMES: Final = frozenset(
-    {
-        "authorization",
-        "proxy-authorization",
-        "cookie",
-        "set-cookie",
-        "x-api-key",
-        "api-key",
-        "x-auth-token",
-        "x-access-token",
-    }
-)
+# The core's definitions (as the logger plugin's): substrings of secret field names,
+# and the credential headers, whose names also mark a query field as secret.
+DEFAULT_PARAM_WORDS: Final = SENSITIVE_PARAM_WORDS
+_HEADER_NAMES: Final = CREDENTIAL_HEADERS | {"set-cookie"}
 # Query keys the HTTP semantic conventions redact by default (compared lower-cased).
 _SEMCONV_KEYS: Final = frozenset({"awsaccesskeyid", "signature", "sig", "x-goog-signature"})
 _URL_IN_TEXT: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
