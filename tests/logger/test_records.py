@@ -283,27 +283,35 @@ def test_repr_names_the_settings() -> None:
     )
 
 
-def test_a_silenced_logger_keeps_no_per_request_state(server: EchoServer) -> None:
-    """Below the logger's level nothing is timed or kept: a disabled logger costs a level check.
+def test_the_logger_keeps_no_per_request_state(server: EchoServer) -> None:
+    """The core hands the hooks the start time: the plugin's own state never changes per request.
 
-    Once the level allows records again, the request and response are timed and
-    logged as before, and nothing stays behind after the response.
+    Silenced or logging, during a request (seen from a middleware) or after it,
+    the plugin's attributes are the ones it was built with, so nothing can pile
+    up for requests that never end. Once the level allows records, they come
+    with their elapsed time.
     """
     silent = logging.getLogger("axios_python.test.silent")
     silent.setLevel(logging.CRITICAL)
     plugin = LoggerPlugin(logger=silent)
     api = axios_python.create({"base_url": server.url}).plugin(plugin)
-    timed_in_flight: list[int] = []
+
+    def state() -> dict[str, object]:
+        return {
+            name: (value.copy() if isinstance(value, (dict, list, set)) else id(value))
+            for name, value in vars(plugin).items()
+        }
+
+    built = state()
+    in_flight: list[bool] = []
 
     def watch(ctx: RequestConfig, next_fn: Callable[[RequestConfig], Response]) -> Response:
-        timed_in_flight.append(len(plugin._started))  # middleware runs after the hooks
+        in_flight.append(state() == built)  # middleware runs after the request hooks
         return next_fn(ctx)
 
     api.use(watch)
     for _ in range(5):
         assert api.get("/get").status_code == 200
-    assert timed_in_flight == [0] * 5
-    assert plugin._started == {}
     handler = Capture()
     silent.addHandler(handler)
     silent.setLevel(logging.INFO)
@@ -311,7 +319,37 @@ def test_a_silenced_logger_keeps_no_per_request_state(server: EchoServer) -> Non
         api.get("/get")
     finally:
         silent.removeHandler(handler)
-    assert timed_in_flight[-1] == 1
+    assert in_flight == [True] * 6
+    assert state() == built
     records = handler.ours("axios_python.test.silent")
     assert [fields(r)["event"] for r in records] == ["request", "response"]
-    assert plugin._started == {}
+    assert fields(records[1])["elapsed_ms"] >= 0
+
+
+@pytest.mark.parametrize("side", ["sync", "async"])
+async def test_an_error_line_is_timed_without_request_lines(side: str) -> None:
+    """With only the error level enabled (the usual WARNING setup), a failure still says how
+    long the whole request took, retries and back-off waits included."""
+    from axios_python import FixedBackoff
+
+    quiet = logging.getLogger("axios_python.test.errors-only")
+    quiet.setLevel(logging.WARNING)
+    handler = Capture()
+    quiet.addHandler(handler)
+    api = axios_python.create(
+        {
+            "base_url": f"http://127.0.0.1:{refusing_port()}",
+            "max_retries": 2,
+            "retry_strategy": FixedBackoff(delay=0.05),
+        }
+    ).plugin(LoggerPlugin(logger=quiet))
+    try:
+        with pytest.raises(axios_python.RetryError):
+            api.get("/down") if side == "sync" else await api.async_get("/down")
+    finally:
+        quiet.removeHandler(handler)
+    (record,) = handler.ours("axios_python.test.errors-only")
+    assert record.levelno == logging.WARNING
+    assert fields(record)["event"] == "error"
+    assert fields(record)["elapsed_ms"] >= 100  # two 50 ms back-offs
+    assert " in " in record.getMessage()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Awaitable
 from typing import Any
 
@@ -419,3 +420,89 @@ async def test_hooks_are_told_which_path_runs_the_request(server: EchoServer) ->
     await api.async_get("/get")
     assert recorder.seen == [("request", True), ("cached_response", True), ("response", True)]
     await api.aclose()
+
+
+class Timer:
+    """Keeps the ``started`` each response and error hook receives, with the clock then."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, float | None, float]] = []
+
+    @hookimpl
+    def axios_response(
+        self, response: Response, config: Any, client: Any, is_async: bool, started: float | None
+    ) -> None:
+        self.seen.append(("response", started, time.perf_counter()))
+
+    @hookimpl
+    def axios_error(
+        self, error: Exception, config: Any, client: Any, is_async: bool, started: float | None
+    ) -> None:
+        self.seen.append(("error", started, time.perf_counter()))
+
+
+@pytest.mark.parametrize("side", ["sync", "async"])
+async def test_started_covers_the_whole_request_with_retries(server: EchoServer, side: str) -> None:
+    """``started`` is taken once before the request hooks: retries and back-off are inside it."""
+    timer = Timer()
+    api = axios_python.create(
+        {
+            "base_url": server.url,
+            "max_retries": 2,
+            "retry_strategy": axios_python.FixedBackoff(delay=0.05, retry_on_status=[503]),
+        }
+    ).plugin(timer)
+    before = time.perf_counter()
+    path = f"/flaky/hook-started-{side}/2"
+    response = api.get(path) if side == "sync" else await api.async_get(path)
+    assert response.status_code == 200
+    ((hook, started, at),) = timer.seen
+    assert hook == "response"
+    assert started is not None
+    assert before <= started <= at
+    assert at - started >= 0.1  # two 50 ms back-offs happened inside this request
+    assert at - started >= response.elapsed.total_seconds()
+
+
+@pytest.mark.parametrize("side", ["sync", "async"])
+async def test_started_reaches_the_error_hook(side: str) -> None:
+    """A transport failure's axios_error gets the request's start; an interceptor's gets None."""
+    from echo_server import refusing_port
+
+    timer = Timer()
+    api = axios_python.create({"base_url": f"http://127.0.0.1:{refusing_port()}"}).plugin(timer)
+    before = time.perf_counter()
+    with pytest.raises(axios_python.NetworkError):
+        api.get("/x") if side == "sync" else await api.async_get("/x")
+    ((hook, started, at),) = timer.seen
+    assert hook == "error"
+    assert started is not None
+    assert before <= started <= at
+
+    def refuse(config: Any) -> Any:
+        raise ValueError("refused by an interceptor")
+
+    api.interceptors.request.use(refuse)
+    with pytest.raises(ValueError, match="refused by an interceptor"):
+        api.get("/x") if side == "sync" else await api.async_get("/x")
+    assert timer.seen[-1][:2] == ("error", None)
+
+
+def test_the_clock_is_read_only_while_a_hook_takes_started(server: EchoServer) -> None:
+    """A client whose hooks do not take ``started`` never times its requests."""
+    api = _api(server, Header("a"))
+    host = api._plugin_host
+    assert host is not None
+
+    def timed() -> bool:
+        assert host is not None
+        return host.timed
+
+    assert not timed()
+    timer = Timer()
+    api.plugin(timer)
+    assert timed()
+    api.get("/get")
+    assert timer.seen[-1][1] is not None
+    api.unplugin(timer)
+    assert not timed()

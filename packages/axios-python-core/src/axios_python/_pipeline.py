@@ -130,6 +130,7 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
     response: Response | None = None
     error: Exception | None = None
     plugins = client._plugin_host
+    started: float | None = None  # for the hooks that take it (plugins.timed)
     try:
         requests = client.interceptors.request
         if requests._snapshot:  # the tuple itself: no __bool__ call per request
@@ -137,6 +138,8 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
                 config = yield from request_chain_flow(requests, config, is_async)
             else:
                 config = run_request_chain(requests, config)
+        if plugins is not None and plugins.timed:
+            started = perf_counter()
         if plugins is not None and plugins.requests:
             results = plugins.request_hook(config, client, is_async)
             if results:  # awaitables to await (or a wrong value, refused there)
@@ -146,7 +149,7 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
         else:
             response = yield from dispatch_flow(client, config, is_async)
         if plugins is not None and plugins.responses:
-            results = plugins.response_hook(response, config, client, is_async)
+            results = plugins.response_hook(response, config, client, is_async, started)
             if results:  # a replacement Response, or awaitables giving one
                 response = yield from plugins.apply_responses(response, results)
     except Exception as exc:
@@ -154,7 +157,7 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
         if isinstance(exc, AxiosPythonError) and exc.config is None:
             exc.config = dict(config)
         if plugins is not None:
-            recovered = yield from plugins.error_hook(exc, config, is_async)
+            recovered = yield from plugins.error_hook(exc, config, is_async, started)
             if recovered is not None:
                 response, error = recovered, None
     except BaseException as exc:  # a cancelled task, KeyboardInterrupt: no error hook for these

@@ -118,6 +118,12 @@ class PluginHost:
         self.lookups = self._cached is not None
         self.sends = self._send is not None
         self.responses = self._response is not None
+        # The request's start time is read from the clock only for a hook that takes it.
+        self.timed = any(
+            "started" in impl.argnames
+            for name in ("axios_response", "axios_error")
+            for impl in getattr(self._hook, name).get_hookimpls()
+        )
 
     def _plan(self, name: str) -> Plan:
         caller: HookCaller = getattr(self._hook, name)
@@ -324,10 +330,15 @@ class PluginHost:
         return _response_or_none("axios_cached_response", result)
 
     def response_hook(
-        self, response: Response, config: RequestConfig, client: AxiosPython, is_async: bool
+        self,
+        response: Response,
+        config: RequestConfig,
+        client: AxiosPython,
+        is_async: bool,
+        started: float | None,
     ) -> Sequence[Any]:
         """Stage 6: every axios_response runs; the non-None results (see ``apply_responses``)."""
-        return _run_all(self._response, (response, config, client, is_async))
+        return _run_all(self._response, (response, config, client, is_async, started))
 
     def apply_responses(self, response: Response, results: Sequence[Any]) -> HookGen:
         """The Response that replaces ``response``: the last one the results give (awaited)."""
@@ -344,11 +355,13 @@ class PluginHost:
                 response = replacement
         return response
 
-    def error_hook(self, error: Exception, config: RequestConfig, is_async: bool) -> HookGen:
+    def error_hook(
+        self, error: Exception, config: RequestConfig, is_async: bool, started: float | None
+    ) -> HookGen:
         """Stage 7: the first Response an axios_error returns recovers the request; else None."""
         if self._error is None:
             return None
-        result = _run_first(self._error, (error, config, self._client, is_async))
+        result = _run_first(self._error, (error, config, self._client, is_async, started))
         if result is not None and not isinstance(result, Response) and inspect.isawaitable(result):
             result = yield Await(result, self._source("axios_error", result))
         return _response_or_none("axios_error", result)

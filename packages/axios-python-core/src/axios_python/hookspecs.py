@@ -146,26 +146,41 @@ def axios_interrupted(
 
 @hookspec
 def axios_response(
-    response: Response, config: RequestConfig, client: AxiosPython, is_async: bool
+    response: Response,
+    config: RequestConfig,
+    client: AxiosPython,
+    is_async: bool,
+    started: float | None,
 ) -> Response | Awaitable[Response | None] | None:
     """Called for every successful response, before the response interceptors (stage 6).
 
     Edit ``response`` in place, or return a Response to replace it (when several
     replace it, the one called last wins). Every implementation runs. Not called
     for a response that failed ``validate_status``: that one reaches
-    ``axios_error`` as an HTTPStatusError. Since 0.1.0.
+    ``axios_error`` as an HTTPStatusError. ``started`` is ``time.perf_counter()``
+    taken once per request just before the ``axios_request`` hooks, so
+    ``perf_counter() - started`` is the whole request's time, retries, back-off
+    waits and redirects included. The core reads the clock only while some
+    implementation takes ``started``, so a plugin timing requests keeps no
+    per-request state of its own. Since 0.1.0.
     """
 
 
 @hookspec(firstresult=True)
 def axios_error(
-    error: Exception, config: RequestConfig, client: AxiosPython, is_async: bool
+    error: Exception,
+    config: RequestConfig,
+    client: AxiosPython,
+    is_async: bool,
+    started: float | None,
 ) -> Response | Awaitable[Response | None] | None:
     """Called when any stage failed, before the rejected response interceptors (stage 7).
 
     Return a Response to recover (the first non-None result wins; the response
     interceptors then see it as a success), or None to let the error continue.
-    ``error.response`` is set for HTTPStatusError. Since 0.1.0.
+    ``error.response`` is set for HTTPStatusError. ``started`` is as for
+    ``axios_response``, or None for a failure before the ``axios_request`` hooks
+    (in a request interceptor). Since 0.1.0.
     """
 
 

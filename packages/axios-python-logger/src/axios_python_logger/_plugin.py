@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Iterable, Mapping
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["LoggerPlugin"]
 
-_MAX_PENDING: Final = 10_000  # start times kept for requests still in flight
 _TEXT_TYPES: Final = ("text/", "json", "xml", "x-www-form-urlencoded", "javascript", "yaml")
 
 
@@ -101,9 +99,6 @@ class LoggerPlugin:
         )
         if redact_transport_logs:
             install_transport_filter(self.redactor)
-        # Start times of requests in flight, oldest first. Single dict operations are
-        # atomic, so no lock: a lost race only drops one timing, never corrupts it.
-        self._started: dict[int, float] = {}
 
     def __repr__(self) -> str:
         return (
@@ -118,18 +113,9 @@ class LoggerPlugin:
     def axios_request(self, config: RequestConfig, client: AxiosPython) -> None:
         """Log the request as sent: after every other plugin changed it (trylast).
 
-        The start time is kept only when something can be logged, so a disabled
-        logger costs one level check per request.
+        Nothing is kept per request (the core gives the response and error hooks
+        the start time), so a disabled logger costs one level check.
         """
-        if not self.logger.isEnabledFor(min(self.level, self.error_level)):
-            return
-        key = _request_key(config)
-        started = self._started
-        started.pop(key, None)  # a reused id goes to the end, as the newest
-        started[key] = time.perf_counter()
-        if len(started) > _MAX_PENDING:
-            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
-                del started[next(iter(started))]  # the oldest (a request that never ended)
         if not self.logger.isEnabledFor(self.level):
             return
         method = config.get("method", "GET")
@@ -149,11 +135,14 @@ class LoggerPlugin:
 
     @hookimpl(trylast=True)
     def axios_response(
-        self, response: Response, config: RequestConfig, client: AxiosPython
+        self,
+        response: Response,
+        config: RequestConfig,
+        client: AxiosPython,
+        is_async: bool,
+        started: float | None,
     ) -> None:
-        """Log the response with status, time, cache and retry information."""
-        pending = self._started  # _pop, inline: this runs for every response, logged or not
-        started = pending.pop(_request_key(config), None) if pending else None
+        """Log the response with status, time (since ``started``), cache and retry information."""
         if not self.logger.isEnabledFor(self.level):
             return
         method = config.get("method") or response.request_method or "GET"
@@ -174,9 +163,15 @@ class LoggerPlugin:
         self.logger.log(self.level, message, extra={"http": fields})
 
     @hookimpl(tryfirst=True)
-    def axios_error(self, error: Exception, config: RequestConfig, client: AxiosPython) -> None:
+    def axios_error(
+        self,
+        error: Exception,
+        config: RequestConfig,
+        client: AxiosPython,
+        is_async: bool,
+        started: float | None,
+    ) -> None:
         """Log a failure at ``error_level`` (first, so a plugin that recovers cannot hide it)."""
-        started = self._pop(config)
         if not self.logger.isEnabledFor(self.error_level):
             return None
         method = config.get("method", "GET")
@@ -212,10 +207,6 @@ class LoggerPlugin:
         return None
 
     # --- helpers ----------------------------------------------------------------------
-
-    def _pop(self, config: Mapping[str, Any]) -> float | None:
-        started = self._started
-        return started.pop(_request_key(config), None) if started else None
 
     def _url(self, url: str) -> str:
         return self.redactor.url(url)
@@ -274,15 +265,6 @@ class LoggerPlugin:
             return f"<{len(content)} bytes of {content_type.split(';')[0]}>"
         text = content.decode(response.encoding, errors="replace")
         return self.redactor.body(text, secrets)
-
-
-def _request_key(config: Mapping[str, Any]) -> int:
-    """Identify one request across hooks.
-
-    The response hook may see a copy of the config (``response.config``), but a
-    shallow copy shares the request's Headers object, so that is the key.
-    """
-    return id(config.get("headers"))
 
 
 def _ms(started: float | None) -> float | None:
