@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import math
+import warnings
 from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Any
 
@@ -294,6 +295,21 @@ def test_non_mapping_config_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match="must be a mapping"):
         create([("base_url", "https://h.test")])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("config", [NotImplemented, 0, "", (), b""])
+def test_falsy_non_mapping_config_is_a_config_error_without_warnings(config: object) -> None:
+    """A falsy non-mapping is refused like any other, not taken for "no config".
+
+    NotImplemented in a boolean context is a DeprecationWarning (an error in a
+    later Python), so the check must not test the config's truth.
+    """
+    from axios_python import ConfigError, create
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ConfigError, match="must be a mapping"):
+            create(config)  # type: ignore[arg-type]
 
 
 def test_bad_httpx_transport_option_fails_at_construction() -> None:

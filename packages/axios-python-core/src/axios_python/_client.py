@@ -59,7 +59,7 @@ class AxiosPython:
         transport: BaseTransport | None = None,
     ) -> None:
         install_log_filter()  # the HTTP libraries' own log records get secrets masked too
-        options = validate_options(config or {}, where="create()")
+        options = validate_options({} if config is None else config, where="create()")
         self._defaults = Defaults(merge_config(library_defaults(), options))
         self.interceptors = Interceptors()
         self._middleware: tuple[MiddlewareEntry, ...] = ()

@@ -583,7 +583,7 @@ def validate_options(
 def _unknown_key_message(key: object, where: str) -> str:
     message = f"unknown config key {key!r} in {where}"
     if isinstance(key, str):
-        advice = foreign_key_hint(key, VALID_KEYS)
+        advice = foreign_key_hint(key)
         if advice is not None:
             return f"{message}: {advice}"
         close = difflib.get_close_matches(key, sorted(VALID_KEYS), n=1, cutoff=0.6)
