@@ -246,3 +246,22 @@ def _eventually(check: object, seconds: float = 2.0) -> bool:
             return False
         time.sleep(0.005)
     return True
+
+
+async def test_try_take_never_jumps_the_queue() -> None:
+    """try_take takes a free slot at once, but not while the limit is reached or someone waits."""
+    slots = Slots(2)
+    assert slots.try_take()
+    assert slots.try_take()
+    assert not slots.try_take()  # both slots are held
+    assert slots._free == 0
+    waiter = asyncio.ensure_future(slots.take_async(_request()))
+    await asyncio.sleep(0.01)
+    assert len(slots._waiters) == 1
+    slots.release()  # goes to the waiter, not back to the pool
+    await asyncio.wait_for(waiter, 2)
+    assert not slots.try_take()
+    slots.release()
+    slots.release()
+    assert slots._free == 2
+    assert Slots(None).try_take()

@@ -93,6 +93,20 @@ class Slots:
             token.raise_if_cancelled()
         raise self._timeout_error(request)
 
+    def try_take(self) -> bool:
+        """Take a free slot if one is free and nobody waits; never blocks.
+
+        The async path tries this first, so a request that finds a slot free
+        makes no coroutine and does not look up its event loop.
+        """
+        if self._limit is None:
+            return True
+        with self._lock:
+            if self._free and not self._waiters:
+                self._free -= 1
+                return True
+        return False
+
     async def take_async(self, request: Request) -> None:
         """Wait in the running event loop for a free slot, at most the ``pool`` timeout.
 

@@ -262,7 +262,8 @@ class ReqwestTransport(BaseTransport):
         except ValueError as exc:
             reraise(exc, request)
         slots = self._async_slots
-        await slots.take_async(request)
+        if not slots.try_take():
+            await slots.take_async(request)
         try:
             if request.stream:
                 context = builder.streamed_read_buffer_limit(0).build_streamed()
