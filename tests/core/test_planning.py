@@ -16,8 +16,20 @@ import pytest
 from echo_server import EchoServer
 
 import axios_python
-from axios_python import ConfigError, Headers, PluginError, Response
+from axios_python import (
+    AxiosPython,
+    ConfigError,
+    Headers,
+    HTTPStatusError,
+    InterceptorError,
+    PluginError,
+    RequestConfig,
+    Response,
+)
 from axios_python.hookspecs import hookimpl
+from axios_python.testing import HookRecorder
+
+from ._support import AsyncNext, Recorder, Sender
 
 
 class Stamp:
@@ -227,3 +239,209 @@ def test_elapsed_is_a_timedelta_built_when_read(server: EchoServer) -> None:
     response.elapsed = datetime.timedelta(seconds=3)
     assert response.elapsed.total_seconds() == 3
     assert Response(200).elapsed == datetime.timedelta(0)
+
+
+# --- interceptor chains: a bare loop while only fulfilled handlers are registered ---------------
+
+
+async def test_interceptor_chain_is_planned_again_on_use_and_eject(
+    send: Sender, recorder: Recorder
+) -> None:
+    """A rejected handler or a run_when added later takes part; ejecting it restores the loop."""
+    api = axios_python.create({"base_url": "http://planned.test"}, transport=recorder)
+    seen: list[str] = []
+
+    def stamp(config: RequestConfig) -> RequestConfig:
+        seen.append("stamp")
+        config["headers"]["X-Stamp"] = "1"
+        return config
+
+    def fail(config: RequestConfig) -> RequestConfig:
+        raise ValueError("refused by fail")
+
+    def recover(error: Exception) -> dict[str, Any]:  # a fresh, partial config
+        seen.append(f"recovered {error}")
+        return {"url": "/recovered", "base_url": "http://planned.test", "headers": {}}
+
+    api.interceptors.request.use(stamp)
+    await send(api, "GET", "/a")
+    failing = api.interceptors.request.use(fail)
+    with pytest.raises(ValueError, match="refused by fail"):  # the error itself, unchanged
+        await send(api, "GET", "/b")
+    rescuing = api.interceptors.request.use(None, recover)
+    assert (await send(api, "GET", "/c")).data["url"] == "http://planned.test/recovered"
+    api.interceptors.request.eject(failing)
+    api.interceptors.request.eject(rescuing)
+    api.interceptors.request.use(stamp, run_when=lambda config: config["url"] != "/skip")
+    await send(api, "GET", "/skip")
+    assert seen == ["stamp", "stamp", "stamp", "recovered refused by fail", "stamp"]
+    assert [r.url.rsplit("/", 1)[1] for r in recorder.requests] == ["a", "recovered", "skip"]
+    assert recorder.requests[-1].headers["X-Stamp"] == "1"
+
+
+async def test_interceptor_results_are_still_checked_and_named(
+    send: Sender, recorder: Recorder
+) -> None:
+    """On the plain loop, a handler returning a wrong value is named, request and response."""
+    api = axios_python.create({"base_url": "http://planned.test"}, transport=recorder)
+
+    def keep(config: RequestConfig) -> RequestConfig:
+        return config
+
+    def forgetful_request(config: RequestConfig) -> None:
+        config["headers"]["X-A"] = "1"
+
+    api.interceptors.request.use(keep)
+    handler = api.interceptors.request.use(forgetful_request)  # type: ignore[arg-type]
+    with pytest.raises(InterceptorError, match="forgetful_request returned None"):
+        await send(api, "GET", "/x")
+    api.interceptors.request.eject(handler)
+
+    def wrong_response(response: Response) -> object:
+        return "not a response"
+
+    api.interceptors.response.use(lambda response: response)
+    api.interceptors.response.use(wrong_response)  # type: ignore[arg-type]
+    with pytest.raises(InterceptorError, match="wrong_response returned str"):
+        await send(api, "GET", "/x")
+
+
+async def test_response_chain_passes_errors_through_unchanged(send: Sender, make: Any) -> None:
+    """With fulfilled handlers only, an error skips them and arrives as it was raised."""
+
+    class Failing(Recorder):
+        def send(self, request: Any) -> Response:
+            return Response(503, content=b"down", request=request)
+
+    api = make({"base_url": "http://planned.test"}, transport=Failing())
+    called: list[int] = []
+
+    def count(response: Response) -> Response:
+        called.append(1)
+        return response
+
+    api.interceptors.response.use(count)
+    with pytest.raises(HTTPStatusError, match="HTTP 503"):
+        await send(api, "GET", "/x")
+    assert called == []
+
+
+# --- middleware: the outermost async middleware is called directly ----------------------------
+
+
+async def test_middleware_results_are_checked_at_every_depth(
+    send: Sender, api: AxiosPython
+) -> None:
+    """Whichever middleware returns a wrong value is the one the error names."""
+
+    async def passing(ctx: RequestConfig, next_fn: AsyncNext) -> Response:
+        return await next_fn(ctx)
+
+    async def inner_forgetful(ctx: RequestConfig, next_fn: AsyncNext) -> None:
+        await next_fn(ctx)
+
+    api.use(passing)
+    assert (await send(api, "GET", "/get")).status_code == 200
+    api.use(inner_forgetful)  # type: ignore[arg-type]  # the chain is composed again
+    with pytest.raises(InterceptorError, match="inner_forgetful returned NoneType"):
+        await send(api, "GET", "/get")
+
+
+async def test_outermost_middleware_result_is_checked(send: Sender, api: AxiosPython) -> None:
+    """The outermost middleware, called without a wrapping link, is still checked and named."""
+
+    async def outer_wrong(ctx: RequestConfig, next_fn: AsyncNext) -> object:
+        await next_fn(ctx)
+        return {"status": 200}
+
+    async def inner(ctx: RequestConfig, next_fn: AsyncNext) -> Response:
+        ctx["headers"]["X-Inner"] = "1"
+        return await next_fn(ctx)
+
+    api.use(outer_wrong)  # type: ignore[arg-type]
+    api.use(inner)
+    with pytest.raises(InterceptorError, match="outer_wrong returned dict"):
+        await send(api, "GET", "/get")
+
+
+# --- planned hook calls ------------------------------------------------------------------------
+
+
+class Reordered:
+    """Hooks that take their arguments in another order, or only some of them."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[str, object]] = []
+
+    @hookimpl
+    def axios_request(self, is_async: bool, config: Any) -> None:
+        self.got.append(("request", (is_async, config["url"])))
+
+    @hookimpl
+    def axios_before_send(self, previous: Any, request: Any, resend: Any) -> None:
+        self.got.append(("send", (previous, request.url.rsplit("/", 1)[1], resend)))
+
+    @hookimpl
+    def axios_response(self, config: Any, response: Response) -> None:
+        self.got.append(("response", (config["url"], response.status_code)))
+
+
+async def test_planned_calls_pass_each_hook_the_arguments_it_names(
+    send: Sender, recorder: Recorder
+) -> None:
+    """Any order and any subset of a hook's arguments, as pluggy would pass them."""
+    api = axios_python.create({"base_url": "http://planned.test"}, transport=recorder)
+    plugin = Reordered()
+    api.plugin(plugin)
+    await send(api, "GET", "/p")
+    assert plugin.got == [
+        ("request", (send.is_async, "/p")),
+        ("send", (None, "p", None)),
+        ("response", ("/p", 200)),
+    ]
+
+
+async def test_planned_calls_keep_pluggy_order_and_first_result(
+    send: Sender, recorder: Recorder
+) -> None:
+    """Newest plugin first; the first non-None axios_cached_response wins; replacements apply."""
+    api = axios_python.create({"base_url": "http://planned.test"}, transport=recorder)
+    order: list[str] = []
+
+    def make_plugin(name: str, cached: int | None, replace: int | None) -> object:
+        class Plugin:
+            @hookimpl
+            def axios_cached_response(self, request: Any) -> Response | None:
+                order.append(f"{name}.cached")
+                return None if cached is None else Response(cached, request=request)
+
+            @hookimpl
+            def axios_response(self, response: Response) -> Response | None:
+                order.append(f"{name}.response")
+                return None if replace is None else Response(replace, request=response.request)
+
+        Plugin.__name__ = name
+        return Plugin()
+
+    api.plugin(make_plugin("old", 201, None))
+    api.plugin(make_plugin("new", None, 299))
+    response = await send(api, "GET", "/x")
+    assert order == ["new.cached", "old.cached", "new.response", "old.response"]
+    assert response.status_code == 299
+    assert recorder.requests == []  # answered by the old plugin's cached response
+
+
+async def test_monitoring_still_sees_every_planned_hook_call(
+    send: Sender, recorder: Recorder
+) -> None:
+    """Hook-call monitoring switches the plan to pluggy's own calls, which it reports."""
+    api = axios_python.create({"base_url": "http://planned.test"}, transport=recorder)
+    plugin = Reordered()
+    api.plugin(plugin)
+    watched = HookRecorder().attach(api)
+    await send(api, "GET", "/m")
+    stages = ("axios_request", "axios_before_send", "axios_response")
+    reported = [call for call in watched.calls if call.hook in stages]
+    assert [call.hook for call in reported] == list(stages)
+    assert all("Reordered" in call.plugins for call in reported)
+    assert [kind for kind, _ in plugin.got] == ["request", "send", "response"]

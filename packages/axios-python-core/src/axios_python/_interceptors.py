@@ -37,7 +37,7 @@ class InterceptorManager(Generic[T]):
     api.async_get(...)``) and is a clear InterceptorError on the sync path.
     """
 
-    __slots__ = ("_entries", "_next_id", "_snapshot", "_what", "is_async")
+    __slots__ = ("_entries", "_fulfilled", "_next_id", "_snapshot", "_what", "is_async")
 
     def __init__(self, what: str) -> None:
         self._what = what
@@ -45,6 +45,9 @@ class InterceptorManager(Generic[T]):
         self._next_id = 0
         # The entries in run order, rebuilt on every change: requests read it as is.
         self._snapshot: tuple[Entry, ...] = ()
+        # The fulfilled handlers alone while that is all there is (no rejected handler,
+        # no run_when, none async def): the chain is then a bare loop over them.
+        self._fulfilled: tuple[Callable[..., Any], ...] | None = ()
         # True while an async def handler is registered: the chain then runs as a flow
         # that can await; without one it is a plain loop (no cost for sync-only users).
         self.is_async = False
@@ -96,6 +99,11 @@ class InterceptorManager(Generic[T]):
     def _changed(self) -> None:
         self._snapshot = tuple(self._entries.values())
         self.is_async = any(entry[3] for entry in self._snapshot)
+        plain = all(
+            f is not None and r is None and w is None and not a for f, r, w, a in self._snapshot
+        )
+        fulfilled = [entry[0] for entry in self._snapshot if entry[0] is not None]
+        self._fulfilled = tuple(fulfilled) if plain else None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -122,8 +130,14 @@ def run_request_chain(
     manager: InterceptorManager[RequestConfig], config: RequestConfig
 ) -> RequestConfig:
     """Run request interceptors in order; a rejected handler sees the previous one's error."""
-    result: RequestConfig = _run_plain(manager._snapshot, config, None, _REQUEST)
-    return result
+    handlers = manager._fulfilled
+    if handlers is None:
+        result: RequestConfig = _run_plain(manager._snapshot, config, None, _REQUEST)
+        return result
+    for handler in handlers:  # fulfilled handlers only: an error simply propagates
+        value = handler(config)
+        config = value if type(value) is dict else _config(value, handler, "the config")  # type: ignore[assignment]
+    return config
 
 
 def request_chain_flow(
@@ -146,7 +160,16 @@ def run_response_chain(
     ``fulfilled`` gets the response; when it raises, later ``rejected`` handlers
     get the error. ``rejected`` may recover by returning a Response, or re-raise.
     """
-    return _ended(_run_plain(manager._snapshot, response, error, _RESPONSE))
+    handlers = manager._fulfilled
+    if handlers is None:
+        return _ended(_run_plain(manager._snapshot, response, error, _RESPONSE))
+    if error is not None:  # no rejected handler to recover it
+        raise error
+    assert response is not None
+    for handler in handlers:
+        value = handler(response)
+        response = value if type(value) is Response else _response(value, handler, "the response")
+    return response
 
 
 def response_chain_flow(

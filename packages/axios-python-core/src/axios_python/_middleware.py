@@ -25,6 +25,7 @@ __all__ = [
     "SyncNextFn",
     "as_entry",
     "async_chain",
+    "checked",
     "sync_chain",
 ]
 
@@ -63,7 +64,7 @@ def _sync_link(middleware: Callable[..., Any], is_async: bool, inner: SyncNextFn
 
         def link(ctx: RequestConfig) -> Response:
             result = middleware(ctx, inner)
-            return result if type(result) is Response else _checked(result, middleware)
+            return result if type(result) is Response else checked(result, middleware)
 
         return link
 
@@ -76,7 +77,7 @@ def _sync_link(middleware: Callable[..., Any], is_async: bool, inner: SyncNextFn
             coroutine.send(None)
         except StopIteration as stop:  # it only awaited next_fn: done without a loop
             result = stop.value
-            return result if type(result) is Response else _checked(result, middleware)
+            return result if type(result) is Response else checked(result, middleware)
         except RuntimeError as exc:
             # asyncio.sleep() and friends fail this way when no loop runs in this thread.
             if "no running event loop" not in str(exc):
@@ -91,12 +92,25 @@ def _sync_link(middleware: Callable[..., Any], is_async: bool, inner: SyncNextFn
 def async_chain(chain: tuple[MiddlewareEntry, ...], innermost: NextFn) -> NextFn:
     """Compose ``chain`` around ``innermost`` once, for the async path; await it per request.
 
-    A ``def`` middleware runs on a thread of its own (see _ElasticPool).
+    A ``def`` middleware runs on a thread of its own (see _ElasticPool). What an
+    ``async def`` outermost middleware returns is the caller's to check (with
+    ``checked``): it is called directly, one coroutine less per request.
     """
+    if not chain:
+        return innermost
     call = innermost
-    for middleware, is_async in reversed(chain):
+    for middleware, is_async in reversed(chain[1:]):
         call = _async_link(middleware, is_async, call)
-    return call
+    outermost, is_async = chain[0]
+    if not is_async:
+        return _async_link(outermost, is_async, call)
+    inner = call
+
+    def start(ctx: RequestConfig) -> Awaitable[Response]:
+        awaitable: Awaitable[Response] = outermost(ctx, inner)
+        return awaitable
+
+    return start
 
 
 def _async_link(middleware: Callable[..., Any], is_async: bool, inner: NextFn) -> NextFn:
@@ -104,7 +118,7 @@ def _async_link(middleware: Callable[..., Any], is_async: bool, inner: NextFn) -
 
         async def link(ctx: RequestConfig) -> Response:
             result = await middleware(ctx, inner)
-            return result if type(result) is Response else _checked(result, middleware)
+            return result if type(result) is Response else checked(result, middleware)
 
         return link
 
@@ -114,7 +128,7 @@ def _async_link(middleware: Callable[..., Any], is_async: bool, inner: NextFn) -
         def blocking_next(next_ctx: RequestConfig) -> Response:
             return asyncio.run_coroutine_threadsafe(_awaited(inner(next_ctx)), loop).result()
 
-        return _checked(await _in_own_thread(middleware, ctx, blocking_next), middleware)
+        return checked(await _in_own_thread(middleware, ctx, blocking_next), middleware)
 
     return thread_link
 
@@ -219,7 +233,8 @@ def _needs_loop(middleware: Callable[..., Any]) -> str:
     )
 
 
-def _checked(result: Any, middleware: Callable[..., Any]) -> Response:
+def checked(result: Any, middleware: Callable[..., Any]) -> Response:
+    """``result`` if it is a Response; else an InterceptorError naming ``middleware``."""
     if not isinstance(result, Response):
         raise InterceptorError(
             f"middleware {_name(middleware)} returned {type(result).__name__}; it must return "

@@ -37,8 +37,8 @@ from ._interceptors import (
     run_request_chain,
     run_response_chain,
 )
-from ._middleware import NextFn, SyncNextFn, async_chain, sync_chain
-from ._models import Request, Response
+from ._middleware import NextFn, SyncNextFn, async_chain, checked, sync_chain
+from ._models import REDIRECT_STATUSES, Request, Response
 from ._multipart import MultipartStream
 from ._prepare import home_origin, prepare_request
 from ._redirects import redirect_request
@@ -264,7 +264,12 @@ def _attempts(
                     if cookies is not None or "set-cookie" in names:
                         cookies = cookies or RequestCookies(jar, extra_cookies, request)
                         cookies.store(request, response)
-                    if response.is_redirect and config.get("follow_redirects", True):
+                    # The status test first: a final response makes no property call.
+                    if (
+                        response.status_code in REDIRECT_STATUSES
+                        and response.is_redirect
+                        and config.get("follow_redirects", True)
+                    ):
                         response = yield from _follow_redirects(
                             request, response, config, client, is_async, cookies
                         )
@@ -610,7 +615,10 @@ async def run_async(client: AxiosPython, flow: Flow) -> Response:
             if type(effect) is Send and "cancel_token" not in effect.request.extensions:
                 value = await client._async_transport.send_async(effect.request)
             elif type(effect) is Dispatch:
-                value = await _chains(client).async_(effect.config)
+                chains = _chains(client)
+                value = await chains.async_(effect.config)
+                if type(value) is not Response:  # the outermost middleware's result
+                    value = checked(value, chains.middleware[0][0])
             else:
                 value = await _perform_async(client, effect)
         except BaseException as exc:  # delivered into the flow, which decides

@@ -15,7 +15,7 @@ import inspect
 import warnings
 import weakref
 from collections.abc import Callable, Generator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal
 
 import pluggy
 from pluggy import HookCaller
@@ -34,18 +34,13 @@ if TYPE_CHECKING:
 
     from ._client import AxiosPython
     from ._config import RequestConfig
-    from ._models import Request
-    from .hookspecs import Resend
 
 __all__ = ["PluginHost", "add_plugin", "plugin_name", "remove_plugin"]
 
 HookGen = Generator[Await, Any, Any]
 Transports = tuple[BaseTransport | None, BaseTransport | None]
-# How one hook is called: None (no implementation), the implementations to call
-# directly, newest first, each with how many of the hook's arguments (in the
-# hookspec's order) it takes (the fast path), or pluggy's HookCaller (when a
-# wrapper or call monitoring needs its full machinery).
-Plan = Union[None, tuple[tuple[Callable[..., Any], int], ...], HookCaller]
+HookCall = Callable[..., Any]
+"""A planned hook call: takes the hook's arguments in hookspec order (see ``_compile``)."""
 
 
 class _Manager(pluggy.PluginManager):
@@ -106,18 +101,24 @@ class PluginHost:
         return client
 
     def _refresh(self) -> None:
-        """Re-plan the request-path hooks; runs whenever plugins or monitoring change."""
-        self._request = self._plan("axios_request")
-        self._cached = self._plan("axios_cached_response")
-        self._send = self._plan("axios_before_send")
-        self._response = self._plan("axios_response")
-        self._error = self._plan("axios_error")
-        self._interrupted = self._plan("axios_interrupted")
+        """Re-plan the request-path hooks; runs whenever plugins or monitoring change.
+
+        Each hook becomes one planned call (``_compile``) that the pipeline makes
+        directly: ``request_hook(config, client, is_async)`` and so on.
+        """
+        self.request_hook: HookCall = self._plan("axios_request", first=False)
+        self.cached_response_hook: HookCall = self._plan("axios_cached_response", first=True)
+        self.send_hook: HookCall = self._plan("axios_before_send", first=False)
+        self.response_hook: HookCall = self._plan("axios_response", first=False)
+        self._error: HookCall = self._plan("axios_error", first=True)
+        interrupted: HookCaller = self._hook.axios_interrupted
+        self._interrupted = interrupted if interrupted.get_hookimpls() else None
         # Read by the pipeline before each stage: no call at all when nobody listens.
-        self.requests = self._request is not None
-        self.lookups = self._cached is not None
-        self.sends = self._send is not None
-        self.responses = self._response is not None
+        self.requests = self._implemented("axios_request")
+        self.lookups = self._implemented("axios_cached_response")
+        self.sends = self._implemented("axios_before_send")
+        self.responses = self._implemented("axios_response")
+        self.errors = self._implemented("axios_error")
         # The request's start time is read from the clock only for a hook that takes it.
         self.timed = any(
             "started" in impl.argnames
@@ -125,18 +126,21 @@ class PluginHost:
             for impl in getattr(self._hook, name).get_hookimpls()
         )
 
-    def _plan(self, name: str) -> Plan:
+    def _implemented(self, name: str) -> bool:
+        return bool(getattr(self._hook, name).get_hookimpls())
+
+    def _plan(self, name: str, *, first: bool) -> HookCall:
+        """The call the pipeline makes for hook ``name`` (see ``_compile``)."""
         caller: HookCaller = getattr(self._hook, name)
         impls = caller.get_hookimpls()
-        if not impls:
-            return None
-        if self._monitored or any(impl.wrapper or impl.hookwrapper for impl in impls):
-            return caller
-        # The same order and arguments pluggy's _multicall uses, without its
-        # per-call bookkeeping: a no-op plugin then costs about a function call.
         assert caller.spec is not None  # every request-path hook has a hookspec
         params = tuple(caller.spec.argnames)
-        return tuple(_positional(impl.function, impl.argnames, params) for impl in reversed(impls))
+        if self._monitored or any(impl.wrapper or impl.hookwrapper for impl in impls):
+            return _compile(name, params, [(caller, params)], first, by_name=True)
+        # pluggy's call order (newest first) and arguments, without its per-call
+        # bookkeeping: a plugin whose hook returns None costs about that call.
+        calls = [(impl.function, tuple(impl.argnames)) for impl in reversed(impls)]
+        return _compile(name, params, calls, first, by_name=False)
 
     def monitor(
         self,
@@ -266,31 +270,15 @@ class PluginHost:
 
     # --- hook callers (generators run by the pipeline) ---------------------------------------
 
-    # Each request-path hook is a plain call returning what the implementations returned
-    # (almost always nothing); only a result to await goes through a generator, so a
-    # plugin with nothing to do for a request costs its own call and no more.
-
-    def request_hook(
-        self, config: RequestConfig, client: AxiosPython, is_async: bool
-    ) -> Sequence[Any]:
-        """Stage 3: every axios_request runs and edits ``config`` in place; the non-None results."""
-        return _run_all(self._request, (config, client, is_async))
+    # Each request-path hook is a plain planned call (see _refresh) returning what the
+    # implementations returned (almost always nothing): request_hook, send_hook and
+    # response_hook give the non-None results (a sequence), cached_response_hook the
+    # first non-None one. Only a result to await goes through a generator, so a plugin
+    # with nothing to do for a request costs its own call and no more.
 
     def await_requests(self, results: Sequence[Any], config: RequestConfig) -> HookGen:
         """Await the awaitables axios_request hooks returned (refusing other values)."""
         yield from self._await_all("axios_request", "config", results, config)
-
-    def send_hook(
-        self,
-        request: Request,
-        resend: Resend | None,
-        previous: Response | Exception | None,
-        config: RequestConfig,
-        client: AxiosPython,
-        is_async: bool,
-    ) -> Sequence[Any]:
-        """Stage 5, per physical send (``sends`` is True): every axios_before_send runs."""
-        return _run_all(self._send, (request, resend, previous, config, client, is_async))
 
     def await_sends(self, results: Sequence[Any]) -> HookGen:
         """Await the awaitables axios_before_send hooks returned (refusing other values)."""
@@ -314,31 +302,11 @@ class PluginHost:
                 _close(results[index + 1 :])
                 raise
 
-    def cached_response_hook(
-        self, request: Request, config: RequestConfig, client: AxiosPython, is_async: bool
-    ) -> Any:
-        """Stage 5, per attempt: what the first axios_cached_response returning non-None returned.
-
-        A Response or None is final; anything else goes to ``await_cached``.
-        """
-        return _run_first(self._cached, (request, config, client, is_async))
-
     def await_cached(self, result: object) -> HookGen:
         """The Response an axios_cached_response's awaitable gives, or None."""
         if inspect.isawaitable(result):
             result = yield Await(result, self._source("axios_cached_response", result))
         return _response_or_none("axios_cached_response", result)
-
-    def response_hook(
-        self,
-        response: Response,
-        config: RequestConfig,
-        client: AxiosPython,
-        is_async: bool,
-        started: float | None,
-    ) -> Sequence[Any]:
-        """Stage 6: every axios_response runs; the non-None results (see ``apply_responses``)."""
-        return _run_all(self._response, (response, config, client, is_async, started))
 
     def apply_responses(self, response: Response, results: Sequence[Any]) -> HookGen:
         """The Response that replaces ``response``: the last one the results give (awaited)."""
@@ -359,24 +327,26 @@ class PluginHost:
         self, error: Exception, config: RequestConfig, is_async: bool, started: float | None
     ) -> HookGen:
         """Stage 7: the first Response an axios_error returns recovers the request; else None."""
-        if self._error is None:
+        if not self.errors:
             return None
-        result = _run_first(self._error, (error, config, self._client, is_async, started))
+        result = self._error(error, config, self._client, is_async, started)
         if result is not None and not isinstance(result, Response) and inspect.isawaitable(result):
             result = yield Await(result, self._source("axios_error", result))
         return _response_or_none("axios_error", result)
 
     def interrupted_hook(self, error: BaseException, config: RequestConfig, is_async: bool) -> None:
         """Tell every axios_interrupted that ``error`` stopped the request; never raises."""
-        plan = self._interrupted
-        if plan is None:
+        caller = self._interrupted
+        if caller is None:
             return
-        args = (error, config, self._client, is_async)
-        if isinstance(plan, HookCaller):  # wrappers or monitoring: pluggy calls them all
-            _interruption_safe(error, lambda: plan(**_kwargs(plan, args)))
+        args = {"error": error, "config": config, "client": self._client, "is_async": is_async}
+        impls = caller.get_hookimpls()
+        if self._monitored or any(impl.wrapper or impl.hookwrapper for impl in impls):
+            _interruption_safe(error, functools.partial(caller, **args))  # pluggy calls them all
             return
-        for function, taken in plan:
-            _interruption_safe(error, functools.partial(function, *args[:taken]))
+        for impl in reversed(impls):  # each on its own: one failing must not skip the others
+            kwargs = {name: args[name] for name in impl.argnames}
+            _interruption_safe(error, functools.partial(impl.function, **kwargs))
 
     def _source(self, hook: str, result: object) -> str:
         """Name the plugin that returned ``result`` (matched by the coroutine's qualname)."""
@@ -415,57 +385,54 @@ def _close(results: Sequence[Any]) -> None:
             close()
 
 
-def _positional(
-    function: Callable[..., Any], argnames: Sequence[str], params: tuple[str, ...]
-) -> tuple[Callable[..., Any], int]:
-    """``function`` as called with the first N hookspec arguments, and that N.
+def _compile(
+    hook: str,
+    params: tuple[str, ...],
+    calls: list[tuple[Callable[..., Any], tuple[str, ...]]],
+    first: bool,
+    *,
+    by_name: bool,
+) -> HookCall:
+    """One function making every call in ``calls`` in order, with the arguments each takes.
 
-    Most implementations take a prefix of the hookspec's arguments and are called
-    as they are; one that takes others, or another order, is wrapped once here.
+    It takes the hook's arguments (``params``, the hookspec's order) and returns, when
+    ``first``, the first non-None result (firstresult hooks), else the non-None
+    results (an empty tuple when all were None, the usual case). Generated once per
+    plan, like dataclasses' methods: each implementation is called with exactly the
+    arguments it names, with no per-call tuple slicing, reordering or loop.
+    ``by_name`` is for one pluggy HookCaller: keywords, and its result as it is.
+    Only hookspec argument names (identifiers) go into the source; the callables
+    are bound as globals.
     """
-    positions = tuple(params.index(name) for name in argnames)
-    if positions == tuple(range(len(positions))):
-        return function, len(positions)
-
-    def reordered(*args: Any) -> Any:
-        return function(*[args[i] for i in positions])
-
-    return reordered, len(params)
-
-
-def _run_all(plan: Plan, args: tuple[Any, ...]) -> Sequence[Any]:
-    """Call every implementation with ``args`` (hookspec order); the non-None results.
-
-    No list is made while every implementation returns None (the usual case).
-    """
-    if isinstance(plan, HookCaller):
-        called: list[Any] = plan(**_kwargs(plan, args))
-        return called
-    results: list[Any] | None = None
-    for function, taken in plan or ():
-        result = function(*args[:taken])
-        if result is not None:
-            if results is None:
-                results = [result]
-            else:
-                results.append(result)
-    return results or ()
-
-
-def _run_first(plan: Plan, args: tuple[Any, ...]) -> Any:
-    """Call implementations until one returns non-None (firstresult); that result."""
-    if isinstance(plan, HookCaller):
-        return plan(**_kwargs(plan, args))
-    for function, taken in plan or ():
-        result = function(*args[:taken])
-        if result is not None:
-            return result
-    return None
-
-
-def _kwargs(caller: HookCaller, args: tuple[Any, ...]) -> dict[str, Any]:
-    assert caller.spec is not None
-    return dict(zip(caller.spec.argnames, args, strict=True))
+    assert all(name.isidentifier() for name in params)  # names from our hookspecs
+    namespace: dict[str, Any] = {}
+    results: list[str] = []
+    body: list[str] = []
+    for index, (function, names) in enumerate(calls):
+        namespace[f"f{index}"] = function
+        call = f"f{index}({', '.join(f'{n}={n}' if by_name else n for n in names)})"
+        if by_name or (first and index == len(calls) - 1):
+            body.append(f"return {call}")
+            break
+        body.append(f"r{index} = {call}")
+        if first:
+            body += [f"if r{index} is not None:", f"    return r{index}"]
+        else:
+            results.append(f"r{index}")
+    if not calls:
+        body.append("return None" if first else "return ()")
+    elif len(results) == 1:
+        body.append("return () if r0 is None else (r0,)")
+    elif results:
+        body += [
+            f"if {' and '.join(f'{r} is None' for r in results)}:",
+            "    return ()",
+            f"return [r for r in ({', '.join(results)}) if r is not None]",
+        ]
+    source = f"def {hook}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body)
+    exec(compile(source, f"<axios_python planned {hook}>", "exec"), namespace)
+    planned: HookCall = namespace[hook]
+    return planned
 
 
 def _response_or_none(hook: str, value: object) -> Response | None:

@@ -30,7 +30,66 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
     Validation runs only on that failure path, so a good request pays nothing for it.
     """
     try:
-        return _prepare(config)
+        url = config.get("url")
+        if not isinstance(url, str):
+            raise ConfigError(f"'url' must be a str (got {url!r})")
+        base_url = config.get("base_url")
+        full_url = build_url(base_url, url, config.get("params"), config.get("params_serializer"))
+        auth = config.get("auth")
+        if "@" in full_url:  # an interceptor or middleware put credentials in the URL
+            full_url, credentials = split_credentials(full_url)
+            if auth is None:
+                auth = credentials
+        absolute = is_absolute(url)
+        # A bad port (e.g. 99999) or a control character in base_url is a ConfigError here,
+        # not a transport crash. A relative url keeps base_url's scheme, host and port (join_url
+        # guarantees it), so checking base_url, once per distinct value, is the same check
+        # without parsing every URL (~1.5 us).
+        if base_url and not absolute:
+            _checked_origin(base_url)
+        else:
+            origin_of(full_url)
+        raw_headers = config.get("headers")
+        try:  # an interceptor or middleware may have put a plain dict (or anything) there
+            headers = (
+                raw_headers.copy() if isinstance(raw_headers, Headers) else Headers(raw_headers)
+            )
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"'headers' is invalid: {exc}") from None
+        if auth is not None:  # replaces an Authorization header from any other source
+            headers["Authorization"] = auth.header if isinstance(auth, BasicAuth) else _header(auth)
+        # A request without a body (most GETs) skips encoding with one dict-keys test.
+        content = None if config.keys().isdisjoint(_BODY_KEYS) else encode_body(config, headers)
+        _check_portable(headers)
+        if base_url and absolute and not trusted(full_url, config):
+            strip_sensitive_headers(headers, config)
+        method = config.get("method", "GET")
+        if method not in SENDABLE_METHODS:  # "GE T" must never reach the wire
+            method = method_name(method)
+        # Used later by the pipeline: a bad value must fail here, where validation explains it.
+        validate = config.get("validate_status")
+        transforms = config.get("transform_response")
+        max_redirects = config.get("max_redirects", 0)
+        if (
+            (validate is not None and not callable(validate))
+            or (
+                transforms is not None
+                and not callable(transforms)
+                and not isinstance(transforms, (list, tuple))
+            )
+            or type(max_redirects) is not int
+        ):
+            raise TypeError("invalid pipeline option")
+        timeout = config.get("timeout")
+        if not isinstance(timeout, Timeout):
+            try:
+                timeout = Timeout.of(timeout)
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(f"'timeout' is invalid: {exc}") from None
+        # Every part is checked above: built without Request.__init__'s conversions.
+        return Request.prepared(
+            method, full_url, headers, content, timeout, bool(config.get("stream"))
+        )
     except AxiosPythonError:
         raise
     except (TypeError, ValueError, AttributeError):
@@ -41,71 +100,6 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
         raise ConfigError(
             "the request body or params are nested deeper than the recursion limit allows"
         ) from None
-
-
-def _prepare(config: Mapping[str, Any]) -> Request:
-    url = config.get("url")
-    if not isinstance(url, str):
-        raise ConfigError(f"'url' must be a str (got {url!r})")
-    base_url = config.get("base_url")
-    full_url = build_url(base_url, url, config.get("params"), config.get("params_serializer"))
-    auth = config.get("auth")
-    if "@" in full_url:  # an interceptor or middleware put credentials in the URL
-        full_url, credentials = split_credentials(full_url)
-        if auth is None:
-            auth = credentials
-    absolute = is_absolute(url)
-    # A bad port (e.g. 99999) or a control character in base_url is a ConfigError here,
-    # not a transport crash. A relative url keeps base_url's scheme, host and port (join_url
-    # guarantees it), so checking base_url, once per distinct value, is the same check
-    # without parsing every URL (~1.5 us).
-    if base_url and not absolute:
-        _checked_origin(base_url)
-    else:
-        origin_of(full_url)
-    raw_headers = config.get("headers")
-    try:  # an interceptor or middleware may have put a plain dict (or anything) there
-        headers = raw_headers.copy() if isinstance(raw_headers, Headers) else Headers(raw_headers)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"'headers' is invalid: {exc}") from None
-    if auth is not None:  # replaces an Authorization header from any other source
-        headers["Authorization"] = auth.header if isinstance(auth, BasicAuth) else _header(auth)
-    # A request without a body (most GETs) skips encoding with one dict-keys test.
-    content = None if config.keys().isdisjoint(_BODY_KEYS) else encode_body(config, headers)
-    _check_portable(headers)
-    if base_url and absolute and not trusted(full_url, config):
-        strip_sensitive_headers(headers, config)
-    method = config.get("method", "GET")
-    if method not in SENDABLE_METHODS:  # "GE T" must never reach the wire
-        method = method_name(method)
-    # Used later by the pipeline: a bad value must fail here, where validation explains it.
-    validate = config.get("validate_status")
-    transforms = config.get("transform_response")
-    max_redirects = config.get("max_redirects", 0)
-    if (
-        (validate is not None and not callable(validate))
-        or (
-            transforms is not None
-            and not callable(transforms)
-            and not isinstance(transforms, (list, tuple))
-        )
-        or type(max_redirects) is not int
-    ):
-        raise TypeError("invalid pipeline option")
-    timeout = config.get("timeout")
-    if not isinstance(timeout, Timeout):
-        try:
-            timeout = Timeout.of(timeout)
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"'timeout' is invalid: {exc}") from None
-    return Request(
-        method,
-        full_url,
-        headers=headers,
-        content=content,
-        timeout=timeout,
-        stream=bool(config.get("stream")),
-    )
 
 
 def home_origin(config: Mapping[str, Any], first_url: str) -> str:
