@@ -80,6 +80,7 @@ class AuthPlugin:
             )
         self._header = check_header_name(header)
         self._lowered = self._header.lower()
+        self._names = frozenset({self._lowered})
         self._origins = parse_origins(allowed_origins, "allowed_origins")
         self._provider: TokenSource | None = None
         self._static: str | None = None
@@ -105,6 +106,8 @@ class AuthPlugin:
             self._refresher = Refresher(
                 _check_callable(refresh, "refresh"), lambda t: render(scheme_, t)
             )
+        # The header value when it never changes (no provider, no refresh): set as is.
+        self._fixed = self._static if self._refresher is None else None
 
     def __repr__(self) -> str:
         if self._basic:
@@ -141,13 +144,25 @@ class AuthPlugin:
         self, config: RequestConfig, client: AxiosPython, is_async: bool
     ) -> Awaitable[None] | None:
         """Add the credential header when the request goes to an allowed origin."""
-        origin, home = target_and_home(config, client.defaults.get("base_url"))
-        if origin is None or (origin != home and origin not in self._origins):
-            return None
+        home_url = client.defaults.get("base_url")
+        url = config.get("url")
+        if config.get("base_url") is home_url and type(url) is str and "://" not in url:
+            # The usual request, a relative url under the client's own base_url: home.
+            origin = home = origin_of(home_url) if isinstance(home_url, str) else None
+            if origin is None:
+                return None
+        else:
+            origin, home = target_and_home(config, home_url)
+            if origin is None or (origin != home and origin not in self._origins):
+                return None
         headers = config["headers"]
-        if self._header in headers:
+        if headers.has_any(self._names):
             return None  # an explicit per-request credential wins
-        self._protect(config, origin, home)
+        if origin != home or self._lowered not in config.get("sensitive_headers", _NONE):
+            self._protect(config, origin, home)
+        if self._fixed is not None:
+            headers[self._header] = self._fixed
+            return None
         if self._provider is None:
             latest = self._refresher.latest if self._refresher is not None else None
             headers[self._header] = render(self._scheme, latest) if latest else self._static

@@ -171,7 +171,8 @@ class CachePlugin:
         self, request: Request, config: Mapping[str, Any], client: AxiosPython, is_async: bool
     ) -> Response | Awaitable[Response | None] | None:
         """Answer a GET from the cache, or let it go to the origin (leading or after a wait)."""
-        previous = request.extensions.pop(EXTENSION, None)
+        extensions = request.extensions
+        previous: Any = extensions.pop(EXTENSION, None) if extensions else None
         flight = None
         if isinstance(previous, Pending):  # a retried attempt: start from the caller's headers
             for name in previous.added_headers:
@@ -180,12 +181,17 @@ class CachePlugin:
         if request.method != "GET":
             if request.method not in _SAFE_METHODS:
                 key = url_key("GET", request.url)
-                request.extensions[EXTENSION] = Pending(key, request, invalidate=True)
+                extensions[EXTENSION] = Pending(key, request, invalidate=True)
             return None
         if request.stream or config.get("decompress") is False:  # entries hold decoded bodies
             self._counters.add("bypasses")
             return None
-        names = self._credential_names(config)
+        # The credential names for this sensitive_headers value, remembered (a frozenset, as
+        # validation leaves it; anything else is worked out by _credential_names).
+        configured = config.get("sensitive_headers")
+        names = self._names_for.get(configured) if type(configured) is frozenset else None
+        if names is None:
+            names = self._credential_names(config)
         partition = None
         if not self.cache_authenticated:
             if request.headers.has_any(names):  # any credential: one C-level test
