@@ -11,12 +11,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from axios_python import AxiosPython, ConfigError
+from axios_python.urls import is_absolute
 
 from ._support import Factory, Recorder, Sender
 
 __all__: list[str] = []
 
-_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 ATTACKS = [
@@ -74,7 +74,7 @@ _relative = st.one_of(_tricky, st.builds(lambda a, b: a + b, st.sampled_from(ATT
 @example(base=BASES[2], url="/\\evil.example")
 def test_relative_url_never_leaves_base_origin(base: str, url: str) -> None:
     """Whatever relative string is given, the request goes to base_url's scheme, host and port."""
-    if _ABSOLUTE.match(url):  # "scheme://..." is absolute by definition; not this property
+    if is_absolute(url):  # "scheme://..." is absolute by definition; not this property
         return
     recorder = Recorder()
     api = AxiosPython({"base_url": base}, transport=recorder)
@@ -347,3 +347,35 @@ def test_normalize_examples(url: str, expected: str, recorder: Recorder) -> None
     """RFC 3986 dot-segment removal, then a leading `//` collapsed; query left alone."""
     AxiosPython(transport=recorder).get(url)
     assert recorder.last.url == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "absolute"),
+    [
+        ("https://other.example/x", True),
+        ("HTTP://other.example:8080", True),
+        ("/x", False),
+        ("x?y=1", False),
+        ("//evil.example/x", False),
+        ("http:evil.example", False),
+        ("https:/evil.example", False),
+        ("1http://evil.example", False),
+    ],
+)
+def test_public_is_absolute_is_the_rule_requests_follow(url: str, absolute: bool) -> None:
+    """axios_python.urls.is_absolute answers as the client routes: absolute goes where it says."""
+    recorder = Recorder()
+    api = AxiosPython({"base_url": "http://base.example/api"}, transport=recorder)
+    api.get(url)
+    assert is_absolute(url) is absolute
+    assert (_origin(recorder.last.url) == _origin("http://base.example")) is not absolute
+
+
+def test_plugins_ask_the_core_which_url_is_absolute() -> None:
+    """The auth, logger and otel plugins use the core's function, not a copy of its rule."""
+    from axios_python_auth import _origins
+    from axios_python_logger import _urls
+    from axios_python_otel import _templates
+
+    for module in (_origins, _urls, _templates):
+        assert vars(module)["is_absolute"] is is_absolute, module.__name__

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 from axios_python import PluginError
+from axios_python.urls import is_absolute  # the core's rule, so both agree on the target
 
-__all__ = ["is_absolute", "origin_of", "parse_origins", "target_and_home"]
+__all__ = ["origin_of", "parse_origins", "target_and_home"]
 
-# The core's rule: only "scheme://..." is absolute; anything else is joined under base_url.
-_ABSOLUTE: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
-
-
-def is_absolute(url: str) -> bool:
-    """True when ``url`` starts with ``scheme://``."""
-    return "://" in url and _ABSOLUTE.match(url) is not None  # a relative url: one C scan
 
 
 @functools.lru_cache(maxsize=512)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlencode
 
 from axios_python import AxiosPython
+from axios_python.urls import is_absolute
 
 __all__ = ["full_url"]
 
-_ABSOLUTE: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _URL_KEYS: Final = ("base_url", "params", "params_serializer")
 
 
@@ -32,7 +31,7 @@ def full_url(config: Mapping[str, Any], client: AxiosPython) -> str:
 
 def _as_given(url: str, config: Mapping[str, Any]) -> str:
     base_url = config.get("base_url")
-    if base_url and not _ABSOLUTE.match(url):
+    if base_url and not is_absolute(url):
         url = base_url if not url else base_url.rstrip("/") + "/" + url.lstrip("/")
     params = config.get("params")
     if not params:

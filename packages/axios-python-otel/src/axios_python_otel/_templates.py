@@ -14,6 +14,7 @@ from typing import Any, Final, Union
 from urllib.parse import urlsplit
 
 from axios_python import ConfigError
+from axios_python.urls import is_absolute
 
 __all__ = ["TemplateOption", "template_finder"]
 
@@ -22,7 +23,6 @@ Finder = Callable[[Mapping[str, Any]], Union[str, None]]
 
 _log: Final = logging.getLogger("axios_python_otel")
 _PLACEHOLDER: Final = re.compile(r"\{([^{}/]+)\}")
-_ABSOLUTE: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
 def template_finder(option: TemplateOption) -> Finder | None:
@@ -67,7 +67,7 @@ def _path(url: object) -> str:
     """The path of a request's ``url`` as written (relative to base_url, or absolute)."""
     if not isinstance(url, str):
         return ""
-    if _ABSOLUTE.match(url):
+    if is_absolute(url):
         try:
             return urlsplit(url).path or "/"
         except ValueError:
