@@ -445,3 +445,66 @@ async def test_monitoring_still_sees_every_planned_hook_call(
     assert [call.hook for call in reported] == list(stages)
     assert all("Reordered" in call.plugins for call in reported)
     assert [kind for kind, _ in plugin.got] == ["request", "send", "response"]
+
+
+# --- the ASCII check is remembered per Headers, and forgotten by every change ------------------
+
+_MUTATIONS = {
+    "set a known name": lambda h: h.__setitem__("Accept", "tëxt/plain"),
+    "set a new name": lambda h: h.__setitem__("X-Planned-New", "Zoë"),
+    "add": lambda h: h.add("X-Planned-Added", "Zoë"),
+    "update_from a mapping": lambda h: h.update_from({"X-Planned-Update": "Zoë"}),
+    "update_from Headers": lambda h: h.update_from(Headers({"X-Planned-Headers": "Zoë"})),
+    "setdefault": lambda h: h.setdefault("X-Planned-Default", "Zoë"),
+    "update": lambda h: h.update({"X-Planned-Mixin": "Zoë"}),
+}
+
+
+@pytest.mark.parametrize("how", sorted(_MUTATIONS))
+async def test_non_ascii_text_is_refused_after_requests_remembered_ascii(
+    how: str, send: Sender, recorder: Recorder
+) -> None:
+    """Defaults found ASCII once are not scanned again, until a change brings other text."""
+    api = axios_python.create({"base_url": "http://planned.test"}, transport=recorder)
+    await send(api, "GET", "/ok")  # the defaults' headers are now known to be ASCII
+    _MUTATIONS[how](api.defaults["headers"])
+    with pytest.raises(ConfigError, match="must be ASCII text"):
+        await send(api, "GET", "/refused")
+    assert [r.url for r in recorder.requests] == ["http://planned.test/ok"]
+
+
+@pytest.mark.parametrize("how", sorted(_MUTATIONS))
+async def test_non_ascii_text_from_an_interceptor_is_refused(
+    how: str, send: Sender, recorder: Recorder
+) -> None:
+    """The per-request copy inherits the defaults' ASCII mark; a change to it drops the mark."""
+    api = axios_python.create({"base_url": "http://planned.test"}, transport=recorder)
+
+    def change(config: RequestConfig) -> RequestConfig:
+        _MUTATIONS[how](config["headers"])
+        return config
+
+    await send(api, "GET", "/ok")
+    api.interceptors.request.use(change)
+    with pytest.raises(ConfigError, match="must be ASCII text"):
+        await send(api, "GET", "/refused")
+    api.interceptors.request.clear()
+    await send(api, "GET", "/ok-again")  # the defaults themselves were not changed
+    assert len(recorder.requests) == 2
+
+
+def test_removing_headers_keeps_them_checked() -> None:
+    """Deleting never brings other text: the mark stays; copies carry it; a new value drops it."""
+
+    def marked(headers: Headers) -> bool:
+        return headers._ascii
+
+    headers = Headers({"Accept": "a", "X-One": "1"})
+    assert marked(headers.copy())  # found once, on the original
+    del headers["X-One"]
+    assert marked(headers)
+    assert marked(headers.copy())
+    headers["X-Two"] = "Zoë"
+    assert not marked(headers)
+    assert not marked(headers.copy())  # scanned again, and found not ASCII
+    assert not marked(Headers.from_trusted([("X", "v")]))  # unknown until scanned

@@ -32,17 +32,22 @@ class Headers(MutableMapping[str, str]):
     # _items: (name, value) pairs as given; _lowered: the same names lower-cased, in
     # step with _items, so a lookup is one C-level list scan with no .lower() per
     # field. It is None until first needed (the _names property builds it), so
-    # headers a transport hands over pay for it only when looked up.
-    __slots__ = ("_items", "_lowered")
+    # headers a transport hands over pay for it only when looked up. _ascii is True
+    # when every name and value is known to be ASCII (see _known_ascii); any change
+    # that may bring other text resets it, so the defaults every request copies are
+    # scanned once, not per request.
+    __slots__ = ("_ascii", "_items", "_lowered")
 
     def __init__(self, headers: HeadersInput | None = None) -> None:
         self._items: list[tuple[str, str]] = []
         self._lowered: list[str] | None = []
+        self._ascii = False
         if headers is None:
             return
         if isinstance(headers, Headers):
             self._items = list(headers._items)
             self._lowered = None if headers._lowered is None else list(headers._lowered)
+            self._ascii = headers._ascii
             return
         pairs = headers.items() if isinstance(headers, Mapping) else headers
         self._items = [(_check_name(k), _check_value(k, v)) for k, v in pairs if v is not None]
@@ -54,6 +59,7 @@ class Headers(MutableMapping[str, str]):
         new = cls.__new__(cls)
         new._items = items
         new._lowered = None
+        new._ascii = False
         return new
 
     @property
@@ -85,6 +91,7 @@ class Headers(MutableMapping[str, str]):
             _check_name(key)
             value = _check_value(key, value)
             lowered = key.lower()
+            self._ascii = False  # the value may be other text (obs-text)
         names = self._lowered
         if names is None:
             names = self._names
@@ -146,6 +153,7 @@ class Headers(MutableMapping[str, str]):
         names = self._names
         self._items.append((_check_name(key), _check_value(key, value)))
         names.append(key.lower())
+        self._ascii = False
 
     def has_any(self, lowered: AbstractSet[str]) -> bool:
         """True when a field named in ``lowered`` (lower-cased names) is present.
@@ -170,6 +178,7 @@ class Headers(MutableMapping[str, str]):
         A name whose value is None in ``other`` is removed (the way a request or an
         instance drops a default header such as User-Agent).
         """
+        self._ascii = False
         if not isinstance(other, Headers):
             pairs = list(other.items() if isinstance(other, Mapping) else other)
             incoming = Headers(pairs)
@@ -202,7 +211,14 @@ class Headers(MutableMapping[str, str]):
         new._items = list(self._items)
         names = self._lowered
         new._lowered = list(self._names if names is None else names)
+        new._ascii = self._ascii or self._known_ascii()
         return new
+
+    def _known_ascii(self) -> bool:
+        """True when every name and value is ASCII; remembered until a change resets it."""
+        if not self._ascii:
+            self._ascii = all(name.isascii() and value.isascii() for name, value in self._items)
+        return self._ascii
 
 
 # RFC 9110 section 5.1: a field name is a token. Anything else (a leading tab reads as

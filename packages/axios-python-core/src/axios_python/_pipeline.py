@@ -52,16 +52,10 @@ if TYPE_CHECKING:
     from ._config import RequestConfig
     from .hookspecs import Resend
 
-__all__ = ["Await", "Close", "Dispatch", "Read", "Send", "Sleep", "run_async", "run_sync"]
+__all__ = ["Await", "Close", "Dispatch", "Read", "Sleep", "run_async", "run_sync"]
 
-
-class Send:
-    """Effect: send ``request`` with the transport and resume with its Response."""
-
-    __slots__ = ("request",)
-
-    def __init__(self, request: Request) -> None:
-        self.request = request
+# The send effect is the prepared Request itself: a flow yields it and resumes with the
+# transport's Response (no effect object per send).
 
 
 class Sleep:
@@ -111,7 +105,7 @@ class Dispatch:
         self.config = config
 
 
-Effect = Union[Send, Sleep, Close, Read, Await, Dispatch]
+Effect = Union[Request, Sleep, Close, Read, Await, Dispatch]
 Flow = Generator[Effect, Any, Response]
 
 _DEFAULT_STRATEGY = ExponentialBackoff()
@@ -256,7 +250,7 @@ def _attempts(
                         if pending:
                             yield from plugins.await_sends(pending)
                     started = perf_counter()
-                    response = yield Send(request)
+                    response = yield request
                     response._elapsed = perf_counter() - started
                     # One lower-cased name index for the Set-Cookie and Content-Encoding
                     # tests (C-level list scans, no method calls).
@@ -480,7 +474,7 @@ def _follow_redirects(
             if pending:
                 yield from plugins.await_sends(pending)
         started = perf_counter()
-        response = yield Send(request)
+        response = yield request
         response._elapsed = perf_counter() - started
         if cookies is not None or "set-cookie" in response.headers:
             cookies = cookies or RequestCookies(client._cookie_jar, config.get("cookies"), request)
@@ -565,8 +559,8 @@ def run_sync(client: AxiosPython, flow: Flow) -> Response:
             return result
         value = error = None
         try:
-            if type(effect) is Send:  # the common effect, performed without a dispatch call
-                value = client._sync_transport.send(effect.request)
+            if type(effect) is Request:  # a send, performed without a dispatch call
+                value = client._sync_transport.send(effect)
             elif type(effect) is Dispatch:
                 value = _chains(client).sync(effect.config)
             else:
@@ -576,7 +570,7 @@ def run_sync(client: AxiosPython, flow: Flow) -> Response:
 
 
 def _perform_sync(client: AxiosPython, effect: Effect) -> Any:
-    """The rarer effects (run_sync performs Send and Dispatch itself)."""
+    """The rarer effects (run_sync performs sends and Dispatch itself)."""
     if isinstance(effect, Close):
         effect.response.close()
         return None
@@ -612,10 +606,12 @@ async def run_async(client: AxiosPython, flow: Flow) -> Response:
         value = error = None
         try:
             # The common effect is awaited here: one coroutine less per request.
-            if type(effect) is Send and "cancel_token" not in effect.request.extensions:
-                value = await client._async_transport.send_async(effect.request)
+            if type(effect) is Request and "cancel_token" not in effect.extensions:
+                value = await client._async_transport.send_async(effect)
             elif type(effect) is Dispatch:
-                chains = _chains(client)
+                chains = client._chains
+                if chains is None or chains.middleware is not client._middleware:
+                    chains = _chains(client)
                 value = await chains.async_(effect.config)
                 if type(value) is not Response:  # the outermost middleware's result
                     value = checked(value, chains.middleware[0][0])
@@ -626,13 +622,13 @@ async def run_async(client: AxiosPython, flow: Flow) -> Response:
 
 
 async def _perform_async(client: AxiosPython, effect: Effect) -> Any:
-    """The rarer effects: a Send with a CancelToken, Close, Read, Sleep, Await."""
-    if isinstance(effect, Send):
-        token = effect.request.extensions.get("cancel_token")
+    """The rarer effects: a send with a CancelToken, Close, Read, Sleep, Await."""
+    if isinstance(effect, Request):
+        token = effect.extensions.get("cancel_token")
         if token is None:
-            return await client._async_transport.send_async(effect.request)
+            return await client._async_transport.send_async(effect)
         with TaskInterrupt(token):  # cancelling the token cancels this task's send
-            return await client._async_transport.send_async(effect.request)
+            return await client._async_transport.send_async(effect)
     if isinstance(effect, Close):
         await effect.response.aclose()
         return None

@@ -126,6 +126,8 @@ def strip_sensitive_headers(headers: Headers, config: Mapping[str, Any]) -> None
 
 def _check_portable(headers: Headers) -> None:
     """Refuse non-ASCII header text here, the same for every transport, with a clear message."""
+    if headers._ascii or headers._known_ascii():  # the usual case: known since the defaults
+        return
     for name, value in headers.multi_items():
         if not (name.isascii() and value.isascii()):
             raise ConfigError(
