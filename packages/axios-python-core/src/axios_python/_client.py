@@ -209,11 +209,12 @@ class AxiosPython:
         credentials = None
         if "@" in url:  # user:password@ leaves the URL before anything (even an error) shows it
             url, credentials = split_credentials(url)
-        overrides = (
-            validate_options(options, where=f"{method} {url!r}", per_request=True)
-            if options
-            else {}
-        )
+        if not options:  # the usual call: nothing to validate
+            overrides: dict[str, Any] = {"method": method_name(method), "url": url}
+            if credentials is not None:
+                overrides["auth"] = credentials
+            return merge_config(self._defaults, overrides)  # type: ignore[return-value]
+        overrides = validate_options(options, where=f"{method} {url!r}", per_request=True)
         if "cookies" in overrides and not isinstance(overrides["cookies"], (Mapping, type(None))):
             raise ConfigError(
                 "per request, 'cookies' is a mapping of cookie names to values; the jar is "

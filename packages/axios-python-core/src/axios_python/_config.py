@@ -608,8 +608,7 @@ def merge_config(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[
     a mapping and the override a mapping or a list of pairs (a query string replaces
     them); every other key in ``overrides`` replaces the base value.
     """
-    merged = dict(base)
-    merged.update(overrides)
+    merged = {**base, **overrides}  # one C-level build (dict() of Defaults costs twice as much)
     headers: Headers = base["headers"].copy()
     if "headers" in overrides:
         headers.update_from(overrides["headers"])

@@ -60,7 +60,8 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
             headers["Authorization"] = auth.header if isinstance(auth, BasicAuth) else _header(auth)
         # A request without a body (most GETs) skips encoding with one dict-keys test.
         content = None if config.keys().isdisjoint(_BODY_KEYS) else encode_body(config, headers)
-        _check_portable(headers)
+        if not headers._ascii:  # known ASCII (the usual case, see Headers): no call
+            _check_portable(headers)
         if base_url and absolute and not trusted(full_url, config):
             strip_sensitive_headers(headers, config)
         method = config.get("method", "GET")
@@ -126,7 +127,7 @@ def strip_sensitive_headers(headers: Headers, config: Mapping[str, Any]) -> None
 
 def _check_portable(headers: Headers) -> None:
     """Refuse non-ASCII header text here, the same for every transport, with a clear message."""
-    if headers._ascii or headers._known_ascii():  # the usual case: known since the defaults
+    if headers._known_ascii():
         return
     for name, value in headers.multi_items():
         if not (name.isascii() and value.isascii()):
