@@ -173,19 +173,19 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
 
 
 def dispatch_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> Flow:
-    """Prepare the request; the flow that runs attempts until one is final, then checks status.
+    """Prepare the request, run attempts until one is final, then check the status.
 
     Each attempt re-runs exactly: the cancellation check, the ``axios_cached_response``
     hook and the transport send (following redirects). Stages before this one
     (interceptors, ``axios_request``, middleware) ran once and do not re-run.
-    Preparing happens here, before the flow starts: one generator per request, not two.
+    One generator per dispatch; a CancelError names the request.
     """
     request = prepare_request(config)
     token = config.get("cancel_token")
     if token is not None:
         request.extensions["cancel_token"] = token  # transports use it to abort in flight
     wants_stream = request.stream
-    receipt = None
+    receipt: Receipt | None = None
     # One cheap test (dict keys against a small set) for a request using none of them.
     if not config.keys().isdisjoint(_TRANSFER_KEYS):
         receipt = receipt_for(config, is_async)
@@ -196,19 +196,6 @@ def dispatch_flow(client: AxiosPython, config: RequestConfig, is_async: bool) ->
                 request.stream = True  # the core reads the body itself, as it arrives
         if not config.keys().isdisjoint(UPLOAD_KEYS):
             limit_upload(request, config, is_async)
-    return _attempts(client, config, request, token, receipt, wants_stream, is_async)
-
-
-def _attempts(
-    client: AxiosPython,
-    config: RequestConfig,
-    request: Request,
-    token: CancelToken | None,
-    receipt: Receipt | None,
-    wants_stream: bool,
-    is_async: bool,
-) -> Flow:
-    """Attempts until one is final, then the status check; a CancelError names the request."""
     try:
         max_retries = config.get("max_retries", 0)
         strategy: RetryStrategy | None = None
@@ -254,7 +241,9 @@ def _attempts(
                     response._elapsed = perf_counter() - started
                     # One lower-cased name index for the Set-Cookie and Content-Encoding
                     # tests (C-level list scans, no method calls).
-                    names = response.headers._names
+                    names = response.headers._lowered
+                    if names is None:
+                        names = response.headers._names
                     if cookies is not None or "set-cookie" in names:
                         cookies = cookies or RequestCookies(jar, extra_cookies, request)
                         cookies.store(request, response)
