@@ -15,6 +15,7 @@ import inspect
 import warnings
 import weakref
 from collections.abc import Callable, Generator, Mapping, Sequence
+from types import CodeType
 from typing import TYPE_CHECKING, Any, Literal
 
 import pluggy
@@ -430,9 +431,15 @@ def _compile(
             f"return [r for r in ({', '.join(results)}) if r is not None]",
         ]
     source = f"def {hook}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body)
-    exec(compile(source, f"<axios_python planned {hook}>", "exec"), namespace)
+    exec(_code(source, hook), namespace)
     planned: HookCall = namespace[hook]
     return planned
+
+
+@functools.lru_cache(maxsize=256)
+def _code(source: str, hook: str) -> CodeType:
+    """The compiled plan source: plans repeat (every client with the same plugins)."""
+    return compile(source, f"<axios_python planned {hook}>", "exec")
 
 
 def _response_or_none(hook: str, value: object) -> Response | None:
