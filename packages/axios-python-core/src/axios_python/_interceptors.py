@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 __all__ = [
     "InterceptorManager",
     "Interceptors",
+    "checked_config",
+    "checked_response",
     "request_chain_flow",
     "response_chain_flow",
     "run_request_chain",
@@ -129,15 +131,13 @@ class Interceptors:
 def run_request_chain(
     manager: InterceptorManager[RequestConfig], config: RequestConfig
 ) -> RequestConfig:
-    """Run request interceptors in order; a rejected handler sees the previous one's error."""
-    handlers = manager._fulfilled
-    if handlers is None:
-        result: RequestConfig = _run_plain(manager._snapshot, config, None, _REQUEST)
-        return result
-    for handler in handlers:  # fulfilled handlers only: an error simply propagates
-        value = handler(config)
-        config = value if type(value) is dict else _config(value, handler, "the config")  # type: ignore[assignment]
-    return config
+    """Run request interceptors in order; a rejected handler sees the previous one's error.
+
+    With fulfilled handlers only (``manager._fulfilled``), the pipeline runs them
+    itself in a bare loop, checking each result with ``checked_config``.
+    """
+    result: RequestConfig = _run_plain(manager._snapshot, config, None, _REQUEST)
+    return result
 
 
 def request_chain_flow(
@@ -160,16 +160,7 @@ def run_response_chain(
     ``fulfilled`` gets the response; when it raises, later ``rejected`` handlers
     get the error. ``rejected`` may recover by returning a Response, or re-raise.
     """
-    handlers = manager._fulfilled
-    if handlers is None:
-        return _ended(_run_plain(manager._snapshot, response, error, _RESPONSE))
-    if error is not None:  # no rejected handler to recover it
-        raise error
-    assert response is not None
-    for handler in handlers:
-        value = handler(response)
-        response = value if type(value) is Response else _response(value, handler, "the response")
-    return response
+    return _ended(_run_plain(manager._snapshot, response, error, _RESPONSE))
 
 
 def response_chain_flow(
@@ -277,6 +268,16 @@ def _wanted(run_when: Callable[[Any], bool], config: Any) -> bool:
         return bool(run_when(config))
     except Exception as exc:
         raise InterceptorError(f"run_when predicate {_name(run_when)} raised {exc!r}") from exc
+
+
+def checked_config(result: Any, handler: Callable[..., Any]) -> RequestConfig:
+    """What a fulfilled request handler returned, if a config; else an error naming it."""
+    return _config(result, handler, _REQUEST.fulfilled_returns)
+
+
+def checked_response(result: Any, handler: Callable[..., Any]) -> Response:
+    """What a fulfilled response handler returned, if a Response; else an error naming it."""
+    return _response(result, handler, _RESPONSE.fulfilled_returns)
 
 
 def _config(result: Any, handler: Callable[..., Any], expected: str) -> RequestConfig:

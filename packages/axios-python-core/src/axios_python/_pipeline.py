@@ -32,6 +32,8 @@ from ._exceptions import (
     TooManyRedirectsError,
 )
 from ._interceptors import (
+    checked_config,
+    checked_response,
     request_chain_flow,
     response_chain_flow,
     run_request_chain,
@@ -128,7 +130,14 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
     try:
         requests = client.interceptors.request
         if requests._snapshot:  # the tuple itself: no __bool__ call per request
-            if requests.is_async:
+            handlers = requests._fulfilled
+            if handlers is not None:  # fulfilled handlers only: a bare loop, no chain call
+                for handler in handlers:
+                    result = handler(config)
+                    if type(result) is not dict:
+                        result = checked_config(result, handler)
+                    config = result
+            elif requests.is_async:
                 config = yield from request_chain_flow(requests, config, is_async)
             else:
                 config = run_request_chain(requests, config)
@@ -160,6 +169,15 @@ def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> 
         raise
     responses = client.interceptors.response
     if responses._snapshot:
+        handlers = responses._fulfilled
+        if handlers is not None and error is None:  # a bare loop (with an error: none runs)
+            assert response is not None
+            for handler in handlers:
+                result = handler(response)
+                if type(result) is not Response:
+                    result = checked_response(result, handler)
+                response = result
+            return response
         if responses.is_async:
             return (yield from response_chain_flow(responses, response, error, is_async))
         return run_response_chain(responses, response, error)
