@@ -24,7 +24,7 @@ from ._exceptions import ClientClosedError, ConfigError
 from ._interceptors import Interceptors
 from ._middleware import Middleware, MiddlewareEntry, as_entry
 from ._models import Response
-from ._pipeline import Flow, request_flow, run_async, run_sync
+from ._pipeline import request_flow, run_async, run_sync
 from ._redact import install_log_filter
 from ._urls import build_url
 from .transports.base import BaseTransport
@@ -226,21 +226,15 @@ class AxiosPython:
         overrides["url"] = url
         return merge_config(self._defaults, overrides)  # type: ignore[return-value]
 
-    def _flow(self, method: str, url: str, options: Mapping[str, Any], is_async: bool) -> Flow:
-        """The pipeline for one request; every verb drives it directly (no extra call layer)."""
-        if self._closed:
-            raise self._closed_error()
-        return request_flow(self, self._merged(method, url, options), is_async)
-
     def request(self, method: str, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Send a request through the whole pipeline and return its Response."""
-        return run_sync(self, self._flow(method, url, options, False))
+        return run_sync(self, request_flow(self, method, url, options, False))
 
     async def async_request(
         self, method: str, url: str, **options: Unpack[RequestOptions]
     ) -> Response:
         """Async twin of request()."""
-        return await run_async(self, self._flow(method, url, options, True))
+        return await run_async(self, request_flow(self, method, url, options, True))
 
     def get_uri(self, url: str = "", **options: Unpack[RequestOptions]) -> str:
         """The URL a request would go to (axios's getUri): ``url`` under base_url, with params.
@@ -258,83 +252,83 @@ class AxiosPython:
 
     def get(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """GET ``url``."""
-        return run_sync(self, self._flow("GET", url, options, False))
+        return run_sync(self, request_flow(self, "GET", url, options, False))
 
     def post(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """POST to ``url`` (body from ``json``, ``data`` or ``files``)."""
-        return run_sync(self, self._flow("POST", url, options, False))
+        return run_sync(self, request_flow(self, "POST", url, options, False))
 
     def put(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """PUT to ``url``."""
-        return run_sync(self, self._flow("PUT", url, options, False))
+        return run_sync(self, request_flow(self, "PUT", url, options, False))
 
     def patch(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """PATCH ``url``."""
-        return run_sync(self, self._flow("PATCH", url, options, False))
+        return run_sync(self, request_flow(self, "PATCH", url, options, False))
 
     def delete(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """DELETE ``url``."""
-        return run_sync(self, self._flow("DELETE", url, options, False))
+        return run_sync(self, request_flow(self, "DELETE", url, options, False))
 
     def head(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """HEAD ``url``."""
-        return run_sync(self, self._flow("HEAD", url, options, False))
+        return run_sync(self, request_flow(self, "HEAD", url, options, False))
 
     def options(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """OPTIONS ``url``."""
-        return run_sync(self, self._flow("OPTIONS", url, options, False))
+        return run_sync(self, request_flow(self, "OPTIONS", url, options, False))
 
     def post_form(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """POST ``data`` fields (and any ``files``) as multipart/form-data (axios's postForm)."""
-        return run_sync(self, self._flow("POST", url, as_form(options), False))
+        return run_sync(self, request_flow(self, "POST", url, as_form(options), False))
 
     def put_form(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """PUT ``data`` fields (and any ``files``) as multipart/form-data (axios's putForm)."""
-        return run_sync(self, self._flow("PUT", url, as_form(options), False))
+        return run_sync(self, request_flow(self, "PUT", url, as_form(options), False))
 
     def patch_form(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """PATCH ``data`` fields (and any ``files``) as multipart/form-data (axios's patchForm)."""
-        return run_sync(self, self._flow("PATCH", url, as_form(options), False))
+        return run_sync(self, request_flow(self, "PATCH", url, as_form(options), False))
 
     async def async_get(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Async twin of get()."""
-        return await run_async(self, self._flow("GET", url, options, True))
+        return await run_async(self, request_flow(self, "GET", url, options, True))
 
     async def async_post(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Async twin of post()."""
-        return await run_async(self, self._flow("POST", url, options, True))
+        return await run_async(self, request_flow(self, "POST", url, options, True))
 
     async def async_put(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Async twin of put()."""
-        return await run_async(self, self._flow("PUT", url, options, True))
+        return await run_async(self, request_flow(self, "PUT", url, options, True))
 
     async def async_patch(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Async twin of patch()."""
-        return await run_async(self, self._flow("PATCH", url, options, True))
+        return await run_async(self, request_flow(self, "PATCH", url, options, True))
 
     async def async_delete(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Async twin of delete()."""
-        return await run_async(self, self._flow("DELETE", url, options, True))
+        return await run_async(self, request_flow(self, "DELETE", url, options, True))
 
     async def async_head(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Async twin of head()."""
-        return await run_async(self, self._flow("HEAD", url, options, True))
+        return await run_async(self, request_flow(self, "HEAD", url, options, True))
 
     async def async_options(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Async twin of options()."""
-        return await run_async(self, self._flow("OPTIONS", url, options, True))
+        return await run_async(self, request_flow(self, "OPTIONS", url, options, True))
 
     async def async_post_form(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Async twin of post_form()."""
-        return await run_async(self, self._flow("POST", url, as_form(options), True))
+        return await run_async(self, request_flow(self, "POST", url, as_form(options), True))
 
     async def async_put_form(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Async twin of put_form()."""
-        return await run_async(self, self._flow("PUT", url, as_form(options), True))
+        return await run_async(self, request_flow(self, "PUT", url, as_form(options), True))
 
     async def async_patch_form(self, url: str, **options: Unpack[RequestOptions]) -> Response:
         """Async twin of patch_form()."""
-        return await run_async(self, self._flow("PATCH", url, as_form(options), True))
+        return await run_async(self, request_flow(self, "PATCH", url, as_form(options), True))
 
     # --- lifecycle ----------------------------------------------------------------------
 

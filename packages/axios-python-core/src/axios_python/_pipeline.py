@@ -11,7 +11,7 @@ import asyncio
 import json as jsonlib
 import time
 import weakref
-from collections.abc import Awaitable, Generator
+from collections.abc import Awaitable, Generator, Mapping
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Union
 
@@ -117,12 +117,19 @@ _TRANSFER_KEYS = DOWNLOAD_KEYS | UPLOAD_KEYS
 # --- stages 1-3 and 6-7 ---------------------------------------------------------------
 
 
-def request_flow(client: AxiosPython, config: RequestConfig, is_async: bool) -> Flow:
-    """Stages 2-7 for one request whose config was merged (stage 1) by the client.
+def request_flow(
+    client: AxiosPython, method: str, url: str, options: Mapping[str, Any], is_async: bool
+) -> Flow:
+    """Stages 1-7 for one request; every verb hands this flow to its driver directly.
 
-    ``is_async`` says which driver runs the flow; plugin hooks are told, so a hook
-    that needs I/O can return an awaitable only where it will be awaited.
+    Stage 1 (the closed check and the config merge) runs at the flow's first step,
+    which the driver takes at once: its errors reach the caller unchanged, before
+    any hook. ``is_async`` says which driver runs the flow; plugin hooks are told,
+    so a hook that needs I/O can return an awaitable only where it will be awaited.
     """
+    if client._closed:
+        raise client._closed_error()
+    config = client._merged(method, url, options)
     response: Response | None = None
     error: Exception | None = None
     plugins = client._plugin_host
