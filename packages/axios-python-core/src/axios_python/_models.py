@@ -86,7 +86,7 @@ class Request:
         self.extensions: dict[str, Any] = {} if extensions is None else extensions
 
     @classmethod
-    def prepared(
+    def _prepared(
         cls,
         method: str,
         url: str,

@@ -88,7 +88,7 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
             except (TypeError, ValueError) as exc:
                 raise ConfigError(f"'timeout' is invalid: {exc}") from None
         # Every part is checked above: built without Request.__init__'s conversions.
-        return Request.prepared(
+        return Request._prepared(
             method, full_url, headers, content, timeout, bool(config.get("stream"))
         )
     except AxiosPythonError:
