@@ -40,7 +40,7 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
             full_url, credentials = split_credentials(full_url)
             if auth is None:
                 auth = credentials
-        absolute = is_absolute(url)
+        absolute = "://" in url and is_absolute(url)  # a relative url: no call
         # A bad port (e.g. 99999) or a control character in base_url is a ConfigError here,
         # not a transport crash. A relative url keeps base_url's scheme, host and port (join_url
         # guarantees it), so checking base_url, once per distinct value, is the same check

@@ -72,7 +72,8 @@ def join_url(base_url: str | None, url: str) -> str:
     """
     if _FORBIDDEN.search(url) is not None:
         check_controls("url", url)  # raises, with the message
-    if not base_url or is_absolute(url):
+    # is_absolute inline: a relative url (the usual one) is one C scan, no call.
+    if not base_url or ("://" in url and _ABSOLUTE.match(url) is not None):
         if not is_absolute(url):
             raise ConfigError(
                 f"url {url!r} is relative and no base_url is configured; "
