@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import dataclass, fields
+from typing import Final
 
 __all__ = ["CacheStats", "Counters"]
 
@@ -47,18 +48,22 @@ class Counters:
 
     A count is one ``next()`` on an ``itertools.count``: a single C call, atomic
     under the GIL, so the counts most requests make (a miss, a bypass) take no
-    lock. Reading a count advances it too, so each counter also remembers how
-    often it was read; ``snapshot`` and ``reset`` are serialised by a lock.
+    lock. A hot path may call ``next(counters.counts[name])`` itself: ``counts``
+    stays the same dict for the life of the object. Reading a count advances it
+    too, so each counter also remembers how often it was read; ``snapshot`` and
+    ``reset`` are serialised by a lock.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._counts, self._reads = _zeros()
+        self.counts: Final[dict[str, itertools.count[int]]] = {}
+        self._reads: dict[str, int] = {}
+        self.reset()
 
     def add(self, name: str) -> None:
         """Count one more ``name``."""
         try:
-            next(self._counts[name])
+            next(self.counts[name])
         except KeyError:
             raise KeyError(
                 f"unknown cache counter {name!r}; expected one of {sorted(_NAMES)}"
@@ -69,7 +74,7 @@ class Counters:
         with self._lock:
             values = {}
             reads = self._reads
-            for name, counter in self._counts.items():
+            for name, counter in self.counts.items():
                 values[name] = next(counter) - reads[name]  # adds and reads so far, less reads
                 reads[name] += 1
             return CacheStats(**values)
@@ -77,8 +82,6 @@ class Counters:
     def reset(self) -> None:
         """Set every counter back to zero."""
         with self._lock:
-            self._counts, self._reads = _zeros()
-
-
-def _zeros() -> tuple[dict[str, itertools.count[int]], dict[str, int]]:
-    return {name: itertools.count() for name in _NAMES}, dict.fromkeys(_NAMES, 0)
+            for name in _NAMES:
+                self.counts[name] = itertools.count()
+                self._reads[name] = 0
