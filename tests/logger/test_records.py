@@ -300,6 +300,7 @@ def test_the_logger_keeps_no_per_request_state(server: EchoServer) -> None:
         return {
             name: (value.copy() if isinstance(value, (dict, list, set)) else id(value))
             for name, value in vars(plugin).items()
+            if name != "_enabled"  # logging's own isEnabledFor memo, read by the hooks
         }
 
     built = state()
@@ -353,3 +354,79 @@ async def test_an_error_line_is_timed_without_request_lines(side: str) -> None:
     assert fields(record)["event"] == "error"
     assert fields(record)["elapsed_ms"] >= 100  # two 50 ms back-offs
     assert " in " in record.getMessage()
+
+
+@pytest.mark.parametrize("change", ["setLevel", "logging.disable", "disabled", "plugin.level"])
+def test_every_kind_of_level_change_applies_to_the_next_request(
+    server: EchoServer, change: str
+) -> None:
+    """The hooks read logging's remembered answer; each way of silencing a logger still works
+    at once, and undoing it brings the records back."""
+    target = logging.getLogger(f"axios_python.test.change.{change}")
+    target.setLevel(logging.INFO)
+    handler = Capture()
+    target.addHandler(handler)
+    plugin = LoggerPlugin(logger=target)
+    api = axios_python.create({"base_url": server.url}).plugin(plugin)
+    changes: dict[str, tuple[Callable[[], None], Callable[[], None]]] = {
+        "setLevel": (lambda: target.setLevel(logging.ERROR), lambda: target.setLevel(logging.INFO)),
+        "logging.disable": (lambda: logging.disable(logging.INFO), lambda: logging.disable(0)),
+        "disabled": (
+            lambda: setattr(target, "disabled", True),
+            lambda: setattr(target, "disabled", False),
+        ),
+        "plugin.level": (
+            lambda: setattr(plugin, "level", logging.DEBUG),
+            lambda: setattr(plugin, "level", logging.INFO),
+        ),
+    }
+    silence, restore = changes[change]
+    try:
+        api.get("/get")
+        assert len(handler.ours(target.name)) == 2
+        silence()
+        api.get("/get")
+        api.get("/get")
+        # plugin.level=DEBUG on an INFO logger is silent too: DEBUG records are below INFO
+        assert len(handler.ours(target.name)) == 2
+        restore()
+        api.get("/get")
+        assert [fields(r)["event"] for r in handler.ours(target.name)] == [
+            "request",
+            "response",
+        ] * 2
+    finally:
+        logging.disable(0)
+        target.removeHandler(handler)
+
+
+def test_another_logger_and_a_logger_that_decides_itself(server: EchoServer) -> None:
+    """Assigning plugin.logger applies from the next request; a Logger subclass with its own
+    isEnabledFor is asked every time, even where logging's memo would say no."""
+
+    class Loud(logging.Logger):
+        loud = True
+
+        def isEnabledFor(self, level: int) -> bool:
+            below = super().isEnabledFor(level)  # fills logging's memo: False for INFO here
+            return self.loud or below
+
+    first = logging.getLogger("axios_python.test.first")
+    first.setLevel(logging.INFO)
+    second = Loud("axios_python.test.second", logging.ERROR)
+    seen_first, seen_second = Capture(), Capture()
+    first.addHandler(seen_first)
+    second.addHandler(seen_second)
+    plugin = LoggerPlugin(logger=first)
+    api = axios_python.create({"base_url": server.url}).plugin(plugin)
+    api.get("/get")
+    plugin.logger = second
+    api.get("/get")
+    api.get("/get")
+    Loud.loud = False
+    api.get("/get")
+    first.removeHandler(seen_first)
+    assert len(seen_first.ours("axios_python.test.first")) == 2
+    assert len(seen_second.ours("axios_python.test.second")) == 4
+    with pytest.raises(axios_python.ConfigError, match="'logger' must be a logger name"):
+        plugin.logger = "not a logger"  # type: ignore[assignment]

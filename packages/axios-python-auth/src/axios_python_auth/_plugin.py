@@ -144,6 +144,9 @@ class AuthPlugin:
         self, config: RequestConfig, client: AxiosPython, is_async: bool
     ) -> Awaitable[None] | None:
         """Add the credential header when the request goes to an allowed origin."""
+        headers = config["headers"]
+        if headers.has_any(self._names):
+            return None  # an explicit per-request credential wins, wherever it goes
         home_url = client.defaults.get("base_url")
         url = config.get("url")
         if config.get("base_url") is home_url and type(url) is str and "://" not in url:
@@ -155,9 +158,6 @@ class AuthPlugin:
             origin, home = target_and_home(config, home_url)
             if origin is None or (origin != home and origin not in self._origins):
                 return None
-        headers = config["headers"]
-        if headers.has_any(self._names):
-            return None  # an explicit per-request credential wins
         if origin != home or self._lowered not in config.get("sensitive_headers", _NONE):
             self._protect(config, origin, home)
         if self._fixed is not None:

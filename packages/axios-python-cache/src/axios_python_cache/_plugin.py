@@ -173,25 +173,22 @@ class CachePlugin:
     ) -> Response | Awaitable[Response | None] | None:
         """Answer a GET from the cache, or let it go to the origin (leading or after a wait)."""
         extensions = request.extensions
-        previous: Any = extensions.pop(EXTENSION, None) if extensions else None
+        previous: Any = None
         flight = None
-        if isinstance(previous, Pending):  # a retried attempt: start from the caller's headers
-            for name in previous.added_headers:
-                request.headers.pop(name, None)
-            flight = previous.flight  # a leader stays the leader across its retries
+        if extensions:
+            previous = extensions.pop(EXTENSION, None)
+            if isinstance(previous, Pending):  # a retried attempt: from the caller's headers
+                for name in previous.added_headers:
+                    request.headers.pop(name, None)
+                flight = previous.flight  # a leader stays the leader across its retries
         if request.method != "GET":
             if request.method not in _SAFE_METHODS:
                 key = url_key("GET", request.url)
                 extensions[EXTENSION] = Pending(key, request, invalidate=True)
             return None
-        if request.stream or config.get("decompress") is False:  # entries hold decoded bodies
-            next(self._count["bypasses"])
-            return None
-        # The credential names for this sensitive_headers value, remembered (a frozenset, as
-        # validation leaves it; anything else is worked out by _credential_names).
-        configured = config.get("sensitive_headers")
-        names = self._names_for.get(configured) if type(configured) is frozenset else None
-        if names is None:
+        try:  # the credential names remembered for this sensitive_headers frozenset
+            names = self._names_for[config["sensitive_headers"]]
+        except (KeyError, TypeError):  # first seen, absent, or not a frozenset
             names = self._credential_names(config)
         partition = None
         if not self.cache_authenticated:
@@ -200,6 +197,9 @@ class CachePlugin:
                 return None
         else:
             partition = credential_partition(request.headers, names)
+        if request.stream or config.get("decompress") is False:  # entries hold decoded bodies
+            next(self._count["bypasses"])
+            return None
         pending = Pending(url_key("GET", request.url), request, partition, flight=flight)
         if flight is not None:
             pending.config_id = previous.config_id
@@ -213,7 +213,9 @@ class CachePlugin:
     ) -> Response | Awaitable[Response | None] | None:
         """Store a cacheable response; drop the URL's entry after a successful unsafe request."""
         request = response.request  # pending_of(response), inline: this runs for every response
-        pending = request.extensions.get(EXTENSION) if request is not None else None
+        if request is None or not request.extensions:
+            return None  # no notes: a bypassed or a safe non-GET request
+        pending = request.extensions.get(EXTENSION)
         if type(pending) is not Pending or response.from_cache:
             return None
         if pending.invalidate:

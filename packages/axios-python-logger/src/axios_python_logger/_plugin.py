@@ -76,13 +76,8 @@ class LoggerPlugin:
         self.log_headers = log_headers
         self.log_body = log_body
         if isinstance(logger, str):
-            self.logger = logging.getLogger(logger)
-        elif isinstance(logger, logging.Logger):
-            self.logger = logger
-        else:
-            raise ConfigError(
-                f"LoggerPlugin 'logger' must be a logger name or a logging.Logger (got {logger!r})"
-            )
+            logger = logging.getLogger(logger)
+        self.logger = logger
         if (
             isinstance(max_body_length, bool)
             or not isinstance(max_body_length, int)
@@ -100,6 +95,26 @@ class LoggerPlugin:
         if redact_transport_logs:
             install_transport_filter(self.redactor)
 
+    @property
+    def logger(self) -> logging.Logger:
+        """The logger the records go to; assigning another one applies from the next request."""
+        return self._logger
+
+    @logger.setter
+    def logger(self, value: logging.Logger) -> None:
+        if not isinstance(value, logging.Logger):
+            raise ConfigError(
+                f"LoggerPlugin 'logger' must be a logger name or a logging.Logger (got {value!r})"
+            )
+        self._logger = value
+        # logging's own memo of isEnabledFor answers (cleared in place on every level
+        # change and logging.disable()): the hooks take a remembered False from it
+        # without a call. Only for a Logger that does not decide itself; otherwise, or
+        # if logging ever drops the memo, the empty dict sends every check to isEnabledFor.
+        memo = getattr(value, "_cache", None)
+        plain = type(value).isEnabledFor is logging.Logger.isEnabledFor
+        self._enabled: dict[int, bool] = memo if plain and isinstance(memo, dict) else {}
+
     def __repr__(self) -> str:
         return (
             f"LoggerPlugin(level={logging.getLevelName(self.level)}, "
@@ -114,9 +129,10 @@ class LoggerPlugin:
         """Log the request as sent: after every other plugin changed it (trylast).
 
         Nothing is kept per request (the core gives the response and error hooks
-        the start time), so a disabled logger costs one level check.
+        the start time), so a disabled logger costs one level check: logging's
+        remembered "no" is read without a call; anything else asks isEnabledFor.
         """
-        if not self.logger.isEnabledFor(self.level):
+        if self._enabled.get(self.level) is False or not self._logger.isEnabledFor(self.level):
             return
         method = config.get("method", "GET")
         url = full_url(config, client)
@@ -143,8 +159,8 @@ class LoggerPlugin:
         started: float | None,
     ) -> None:
         """Log the response with status, time (since ``started``), cache and retry information."""
-        if not self.logger.isEnabledFor(self.level):
-            return
+        if self._enabled.get(self.level) is False or not self._logger.isEnabledFor(self.level):
+            return  # as in axios_request
         method = config.get("method") or response.request_method or "GET"
         fields = self._response_fields(response, method, started)
         status = f"{fields['status']} {fields['reason']}".rstrip()
