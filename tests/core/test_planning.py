@@ -502,3 +502,72 @@ def test_removing_headers_keeps_them_checked() -> None:
     assert not marked(headers)
     assert not marked(headers.copy())  # scanned again, and found not ASCII
     assert not marked(Headers.from_trusted([("X", "v")]))  # unknown until scanned
+
+
+# --- Headers.copy shares its lists until one side changes ---------------------------------------
+
+_CHANGES = {
+    "set a new name": lambda h: h.__setitem__("X-New", "1"),
+    "replace a name": lambda h: h.__setitem__("accept", "text/plain"),
+    "replace a repeated name": lambda h: h.__setitem__("X-Twice", "once"),
+    "set a slow-path value": lambda h: h.__setitem__("X-Tab", "a\tb"),
+    "add": lambda h: h.add("X-Twice", "3"),
+    "delete": lambda h: h.__delitem__("Accept"),
+    "remove with None": lambda h: h.__setitem__("Accept", None),
+    "update_from": lambda h: h.update_from({"Accept": "x/y", "X-Twice": None}),
+    "pop": lambda h: h.pop("X-Twice"),
+    "clear": lambda h: h.clear(),
+}
+
+
+def _fresh() -> Headers:
+    headers = Headers([("Accept", "a/b"), ("X-Twice", "1"), ("X-Twice", "2")])
+    return headers
+
+
+@pytest.mark.parametrize("change", sorted(_CHANGES))
+@pytest.mark.parametrize("side", ["copy", "original", "copy of copy"])
+def test_a_copy_and_its_original_never_see_each_others_changes(change: str, side: str) -> None:
+    """Whichever side changes (by any mutation path), the other keeps what it had."""
+    original = _fresh()
+    first = original.copy()
+    second = first.copy()
+    snapshot = original.multi_items()
+    changed = {"copy": first, "original": original, "copy of copy": second}[side]
+    expected = _fresh()
+    _CHANGES[change](expected)
+    _CHANGES[change](changed)
+    assert changed.multi_items() == expected.multi_items()
+    assert changed.get_list("x-twice") == expected.get_list("x-twice")
+    for other in (original, first, second):
+        if other is not changed:
+            assert other.multi_items() == snapshot
+            assert other.get_list("X-Twice") == ["1", "2"]
+            assert "accept" in other
+            other["X-Later"] = "ok"  # and each can still change on its own
+            assert changed.get("X-Later") is None
+
+
+async def test_request_level_headers_never_reach_defaults_or_response_config(
+    send: Sender, recorder: Recorder
+) -> None:
+    """auth= and an interceptor's header stay in their own request, request after request."""
+    api = axios_python.create({"base_url": "http://planned.test"}, transport=recorder)
+    defaults = api.defaults["headers"].multi_items()
+
+    def stamp(config: RequestConfig) -> RequestConfig:
+        config["headers"]["X-Stamp"] = "1"
+        return config
+
+    first = await send(api, "GET", "/a", auth=("user", "pass"))
+    api.interceptors.request.use(stamp)
+    second = await send(api, "GET", "/b")
+    assert api.defaults["headers"].multi_items() == defaults
+    assert first.config is not None
+    assert second.config is not None
+    assert "Authorization" not in first.config["headers"]
+    assert "X-Stamp" not in first.config["headers"]
+    assert second.config["headers"]["X-Stamp"] == "1"
+    assert "Authorization" in recorder.requests[0].headers
+    assert "Authorization" not in recorder.requests[1].headers
+    assert recorder.requests[1].headers["X-Stamp"] == "1"

@@ -35,13 +35,16 @@ class Headers(MutableMapping[str, str]):
     # headers a transport hands over pay for it only when looked up. _ascii is True
     # when every name and value is known to be ASCII (see _known_ascii); any change
     # that may bring other text resets it, so the defaults every request copies are
-    # scanned once, not per request.
-    __slots__ = ("_ascii", "_items", "_lowered")
+    # scanned once, not per request. _shared is True when copy() handed the same two
+    # lists to another Headers: whichever changes them first takes its own (_own), so
+    # a copy costs no list copying until someone changes one side.
+    __slots__ = ("_ascii", "_items", "_lowered", "_shared")
 
     def __init__(self, headers: HeadersInput | None = None) -> None:
         self._items: list[tuple[str, str]] = []
         self._lowered: list[str] | None = []
         self._ascii = False
+        self._shared = False
         if headers is None:
             return
         if isinstance(headers, Headers):
@@ -60,6 +63,7 @@ class Headers(MutableMapping[str, str]):
         new._items = items
         new._lowered = None
         new._ascii = False
+        new._shared = False
         return new
 
     @property
@@ -95,6 +99,8 @@ class Headers(MutableMapping[str, str]):
         names = self._lowered
         if names is None:
             names = self._names
+        if self._shared:  # the lists are a copy's too: change our own
+            names = self._own()
         if lowered not in names:
             names.append(lowered)
             self._items.append((key, value))
@@ -150,7 +156,7 @@ class Headers(MutableMapping[str, str]):
 
     def add(self, key: str, value: str) -> None:
         """Append a field without replacing an existing one of the same name."""
-        names = self._names
+        names = self._own() if self._shared else self._names
         self._items.append((_check_name(key), _check_value(key, value)))
         names.append(key.lower())
         self._ascii = False
@@ -202,17 +208,26 @@ class Headers(MutableMapping[str, str]):
         self._lowered = [n for n, _ in kept] + incoming._names
 
     def copy(self) -> Headers:
-        """An independent copy: changing it never changes this one.
+        """An independent copy: changing it never changes this one, nor the other way.
 
-        The name index is built here once for the original (the defaults every
-        request copies), so no copy has to lower-case the names again.
+        Copy-on-write: both share their lists until one of them changes (every
+        request copies the defaults twice and most never change them). The name
+        index is built here once for the original, so no copy lower-cases names.
         """
         new = Headers.__new__(Headers)
-        new._items = list(self._items)
         names = self._lowered
-        new._lowered = list(self._names if names is None else names)
+        new._items = self._items
+        new._lowered = self._names if names is None else names
         new._ascii = self._ascii or self._known_ascii()
+        new._shared = self._shared = True  # the lists are copied when one side changes
         return new
+
+    def _own(self) -> list[str]:
+        """Take private copies of the lists shared with a copy; the name index."""
+        self._items = list(self._items)
+        names = self._lowered = list(self._names)
+        self._shared = False
+        return names
 
     def _known_ascii(self) -> bool:
         """True when every name and value is ASCII; remembered until a change resets it."""
