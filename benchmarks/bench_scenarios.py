@@ -34,6 +34,8 @@ __all__ = [
     "Scenario",
     "SyncSubject",
     "add_full_pipeline",
+    "add_interceptors",
+    "add_middleware",
     "add_noop_plugin",
     "add_otel_plugin",
     "add_otel_sdk",
@@ -176,6 +178,12 @@ def _client(base_url: str) -> axios_python.AxiosPython:
 
 def add_full_pipeline(api: axios_python.AxiosPython, *, def_middleware: bool = False) -> None:
     """2 request interceptors, 1 response interceptor, 2 middleware, in the spec's style."""
+    add_interceptors(api)
+    add_middleware(api, def_middleware=def_middleware)
+
+
+def add_interceptors(api: axios_python.AxiosPython) -> None:
+    """The full pipeline's 2 request interceptors and 1 response interceptor."""
 
     def add_request_id(config: RequestConfig) -> RequestConfig:
         config["headers"]["X-Request-Id"] = "bench-1"
@@ -189,6 +197,14 @@ def add_full_pipeline(api: axios_python.AxiosPython, *, def_middleware: bool = F
         if response.status_code >= 500:
             raise RuntimeError(f"server error {response.status_code}")
         return response
+
+    api.interceptors.request.use(add_request_id)
+    api.interceptors.request.use(add_auth)
+    api.interceptors.response.use(check_status)
+
+
+def add_middleware(api: axios_python.AxiosPython, *, def_middleware: bool = False) -> None:
+    """The full pipeline's 2 middleware (``async def``; the second a ``def`` if asked)."""
 
     async def trace_middleware(ctx: RequestConfig, next_fn: Any) -> Response:
         ctx["headers"]["X-Trace-Id"] = "trace-1"
@@ -207,9 +223,6 @@ def add_full_pipeline(api: axios_python.AxiosPython, *, def_middleware: bool = F
         LAST_ELAPSED[0] = time.perf_counter() - started
         return response
 
-    api.interceptors.request.use(add_request_id)
-    api.interceptors.request.use(add_auth)
-    api.interceptors.response.use(check_status)
     api.use(trace_middleware)
     api.use(sync_timing_middleware if def_middleware else timing_middleware)
 

@@ -5,6 +5,7 @@ Three views, each printed in microseconds per request::
     python benchmarks/profile_overhead.py               # pipeline (null transport) + steps
     python benchmarks/profile_overhead.py --cprofile    # cProfile of sync bare GETs on a socket
     python benchmarks/profile_overhead.py --socket reqwest  # the pipeline's cost on a real socket
+    python benchmarks/profile_overhead.py --socket-steps reqwest  # full's parts, one at a time
 
 * pipeline: ``api.get`` / ``api.async_get`` on a transport that answers at once,
   so nothing but this library runs (bare and full pipeline, sync and async;
@@ -16,6 +17,11 @@ Three views, each printed in microseconds per request::
   under "full+plugins": process and main-thread CPU per request, sync sequential
   and async at concurrency 64, medians of alternating rounds. The gap between
   "alone" and "bare" is what the pipeline costs between real socket operations.
+* socket steps: async at concurrency 64 on one transport plugin, pinned as
+  bench_transports pins, the full pipeline built up one part at a time (bare,
+  + the 2+1 interceptors, + the 2 middleware, + logger, + auth, + cache):
+  client CPU per request of each step, medians of alternating rounds, so each
+  difference is what that part costs between real socket operations.
 * cprofile: the sync bare path against the benchmark server, the functions of
   this library and of httpx sorted by own time (profiling inflates every figure;
   compare them with each other, not with run.py's).
@@ -34,13 +40,23 @@ import timeit
 from collections.abc import Awaitable, Callable
 
 import httpx
-from bench_scenarios import add_full_pipeline, add_noop_plugin, add_otel_plugin, add_otel_sdk
-from run import bench_server
+from bench_measure import Settings, run_rounds
+from bench_scenarios import (
+    AsyncSubject,
+    Scenario,
+    add_full_pipeline,
+    add_interceptors,
+    add_middleware,
+    add_noop_plugin,
+    add_otel_plugin,
+    add_otel_sdk,
+)
+from run import bench_server, pin_client
 
 import axios_python
 from axios_python import BaseTransport, Headers, Request, Response
 
-__all__ = ["NullTransport", "add_full_and_plugins", "main", "socket_costs"]
+__all__ = ["NullTransport", "add_full_and_plugins", "main", "socket_costs", "socket_steps"]
 
 _BODY = b'{"id":1,"name":"axios-python","tags":["http","client"],"ok":true}'
 _HEADERS = [("Content-Type", "application/json"), ("Content-Length", str(len(_BODY)))]
@@ -219,6 +235,46 @@ def socket_costs(transport: str, count: int, rounds: int) -> dict[str, list[floa
     }
 
 
+_STEPS: list[tuple[str, Callable[[axios_python.AxiosPython], object]]] = [
+    ("bare", lambda api: None),
+    ("+ 2+1 interceptors", add_interceptors),
+    ("+ 2 async middleware", add_middleware),
+    ("+ logger plugin", lambda api: api.plugin("logger")),
+    ("+ auth plugin", lambda api: api.plugin("auth", token="bench-token")),
+    ("+ cache plugin", lambda api: api.plugin("cache")),
+]
+
+
+def _step_scenario(transport: str, upto: int) -> Scenario:
+    """Async GETs through ``transport`` with the first ``upto + 1`` steps of _STEPS set up."""
+
+    def build(base_url: str) -> AsyncSubject:
+        api = axios_python.create({"base_url": base_url}).plugin(transport)
+        for _, setup in _STEPS[: upto + 1]:
+            setup(api)
+
+        async def fetch() -> object:
+            return await api.async_get("/")
+
+        return AsyncSubject(fetch, api.aclose)
+
+    return Scenario("async", _STEPS[upto][0], f"step {upto} on {transport}", build)
+
+
+def socket_steps(transport: str, count: int, rounds: int) -> list[tuple[str, float]]:
+    """Median client CPU us per async request (c=64) of each step, pinned like bench_transports.
+
+    Pins this process to CPU 0 for good (as bench_transports does): run it as a command.
+    """
+    steps = [_step_scenario(transport, upto) for upto in range(len(_STEPS))]
+    with bench_server(1, pin_client()) as base_url:
+        samples = run_rounds([steps], base_url, Settings(rounds=rounds, async_requests=count))
+    return [
+        (step.label, statistics.median(sample.cpu_us for sample in samples[step.name]))
+        for step in steps
+    ]
+
+
 def cprofile_sync_bare(count: int, top: int) -> None:
     """Profile ``count`` sync bare GETs against the benchmark server and print the top functions."""
     with bench_server(1, None) as base_url:
@@ -273,7 +329,15 @@ def main(argv: list[str] | None = None) -> int:
         help="CPU per request on a real socket: a transport plugin's name (or httpx) alone, "
         "under the bare pipeline and under full+plugins",
     )
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of --socket (the median)")
+    parser.add_argument(
+        "--socket-steps",
+        metavar="TRANSPORT",
+        help="async CPU per request on a real socket (pinned) as the full pipeline is built up "
+        "part by part on a transport plugin",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of --socket/--socket-steps (the median)"
+    )
     args = parser.parse_args(argv)
     if args.cprofile:
         cprofile_sync_bare(args.count, args.top)
@@ -285,6 +349,17 @@ def main(argv: list[str] | None = None) -> int:
             args.socket, args.count, args.rounds
         ).items():
             print(f"  {name:<20}{process:>9.1f}{main_thread:>13.1f}")
+        return 0
+    if args.socket_steps:
+        print(
+            f"async c=64 on a socket ({args.socket_steps}, pinned), client CPU us per request, "
+            f"median of {args.rounds} rounds"
+        )
+        previous = None
+        for label, cpu in socket_steps(args.socket_steps, args.count, args.rounds):
+            change = "" if previous is None else f"{cpu - previous:+8.1f}"
+            print(f"  {label:<24}{cpu:>8.1f}{change}")
+            previous = cpu
         return 0
     print("pipeline only (NullTransport), CPU us per request, best of", args.repeat)
     for name, cost in pipeline_costs(args.count, args.repeat).items():

@@ -100,3 +100,31 @@ def test_transports_benchmark_reports_every_target_of_issue_13(tmp_path: Path) -
     placement = report["environment"]["placement"]
     expected = "client pinned to CPU 0" if pinnable else "client and server placed"
     assert placement.startswith(expected), placement
+
+
+def test_socket_steps_print_each_part_of_the_full_pipeline() -> None:
+    """profile_overhead --socket-steps prints every step's CPU and the change from the last."""
+    script = RUN.parent / "profile_overhead.py"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            "--socket-steps",
+            "reqwest",
+            "--rounds",
+            "1",
+            "--count",
+            "128",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    steps = ["bare", "+ 2+1 interceptors", "+ 2 async middleware", "+ logger plugin"]
+    steps += ["+ auth plugin", "+ cache plugin"]
+    for index, step in enumerate(steps):
+        change = "" if index == 0 else r" +[-+]\d+\.\d"
+        pattern = rf"^  {re.escape(step)} +\d+\.\d{change}$"
+        assert re.search(pattern, done.stdout, re.M), f"no line for {step!r} in:\n{done.stdout}"
