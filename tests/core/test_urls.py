@@ -98,6 +98,25 @@ def test_control_characters_are_refused(base: str, head: str, control: str, tail
     assert recorder.requests == []
 
 
+@pytest.mark.parametrize("control", [chr(code) for code in [*range(0x20), 0x7F]])
+def test_every_control_character_is_refused(control: str) -> None:
+    """All 33 control characters are refused, each on its own (none is "printable")."""
+    recorder = Recorder()
+    api = AxiosPython({"base_url": "https://h.test"}, transport=recorder)
+    with pytest.raises(ConfigError, match="control characters"):
+        api.get(f"/a{control}b")
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize("other", ["\u2028", "\u00ad", "\u200b", "\u3000", "\u00e9"])
+def test_non_printable_text_that_is_not_a_control_character_is_sent(other: str) -> None:
+    """Separators and format characters are not control characters: the url is sent as before."""
+    recorder = Recorder()
+    api = AxiosPython({"base_url": "https://h.test"}, transport=recorder)
+    api.get(f"/a{other}b")
+    assert len(recorder.requests) == 1
+
+
 @pytest.mark.parametrize("attack", ATTACKS)
 async def test_attacks_reach_only_the_base_server(
     attack: str, send: Sender, server: EchoServer, make: Factory

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ._auth import split_credentials
 from ._body import as_form
 from ._config import (
+    SENDABLE_METHODS,
     RequestConfig,
     RequestOptions,
     library_defaults,
@@ -210,7 +211,9 @@ class AxiosPython:
         if "@" in url:  # user:password@ leaves the URL before anything (even an error) shows it
             url, credentials = split_credentials(url)
         if not options:  # the usual call: nothing to validate
-            overrides: dict[str, Any] = {"method": method_name(method), "url": url}
+            # A verb's own method name is already checked: no call for it.
+            name = method if method in SENDABLE_METHODS else method_name(method)
+            overrides: dict[str, Any] = {"method": name, "url": url}
             if credentials is not None:
                 overrides["auth"] = credentials
             return merge_config(self._defaults, overrides)  # type: ignore[return-value]

@@ -16,6 +16,7 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Any, Union
 
 from ._body import apply_transforms
+from ._config import default_validate_status
 from ._cancel import TaskInterrupt
 from ._cookies import RequestCookies
 from ._deadline import Deadline
@@ -350,7 +351,11 @@ def dispatch_flow(client: AxiosPython, config: RequestConfig, is_async: bool) ->
                 config["transform_response"], response.data, response.headers, "transform_response"
             )
         validate = config.get("validate_status")
-        if validate is not None and not validate(response.status_code):
+        status = response.status_code
+        # The default rule (2xx passes) is tested inline: no call per request.
+        if validate is not None and not (
+            200 <= status < 300 if validate is default_validate_status else validate(status)
+        ):
             if not response.is_closed:
                 yield Read(response)
             status_error = HTTPStatusError(

@@ -70,7 +70,9 @@ def join_url(base_url: str | None, url: str) -> str:
     dropped and backslashes are percent-encoded, so ``//evil.example/x`` and
     ``/\\evil.example`` stay paths. An absolute ``url`` is returned unchanged.
     """
-    if _FORBIDDEN.search(url) is not None:
+    # A printable str holds no control character (they are all non-printable): the
+    # regex runs only for the rest (non-printable Unicode, or a real control character).
+    if not url.isprintable() and _FORBIDDEN.search(url) is not None:
         check_controls("url", url)  # raises, with the message
     # is_absolute inline: a relative url (the usual one) is one C scan, no call.
     if not base_url or ("://" in url and _ABSOLUTE.match(url) is not None):
