@@ -16,8 +16,8 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Any, Union
 
 from ._body import apply_transforms
-from ._config import default_validate_status
 from ._cancel import TaskInterrupt
+from ._config import default_validate_status
 from ._cookies import RequestCookies
 from ._deadline import Deadline
 from ._download import KEYS as DOWNLOAD_KEYS
