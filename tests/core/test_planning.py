@@ -8,6 +8,7 @@ logger level set at run time) or a bad value.
 
 from __future__ import annotations
 
+import collections
 import datetime
 import logging
 from typing import Any
@@ -364,6 +365,35 @@ async def test_outermost_middleware_result_is_checked(send: Sender, api: AxiosPy
         await send(api, "GET", "/get")
 
 
+async def test_middleware_gets_a_config_an_interceptor_made_a_mapping(
+    send: Sender, recorder: Recorder
+) -> None:
+    """A request interceptor may return any Mapping; the middleware get that very object."""
+    api = axios_python.create({"base_url": "http://planned.test"}, transport=recorder)
+    seen: list[object] = []
+
+    def as_user_dict(config: RequestConfig) -> Any:
+        return collections.UserDict(config)
+
+    async def outer(ctx: RequestConfig, next_fn: AsyncNext) -> Response:
+        seen.append(ctx)
+        ctx["headers"]["X-Outer"] = "1"
+        return await next_fn(ctx)
+
+    async def inner(ctx: RequestConfig, next_fn: AsyncNext) -> Response:
+        seen.append(ctx)
+        return await next_fn(ctx)
+
+    api.interceptors.request.use(as_user_dict)
+    api.use(outer)
+    api.use(inner)
+    response = await send(api, "GET", "/mapped")
+    assert response.status_code == 200
+    assert [type(ctx) for ctx in seen] == [collections.UserDict, collections.UserDict]
+    assert seen[0] is seen[1]
+    assert recorder.requests[0].headers["X-Outer"] == "1"
+
+
 # --- planned hook calls ------------------------------------------------------------------------
 
 
@@ -510,6 +540,9 @@ _CHANGES = {
     "set a new name": lambda h: h.__setitem__("X-New", "1"),
     "replace a name": lambda h: h.__setitem__("accept", "text/plain"),
     "replace a repeated name": lambda h: h.__setitem__("X-Twice", "once"),
+    "set the same value again": lambda h: h.__setitem__("Accept", "a/b"),
+    "set the same value in another spelling": lambda h: h.__setitem__("ACCEPT", "a/b"),
+    "replace a name with other text": lambda h: h.__setitem__("Accept", "tëxt/plain"),
     "set a slow-path value": lambda h: h.__setitem__("X-Tab", "a\tb"),
     "add": lambda h: h.add("X-Twice", "3"),
     "delete": lambda h: h.__delitem__("Accept"),
@@ -546,6 +579,36 @@ def test_a_copy_and_its_original_never_see_each_others_changes(change: str, side
             assert "accept" in other
             other["X-Later"] = "ok"  # and each can still change on its own
             assert changed.get("X-Later") is None
+
+
+def test_setting_a_header_replaces_it_in_place_or_collapses_repeats() -> None:
+    """One field is replaced where it stands; repeats collapse into the first's place."""
+    headers = Headers([("Accept", "a/b"), ("X-Twice", "1"), ("Via", "v"), ("X-Twice", "2")])
+    headers["x-twice"] = "3"
+    assert headers.multi_items() == [("Accept", "a/b"), ("x-twice", "3"), ("Via", "v")]
+    headers["ACCEPT"] = "c/d"  # one field: replaced in place, in the new spelling
+    assert headers.multi_items() == [("ACCEPT", "c/d"), ("x-twice", "3"), ("Via", "v")]
+    assert headers["accept"] == "c/d"
+    assert headers.get_list("X-Twice") == ["3"]
+    headers["Via"] = "  w  "  # trimmed as always
+    assert headers["via"] == "w"
+    assert len(headers) == 3
+
+
+def test_setting_the_same_value_again_keeps_a_copy_shared() -> None:
+    """Re-setting what a copy already holds copies nothing; any real change still does."""
+    original = _fresh()
+    copy = original.copy()
+    copy["Accept"] = "a/b"
+    assert copy._items is original._items  # still shared: nothing changed
+    copy["Accept"] = "x/y"
+    assert copy._items is not original._items
+    assert original["Accept"] == "a/b"
+    assert copy["Accept"] == "x/y"
+    again = copy.copy()
+    again["X-Twice"] = "1"  # the value of the first of two: the repeat must still go
+    assert again.get_list("X-Twice") == ["1"]
+    assert copy.get_list("X-Twice") == ["1", "2"]
 
 
 async def test_request_level_headers_never_reach_defaults_or_response_config(

@@ -99,19 +99,29 @@ class Headers(MutableMapping[str, str]):
         names = self._lowered
         if names is None:
             names = self._names
-        if self._shared:  # the lists are a copy's too: change our own
-            names = self._own()
+        items = self._items
         if lowered not in names:
+            if self._shared:  # the lists are a copy's too: change our own
+                items, names = self._own()
             names.append(lowered)
-            self._items.append((key, value))
+            items.append((key, value))
             return
         first = names.index(lowered)
+        item = (key, value)
+        if names.count(lowered) == 1:  # the usual replacement: one field, changed in place
+            if items[first] != item:  # the same field set again changes nothing (nor copies)
+                if self._shared:
+                    items = self._own()[0]
+                items[first] = item
+            return
+        if self._shared:
+            items, names = self._own()
         kept = [
-            (n, item)
-            for n, item in zip(names[first + 1 :], self._items[first + 1 :], strict=True)
+            (n, field)
+            for n, field in zip(names[first + 1 :], items[first + 1 :], strict=True)
             if n != lowered
         ]
-        self._items[first:] = [(key, value), *(item for _, item in kept)]
+        items[first:] = [item, *(field for _, field in kept)]
         names[first + 1 :] = [n for n, _ in kept]
 
     def __delitem__(self, key: str) -> None:
@@ -156,7 +166,7 @@ class Headers(MutableMapping[str, str]):
 
     def add(self, key: str, value: str) -> None:
         """Append a field without replacing an existing one of the same name."""
-        names = self._own() if self._shared else self._names
+        names = self._own()[1] if self._shared else self._names
         self._items.append((_check_name(key), _check_value(key, value)))
         names.append(key.lower())
         self._ascii = False
@@ -222,12 +232,13 @@ class Headers(MutableMapping[str, str]):
         new._shared = self._shared = True  # the lists are copied when one side changes
         return new
 
-    def _own(self) -> list[str]:
-        """Take private copies of the lists shared with a copy; the name index."""
-        self._items = list(self._items)
-        names = self._lowered = list(self._names)
+    def _own(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """Take private copies of the lists shared with a copy; return them (items, names)."""
+        items = self._items = list(self._items)
+        names = self._lowered  # never None while shared (copy() built it)
+        names = self._lowered = list(self._names if names is None else names)
         self._shared = False
-        return names
+        return items, names
 
     def _known_ascii(self) -> bool:
         """True when every name and value is ASCII; remembered until a change resets it."""

@@ -92,25 +92,15 @@ def _sync_link(middleware: Callable[..., Any], is_async: bool, inner: SyncNextFn
 def async_chain(chain: tuple[MiddlewareEntry, ...], innermost: NextFn) -> NextFn:
     """Compose ``chain`` around ``innermost`` once, for the async path; await it per request.
 
-    A ``def`` middleware runs on a thread of its own (see _ElasticPool). What an
-    ``async def`` outermost middleware returns is the caller's to check (with
-    ``checked``): it is called directly, one coroutine less per request.
+    A ``def`` middleware runs on a thread of its own (see _ElasticPool). Each link
+    checks what its middleware returns, so a wrong value names the middleware
+    that returned it (the pipeline calls an ``async def`` outermost one itself and
+    checks its result there, see _pipeline._Chains).
     """
-    if not chain:
-        return innermost
     call = innermost
-    for middleware, is_async in reversed(chain[1:]):
+    for middleware, is_async in reversed(chain):
         call = _async_link(middleware, is_async, call)
-    outermost, is_async = chain[0]
-    if not is_async:
-        return _async_link(outermost, is_async, call)
-    inner = call
-
-    def start(ctx: RequestConfig) -> Awaitable[Response]:
-        awaitable: Awaitable[Response] = outermost(ctx, inner)
-        return awaitable
-
-    return start
+    return call
 
 
 def _async_link(middleware: Callable[..., Any], is_async: bool, inner: NextFn) -> NextFn:

@@ -11,7 +11,7 @@ import asyncio
 import json as jsonlib
 import time
 import weakref
-from collections.abc import Awaitable, Generator, Mapping
+from collections.abc import Awaitable, Callable, Generator, Mapping
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Union
 
@@ -100,7 +100,11 @@ class Await:
 
 
 class Dispatch:
-    """Effect: run the middleware chain around dispatch_flow for ``config``."""
+    """Effect: run the middleware chain around dispatch_flow for ``config``.
+
+    Only for a config that is not a plain dict (an interceptor may return any
+    Mapping): a dict config is yielded as itself, no effect object per request.
+    """
 
     __slots__ = ("config",)
 
@@ -108,7 +112,7 @@ class Dispatch:
         self.config = config
 
 
-Effect = Union[Request, Sleep, Close, Read, Await, Dispatch]
+Effect = Union[Request, Sleep, Close, Read, Await, Dispatch, "RequestConfig"]
 Flow = Generator[Effect, Any, Response]
 
 _DEFAULT_STRATEGY = ExponentialBackoff()
@@ -155,8 +159,8 @@ def request_flow(
             results = plugins.request_hook(config, client, is_async)
             if results:  # awaitables to await (or a wrong value, refused there)
                 yield from plugins.await_requests(results, config)
-        if client._middleware:
-            response = yield Dispatch(config)  # the driver runs the chain around dispatch_flow
+        if client._middleware:  # the driver runs the chain around dispatch_flow
+            response = yield config if type(config) is dict else Dispatch(config)
         else:
             response = yield from dispatch_flow(client, config, is_async)
         if plugins is not None and plugins.responses:
@@ -580,8 +584,9 @@ def run_sync(client: AxiosPython, flow: Flow) -> Response:
         try:
             if type(effect) is Request:  # a send, performed without a dispatch call
                 value = client._sync_transport.send(effect)
-            elif type(effect) is Dispatch:
-                value = _chains(client).sync(effect.config)
+            elif type(effect) is dict or type(effect) is Dispatch:  # run the middleware
+                config = effect.config if isinstance(effect, Dispatch) else effect
+                value = _chains(client).sync(config)
             else:
                 value = _perform_sync(client, effect)
         except BaseException as exc:  # delivered into the flow, which decides
@@ -627,11 +632,15 @@ async def run_async(client: AxiosPython, flow: Flow) -> Response:
             # The common effect is awaited here: one coroutine less per request.
             if type(effect) is Request and "cancel_token" not in effect.extensions:
                 value = await client._async_transport.send_async(effect)
-            elif type(effect) is Dispatch:
+            elif type(effect) is dict or type(effect) is Dispatch:  # run the middleware
                 chains = client._chains
                 if chains is None or chains.middleware is not client._middleware:
                     chains = _chains(client)
-                value = await chains.async_(effect.config)
+                config = effect.config if isinstance(effect, Dispatch) else effect
+                outermost = chains.outermost  # an async def one is called here, not via a link
+                value = await (
+                    chains.async_(config) if outermost is None else outermost(config, chains.async_)
+                )
                 if type(value) is not Response:  # the outermost middleware's result
                     value = checked(value, chains.middleware[0][0])
             else:
@@ -662,9 +671,14 @@ async def _perform_async(client: AxiosPython, effect: Effect) -> Any:
 
 
 class _Chains:
-    """A client's middleware composed once per side around dispatch_flow (stage 4)."""
+    """A client's middleware composed once per side around dispatch_flow (stage 4).
 
-    __slots__ = ("async_", "middleware", "sync")
+    On the async side an ``async def`` outermost middleware is kept apart
+    (``outermost``) for the driver to call with ``async_``, the rest of the chain:
+    one call less per request; the driver checks what it returns.
+    """
+
+    __slots__ = ("async_", "middleware", "outermost", "sync")
 
     def __init__(self, client: AxiosPython) -> None:
         # A weak reference: the client keeps its chains, which must not keep it alive.
@@ -680,9 +694,13 @@ class _Chains:
             assert owner is not None
             return run_async(owner, dispatch_flow(owner, ctx, True))
 
-        self.middleware = client._middleware
-        self.sync: SyncNextFn = sync_chain(self.middleware, dispatch_sync)
-        self.async_: NextFn = async_chain(self.middleware, dispatch_async)
+        chain = self.middleware = client._middleware
+        self.sync: SyncNextFn = sync_chain(chain, dispatch_sync)
+        self.outermost: Callable[[RequestConfig, NextFn], Awaitable[Response]] | None = None
+        if chain and chain[0][1]:  # async def: the driver calls it (one call less)
+            self.outermost = chain[0][0]
+            chain = chain[1:]
+        self.async_: NextFn = async_chain(chain, dispatch_async)
 
 
 def _chains(client: AxiosPython) -> _Chains:
