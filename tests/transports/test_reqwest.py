@@ -257,7 +257,7 @@ def test_sync_stream_cancelled_while_a_read_waits(server: EchoServer) -> None:
         next(chunks)
     assert time.monotonic() - started < 1
     assert eventually_sync(lambda: server.connections_closed_by_client == 1, seconds=5)
-    assert transport._sync_slots._free == 100  # the slot came back
+    assert transport._sync_slots.available == 100  # the slot came back
 
 
 async def test_async_slots_are_shared_by_event_loops(server: EchoServer) -> None:

@@ -51,7 +51,75 @@ def test_a_freed_slot_goes_to_the_oldest_waiter() -> None:
     for thread in threads:
         thread.join(2)
     assert order == [0, 1, 2]
-    assert slots._free == 0  # the last waiter still holds its slot
+    assert slots.available == 0  # the last waiter still holds its slot
+
+
+def test_threads_racing_for_slots_never_exceed_the_limit() -> None:
+    """8 threads taking and releasing 2 slots: never more than 2 held, none lost, none waits on.
+
+    Takes and releases with nobody waiting use no lock; a slot given back while a
+    waiter queues itself must still reach that waiter (else it would wait out its
+    pool timeout here and fail).
+    """
+    slots = Slots(2)
+    held = [0]
+    most = [0]
+    count = threading.Lock()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for turn in range(2000):
+                slots.take(_request(pool=5.0), None)
+                with count:
+                    held[0] += 1
+                    most[0] = max(most[0], held[0])
+                if turn % 8 == 0:
+                    time.sleep(0.0002)  # hold it a while: the others queue up
+                with count:
+                    held[0] -= 1
+                slots.release()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert most[0] == 2
+    assert slots.available == 2
+    assert not slots._waiters
+
+
+def test_a_slot_given_back_while_a_waiter_queues_reaches_it() -> None:
+    """A release between a waiter's look for a free slot and its queueing is not lost.
+
+    release() takes no lock when it sees nobody waiting; the waiter, once queued,
+    hands out what came back meanwhile (else it would wait out its pool timeout).
+    """
+
+    class Racing(Slots):
+        __slots__ = ("raced",)
+
+        def __init__(self, limit: int) -> None:
+            super().__init__(limit)
+            self.raced = False
+
+        def _grab(self) -> bool:
+            got = super()._grab()
+            if not got and not self.raced:
+                self.raced = True
+                self.release()  # the holder finishes right now, seeing no waiter yet
+            return got
+
+    slots = Racing(1)
+    slots.take(_request(), None)
+    slots.take(_request(pool=0.5), None)  # no TimeoutError: it got the slot given back
+    assert slots.raced
+    assert slots.available == 0
+    assert not slots._waiters
 
 
 def test_pool_timeout_names_the_limit() -> None:
@@ -80,7 +148,7 @@ def test_cancelling_a_waiter_ends_its_wait_at_once() -> None:
     assert not slots._waiters
     assert token._pending == 0
     slots.release()
-    assert slots._free == 1
+    assert slots.available == 1
 
 
 def test_a_slot_granted_to_a_cancelled_waiter_is_passed_on() -> None:
@@ -105,7 +173,7 @@ def test_a_slot_granted_to_a_cancelled_waiter_is_passed_on() -> None:
     thread.join(2)
     assert len(errors) == 1
     assert isinstance(errors[0], CancelError)
-    assert slots._free == 1  # handed back
+    assert slots.available == 1  # handed back
 
 
 async def test_async_waiters_are_woken_from_other_threads() -> None:
@@ -141,7 +209,7 @@ async def test_async_wait_times_out_and_cancels_cleanly() -> None:
         await task
     assert not slots._waiters
     slots.release()
-    assert slots._free == 1
+    assert slots.available == 1
 
 
 def test_a_waiter_whose_loop_closed_is_skipped() -> None:
@@ -154,7 +222,7 @@ def test_a_waiter_whose_loop_closed_is_skipped() -> None:
     assert len(slots._waiters) == 1
     loop.close()
     slots.release()
-    assert slots._free == 1
+    assert slots.available == 1
     assert not slots._waiters
     assert not task.done()  # nobody is left to run it
 
@@ -254,7 +322,7 @@ async def test_try_take_never_jumps_the_queue() -> None:
     assert slots.try_take()
     assert slots.try_take()
     assert not slots.try_take()  # both slots are held
-    assert slots._free == 0
+    assert slots.available == 0
     waiter = asyncio.ensure_future(slots.take_async(_request()))
     await asyncio.sleep(0.01)
     assert len(slots._waiters) == 1
@@ -263,5 +331,5 @@ async def test_try_take_never_jumps_the_queue() -> None:
     assert not slots.try_take()
     slots.release()
     slots.release()
-    assert slots._free == 2
+    assert slots.available == 2
     assert Slots(None).try_take()
