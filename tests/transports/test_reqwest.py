@@ -13,14 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axios_python_reqwest import ReqwestTransport
+from axios_python_reqwest import ReqwestTransport, _headers
+from axios_python_reqwest._headers import HeaderMaps
 from echo_server import EchoServer
+from pyreqwest.http import HeaderMap
 
 from axios_python import (
     AxiosPython,
     CancelError,
     CancelToken,
     ConfigError,
+    Headers,
     NetworkError,
     Request,
     Timeout,
@@ -317,3 +320,77 @@ def eventually_sync(check: Any, seconds: float = 2.0) -> bool:
             return False
         time.sleep(0.01)
     return True
+
+
+def test_a_header_list_sent_again_goes_out_unchanged(server: EchoServer) -> None:
+    """From its second sending, a header list is handed over pre-parsed: the wire is the same.
+
+    Names, spelling of values, order and a repeated field as the first time (when
+    pyreqwest parsed the list), whichever way it was handed over.
+    """
+    transport = ReqwestTransport()
+    pairs = [("X-B", "2"), ("Accept", "text/plain"), ("X-A", "1"), ("x-b", "3")]
+    sent = []
+    for _ in range(4):
+        request = Request("GET", f"{server.url}/headers", headers=pairs, timeout=Timeout.of(5))
+        assert transport.send(request).status_code == 200
+        sent.append([(k.lower(), v) for k, v in server.requests[-1].headers])
+    assert isinstance(transport._header_maps._maps[tuple(pairs)], HeaderMap)  # type: ignore[index]
+    assert sent[1:] == sent[:1] * 3
+    names = [name for name, _ in sent[0]]
+    assert [v for k, v in sent[0] if k == "x-b"] == ["2", "3"]
+    assert names.index("x-b") < names.index("accept") < names.index("x-a")
+    transport.close()
+    assert transport._header_maps._maps == {}  # values may be credentials: not kept after close
+
+
+def test_header_maps_stop_looking_when_every_list_is_new() -> None:
+    """A client whose headers change on every request stops the lookups after a run of misses."""
+    maps = HeaderMaps()
+    for number in range(_headers._GIVE_UP):
+        items = [("X-Request-Id", str(number))]
+        assert maps.of(items) is items
+    assert maps._maps is not None
+    last = [("X-Request-Id", "last")]
+    assert maps.of(last) is last
+    assert _looking(maps) is False
+    assert maps.of(last) is last  # from now on: handed over as they are, no lookup
+
+
+def _looking(maps: HeaderMaps) -> bool:
+    """Whether ``maps`` still looks lists up (a call, so mypy does not narrow across it)."""
+    return maps._maps is not None
+
+
+def test_header_maps_remember_a_bounded_number_of_lists() -> None:
+    """A list seen twice is remembered; at most _SIZE lists are, then all are forgotten."""
+    maps = HeaderMaps()
+    first = [("Accept", "application/json")]
+    assert maps.of(first) is first
+    made = maps.of(list(first))
+    assert isinstance(made, HeaderMap)
+    assert list(made.items()) == [("accept", "application/json")]
+    assert maps.of(list(first)) is made
+    for number in range(_headers._SIZE):
+        maps.of([("X-N", str(number))])
+        maps.of([("Accept", "application/json")])  # a hit between: the lookups go on
+    assert maps._maps is not None
+    assert len(maps._maps) <= _headers._SIZE
+    # It was forgotten with the others when the table was full (seen once again since).
+    assert all(value is not made for value in maps._maps.values())
+
+
+def test_a_bad_header_in_a_repeated_list_is_refused_every_time(server: EchoServer) -> None:
+    """A value pyreqwest refuses fails the same way when its list comes again (not remembered).
+
+    The core refuses such values first; unchecked headers only come from code that
+    builds them with from_trusted.
+    """
+    transport = ReqwestTransport()
+    for _ in range(3):
+        request = Request("GET", f"{server.url}/get", timeout=Timeout.of(5))
+        request.headers = Headers.from_trusted([("X-Ok", "1"), ("X-Bad", "a\nb")])
+        with pytest.raises(ValueError, match="Invalid header value"):
+            transport.send(request)
+    assert not server.requests
+    transport.close()

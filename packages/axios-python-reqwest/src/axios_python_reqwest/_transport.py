@@ -25,6 +25,7 @@ from axios_python import (
 
 from ._calls import Calls
 from ._errors import reraise
+from ._headers import HeaderMaps
 from ._options import CertInput, ClientSettings, Phases, VerifyInput
 from ._slots import Slots
 from ._streams import AsyncStream, SyncStream
@@ -118,6 +119,7 @@ class ReqwestTransport(BaseTransport):
         self._last_async: tuple[Timeout, Client] | None = None
         self._lock = threading.Lock()
         self._calls = Calls()
+        self._header_maps = HeaderMaps()
 
     def configure(self, options: ConnectionOptions) -> None:
         """Take the client's connection options: they are this transport's own arguments.
@@ -207,7 +209,9 @@ class ReqwestTransport(BaseTransport):
             raise _bad_content(content, request)
         token: CancelToken | None = request.extensions.get("cancel_token")
         try:
-            builder = _prepare(self._sync_client(request.timeout).request, request, content)
+            builder = _prepare(
+                self._sync_client(request.timeout).request, request, content, self._header_maps
+            )
         except ValueError as exc:
             reraise(exc, request)
         slots = self._sync_slots
@@ -245,6 +249,7 @@ class ReqwestTransport(BaseTransport):
         for client in sync_clients:
             client.close()
         self._calls.close()
+        self._header_maps.clear()
 
     # --- async --------------------------------------------------------------------------
 
@@ -258,7 +263,9 @@ class ReqwestTransport(BaseTransport):
         if content is not None and not isinstance(content, (bytes, Iterable, AsyncIterable)):
             raise _bad_content(content, request)
         try:
-            builder = _prepare(self._async_client(request.timeout).request, request, content)
+            builder = _prepare(
+                self._async_client(request.timeout).request, request, content, self._header_maps
+            )
         except ValueError as exc:
             reraise(exc, request)
         slots = self._async_slots
@@ -308,12 +315,12 @@ def _defaults() -> dict[str, Any]:
     return {name: parameters[name].default for name in _CONNECTION_ARGS}
 
 
-def _prepare(start: Callable[[str, str], B], request: Request, content: Any) -> B:
+def _prepare(start: Callable[[str, str], B], request: Request, content: Any, maps: HeaderMaps) -> B:
     """A pyreqwest request builder for ``request``: method, URL, headers and body."""
     builder = start(request.method, request.url)
     headers = request.headers.multi_items()
     if headers:
-        builder = builder.headers(headers)
+        builder = builder.headers(maps.of(headers))
     if isinstance(content, bytes):
         builder = builder.body_bytes(content)
     elif content is not None:
