@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axios_python_reqwest import ReqwestTransport, _headers
+from axios_python_reqwest import ReqwestTransport, _headers, _transport
 from axios_python_reqwest._headers import HeaderMaps
 from echo_server import EchoServer
 from pyreqwest.http import HeaderMap
+from pyreqwest.response import ResponseBuilder
 
 from axios_python import (
     AxiosPython,
@@ -394,3 +395,20 @@ def test_a_bad_header_in_a_repeated_list_is_refused_every_time(server: EchoServe
             transport.send(request)
     assert not server.requests
     transport.close()
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [],
+        [("content-type", "application/json"), ("content-length", "2")],
+        [("set-cookie", "a=1"), ("x-a", "1"), ("Set-Cookie", "b=2"), ("x-b", "2"), ("x-a", "3")],
+    ],
+)
+async def test_response_headers_are_read_as_pyreqwest_lists_them(
+    pairs: list[tuple[str, str]],
+) -> None:
+    """One dict_multi_value call gives the same pairs, order and repeats as iterating items()."""
+    raw = await ResponseBuilder().status(200).headers(pairs).body_bytes(b"{}").build()
+    assert _transport._received(raw.headers) == list(raw.headers.items())
+    assert len(_transport._received(raw.headers)) == len(pairs)

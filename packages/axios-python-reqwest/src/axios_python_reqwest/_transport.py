@@ -8,6 +8,7 @@ from collections.abc import AsyncIterable, Callable, Iterable
 from typing import Any, Final, TypeVar
 
 from pyreqwest.client import Client, ClientBuilder, SyncClient, SyncClientBuilder
+from pyreqwest.http import HeaderMap
 from pyreqwest.request import RequestBuilder, SyncRequestBuilder
 from pyreqwest.response import BaseResponse
 
@@ -337,7 +338,7 @@ def _response(
 ) -> Response:
     """Our Response for pyreqwest's: status, headers and version, with a body or a stream."""
     try:
-        headers = Headers.from_trusted(list(raw.headers.items()))
+        headers = Headers.from_trusted(_received(raw.headers))
     except ValueError as exc:  # pyreqwest cannot hand over a value that is not visible ASCII
         raise ProtocolError(
             f"response to {request.method} {request.url} has a header with bytes outside "
@@ -354,6 +355,25 @@ def _response(
         # pyreqwest says "HTTP/2.0"; every other transport (and httpx) says "HTTP/2".
         http_version=_VERSIONS.get(version, version),
     )
+
+
+def _received(raw: HeaderMap) -> list[tuple[str, str]]:
+    """pyreqwest's response headers as (name, value) pairs, in its order, repeats kept.
+
+    One call builds them all (``dict_multi_value``; iterating ``items()`` costs a
+    call and an object per header and an exception at the end). Both list a
+    name's values together, in the order the names first came.
+    """
+    found = raw.dict_multi_value()
+    if len(found) == len(raw):  # no repeated field: every value is one str
+        return list(found.items())  # type: ignore[arg-type]
+    items: list[tuple[str, str]] = []
+    for name, value in found.items():
+        if type(value) is str:
+            items.append((name, value))
+        else:
+            items.extend((name, each) for each in value)
+    return items
 
 
 _VERSIONS: Final = {"HTTP/2.0": "HTTP/2", "HTTP/3.0": "HTTP/3"}
