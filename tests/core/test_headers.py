@@ -292,3 +292,22 @@ def test_default_sensitive_headers_are_what_repr_masks() -> None:
     names = [*DEFAULT_SENSITIVE_HEADERS, "set-cookie"]
     headers = Headers({name: f"secret-{name}" for name in names})
     assert "secret-" not in repr(headers)
+
+
+def test_from_trusted_with_lower_cased_names_answers_every_lookup() -> None:
+    """A transport's lower-cased name list (hyper's) stands in for the index, in step."""
+    items = [("content-type", "text/plain"), ("set-cookie", "a=1"), ("set-cookie", "b=2")]
+    headers = Headers.from_trusted(items, [name for name, _ in items])
+    assert headers["Content-Type"] == "text/plain"
+    assert "SET-COOKIE" in headers
+    assert headers.get_list("Set-Cookie") == ["a=1", "b=2"]
+    assert headers.has_any(frozenset({"set-cookie"}))
+    copy = headers.copy()
+    copy["Content-Type"] = "application/json"
+    copy.add("Via", "1.1 proxy")
+    assert copy["content-type"] == "application/json"
+    assert copy["via"] == "1.1 proxy"
+    assert headers["content-type"] == "text/plain"
+    assert "via" not in headers
+    del headers["set-cookie"]
+    assert headers.multi_items() == [("content-type", "text/plain")]

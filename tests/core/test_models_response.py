@@ -249,3 +249,61 @@ def test_quoted_link_parameters_are_unquoted() -> None:
     """A quoted parameter value loses its quotes and escapes."""
     response = Response(200, headers={"Link": '</x>; rel="a"; Title="say \\"hi\\", bye"'})
     assert response.links["a"] == {"url": "/x", "rel": "a", "title": 'say "hi", bye'}
+
+
+class _Chunks:
+    """A stream of two chunks, sync and async, as a transport hands it over."""
+
+    def __iter__(self) -> Any:
+        return iter([b'{"a": ', b"1}"])
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+@pytest.mark.parametrize("body", ["content", "stream"])
+def test_response_from_trusted_is_the_response_the_constructor_builds(body: str) -> None:
+    """A transport's shortcut builds the same object as Response(...): attributes and views."""
+    request = Request("GET", "http://trusted.test/a?b=1")
+    parts: dict[str, Any] = {"content": b'{"a": 1}'} if body == "content" else {"stream": _Chunks()}
+    slow = Response(
+        201,
+        headers=Headers.from_trusted([("Content-Type", "application/json")]),
+        request=request,
+        http_version="HTTP/2",
+        **parts,
+    )
+    fast = Response.from_trusted(
+        201,
+        Headers.from_trusted([("Content-Type", "application/json")]),
+        request,
+        http_version="HTTP/2",
+        **parts,
+    )
+    assert type(fast) is Response
+    assert vars(fast).keys() == vars(slow).keys()
+    for name, value in vars(slow).items():
+        if name != "history":  # each Response has a list of its own
+            assert getattr(fast, name) is value or getattr(fast, name) == value, name
+    assert fast.history == []
+    assert fast.history is not slow.history
+    assert fast.url == "http://trusted.test/a?b=1"
+    assert fast.is_closed is (body == "content")
+    fast.read()
+    assert fast.json() == {"a": 1}
+    assert fast.data == {"a": 1}
+    assert fast.headers["content-type"] == "application/json"
+    assert repr(fast) == "<Response [201 Created]>"
+
+
+def test_response_from_trusted_keeps_a_subclass() -> None:
+    """Called on a subclass, it builds that subclass."""
+
+    class Mine(Response):
+        pass
+
+    request = Request("GET", "http://trusted.test/")
+    built = Mine.from_trusted(200, Headers(), request, content=b"")
+    assert type(built) is Mine
+    assert built.ok
+    assert built.text == ""

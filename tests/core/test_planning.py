@@ -394,6 +394,33 @@ async def test_middleware_gets_a_config_an_interceptor_made_a_mapping(
     assert recorder.requests[0].headers["X-Outer"] == "1"
 
 
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("validate_status", "2xx"), ("transform_response", 5), ("max_redirects", "3")],
+)
+@pytest.mark.parametrize("where", ["interceptor", "middleware"])
+async def test_a_bad_pipeline_option_set_late_is_refused_before_sending(
+    key: str, value: object, where: str, send: Sender, recorder: Recorder
+) -> None:
+    """Options the pipeline reads after the response are checked before anything is sent."""
+    api = axios_python.create({"base_url": "http://planned.test"}, transport=recorder)
+
+    def spoil(config: RequestConfig) -> RequestConfig:
+        config[key] = value  # type: ignore[literal-required]
+        return config
+
+    async def spoiling(ctx: RequestConfig, next_fn: AsyncNext) -> Response:
+        return await next_fn(spoil(ctx))
+
+    if where == "interceptor":
+        api.interceptors.request.use(spoil)
+    else:
+        api.use(spoiling)
+    with pytest.raises(ConfigError, match=key):
+        await send(api, "GET", "/never")
+    assert recorder.requests == []
+
+
 # --- planned hook calls ------------------------------------------------------------------------
 
 

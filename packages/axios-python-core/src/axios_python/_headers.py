@@ -57,11 +57,18 @@ class Headers(MutableMapping[str, str]):
         self._lowered = None
 
     @classmethod
-    def from_trusted(cls, items: list[tuple[str, str]]) -> Headers:
-        """Wrap a list of already validated (name, value) pairs without copying (transports)."""
+    def from_trusted(
+        cls, items: list[tuple[str, str]], lowered: list[str] | None = None
+    ) -> Headers:
+        """Wrap a list of already validated (name, value) pairs without copying (transports).
+
+        ``lowered``, when the transport has it at no cost, is the list of the same
+        names already lower-cased, in step with ``items`` (hyper's, say): lookups
+        then skip building that index (one ``.lower()`` per field).
+        """
         new = cls.__new__(cls)
         new._items = items
-        new._lowered = None
+        new._lowered = lowered
         new._ascii = False
         new._shared = False
         return new

@@ -54,6 +54,7 @@ class AsyncByteStream(AsyncIterable[bytes]):
 RequestContent = Union[bytes, Iterable[bytes], AsyncIterable[bytes], None]
 
 _MISSING: Any = object()
+_new = object.__new__
 
 
 class Request:
@@ -163,6 +164,39 @@ class Response:
             content = _encode_data(data)
         self._content: bytes | None = content
         self._closed = content is not None
+
+    @classmethod
+    def from_trusted(
+        cls,
+        status_code: int,
+        headers: Headers,
+        request: Request,
+        *,
+        content: bytes | None = None,
+        stream: Iterable[bytes] | AsyncIterable[bytes] | None = None,
+        http_version: str = "HTTP/1.1",
+    ) -> Self:
+        """A transport's Response from parts already in final form: no conversion, no checks.
+
+        For transports, once per response: ``headers`` is a Headers (see
+        ``Headers.from_trusted``), ``content`` the whole body as bytes or ``stream``
+        its chunks (exactly one of them), and the URL is ``request``'s. The same
+        object as ``Response(status_code, headers=..., content=..., stream=...,
+        request=..., http_version=...)``, built in about half the time.
+        """
+        response = _new(cls)
+        response.status_code = status_code
+        response.http_version = http_version
+        response.headers = headers
+        response.request = request
+        response.config = None
+        response.url = request.url
+        response.history = []
+        response._data = _MISSING
+        response._stream = stream
+        response._content = content
+        response._closed = content is not None
+        return response
 
     def __repr__(self) -> str:
         return f"<Response [{self.status_code} {self.reason_phrase}]>"

@@ -43,7 +43,7 @@ from ._interceptors import (
 from ._middleware import NextFn, SyncNextFn, async_chain, checked, sync_chain
 from ._models import REDIRECT_STATUSES, Request, Response
 from ._multipart import MultipartStream
-from ._prepare import home_origin, prepare_request
+from ._prepare import BODY_KEYS, check_pipeline_options, home_origin, prepare_request
 from ._redirects import redirect_request
 from ._retry import IDEMPOTENT_METHODS, ExponentialBackoff, RetryStrategy
 from ._upload import KEYS as UPLOAD_KEYS
@@ -117,6 +117,7 @@ Flow = Generator[Effect, Any, Response]
 
 _DEFAULT_STRATEGY = ExponentialBackoff()
 _TRANSFER_KEYS = DOWNLOAD_KEYS | UPLOAD_KEYS
+_BODY_AND_TRANSFER_KEYS = _TRANSFER_KEYS | BODY_KEYS
 
 
 # --- stages 1-3 and 6-7 ---------------------------------------------------------------
@@ -210,14 +211,24 @@ def dispatch_flow(client: AxiosPython, config: RequestConfig, is_async: bool) ->
     (interceptors, ``axios_request``, middleware) ran once and do not re-run.
     One generator per dispatch; a CancelError names the request.
     """
-    request = prepare_request(config)
+    # One cheap test (dict keys against a small set) for a request using none of them.
+    plain = config.keys().isdisjoint(_BODY_AND_TRANSFER_KEYS)
+    request = prepare_request(config, plain)
+    # Read once, used after the response; a bad value fails now, before anything is sent.
+    validate = config.get("validate_status")
+    transforms = config.get("transform_response")
+    if (
+        validate is not default_validate_status
+        or transforms is not None
+        or type(config.get("max_redirects", 0)) is not int
+    ):  # the usual values pass without a call
+        check_pipeline_options(config, validate, transforms)
     token = config.get("cancel_token")
     if token is not None:
         request.extensions["cancel_token"] = token  # transports use it to abort in flight
     wants_stream = request.stream
     receipt: Receipt | None = None
-    # One cheap test (dict keys against a small set) for a request using none of them.
-    if not config.keys().isdisjoint(_TRANSFER_KEYS):
+    if not plain and not config.keys().isdisjoint(_TRANSFER_KEYS):
         receipt = receipt_for(config, is_async)
         if receipt is not None:
             if receipt.response_type == "stream":
@@ -350,11 +361,10 @@ def dispatch_flow(client: AxiosPython, config: RequestConfig, is_async: bool) ->
         response.retries = retries
         if receipt is not None and receipt.response_type is not None:
             _apply_response_type(response, receipt.response_type, is_async)
-        if not wants_stream and config.get("transform_response") is not None:
+        if not wants_stream and transforms is not None:
             response.data = apply_transforms(
-                config["transform_response"], response.data, response.headers, "transform_response"
+                transforms, response.data, response.headers, "transform_response"
             )
-        validate = config.get("validate_status")
         status = response.status_code
         # The default rule (2xx passes) is tested inline: no call per request.
         if validate is not None and not (
@@ -585,7 +595,7 @@ def run_sync(client: AxiosPython, flow: Flow) -> Response:
             if type(effect) is Request:  # a send, performed without a dispatch call
                 value = client._sync_transport.send(effect)
             elif type(effect) is dict or type(effect) is Dispatch:  # run the middleware
-                config = effect.config if isinstance(effect, Dispatch) else effect
+                config = effect if type(effect) is dict else effect.config  # type: ignore[union-attr]
                 value = _chains(client).sync(config)
             else:
                 value = _perform_sync(client, effect)
@@ -636,7 +646,7 @@ async def run_async(client: AxiosPython, flow: Flow) -> Response:
                 chains = client._chains
                 if chains is None or chains.middleware is not client._middleware:
                     chains = _chains(client)
-                config = effect.config if isinstance(effect, Dispatch) else effect
+                config = effect if type(effect) is dict else effect.config  # type: ignore[union-attr]
                 outermost = chains.outermost  # an async def one is called here, not via a link
                 value = await (
                     chains.async_(config) if outermost is None else outermost(config, chains.async_)

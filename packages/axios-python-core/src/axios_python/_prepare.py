@@ -4,37 +4,55 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from ._auth import BasicAuth, check_auth, split_credentials
 from ._body import encode_body
-from ._config import SENDABLE_METHODS, VALID_KEYS, method_name, validate_options
+from ._config import (
+    SENDABLE_METHODS,
+    VALID_KEYS,
+    method_name,
+    validate_options,
+)
 from ._exceptions import AxiosPythonError, ConfigError
 from ._headers import Headers
 from ._models import Request
 from ._timeout import Timeout
 from ._urls import base_origin, build_url, is_absolute, origin_of
 
-__all__ = ["home_origin", "prepare_request", "strip_sensitive_headers", "trusted"]
+__all__ = [
+    "BODY_KEYS",
+    "check_pipeline_options",
+    "explain_invalid",
+    "home_origin",
+    "prepare_request",
+    "strip_sensitive_headers",
+    "trusted",
+]
 
-_BODY_KEYS = frozenset({"json", "data", "files", "transform_request"})
+BODY_KEYS: Final = frozenset({"json", "data", "files", "transform_request"})
 # Bounded (base_url values are few); a malformed one raises every time (errors are not cached).
 _checked_origin = functools.lru_cache(maxsize=256)(base_origin)
 
 
-def prepare_request(config: Mapping[str, Any]) -> Request:
+def prepare_request(config: Mapping[str, Any], bodyless: bool = False) -> Request:
     """Build the Request for ``config`` (after interceptors and middleware changed it).
 
     Interceptors and middleware may have put anything in the config; when building
     fails, the config is validated again so the error names the bad key and value.
     Validation runs only on that failure path, so a good request pays nothing for it.
+    ``bodyless``: the caller found none of the body keys in ``config`` already.
     """
     try:
         url = config.get("url")
         if not isinstance(url, str):
             raise ConfigError(f"'url' must be a str (got {url!r})")
         base_url = config.get("base_url")
-        full_url = build_url(base_url, url, config.get("params"), config.get("params_serializer"))
+        params = config.get("params")
+        # The serializer matters only with params (most requests have none).
+        full_url = build_url(
+            base_url, url, params, config.get("params_serializer") if params else None
+        )
         auth = config.get("auth")
         if "@" in full_url:  # an interceptor or middleware put credentials in the URL
             full_url, credentials = split_credentials(full_url)
@@ -59,7 +77,11 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
         if auth is not None:  # replaces an Authorization header from any other source
             headers["Authorization"] = auth.header if isinstance(auth, BasicAuth) else _header(auth)
         # A request without a body (most GETs) skips encoding with one dict-keys test.
-        content = None if config.keys().isdisjoint(_BODY_KEYS) else encode_body(config, headers)
+        content = (
+            None
+            if bodyless or config.keys().isdisjoint(BODY_KEYS)
+            else encode_body(config, headers)
+        )
         if not headers._ascii:  # known ASCII (the usual case, see Headers): no call
             _check_portable(headers)
         if base_url and absolute and not trusted(full_url, config):
@@ -67,20 +89,6 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
         method = config.get("method", "GET")
         if method not in SENDABLE_METHODS:  # "GE T" must never reach the wire
             method = method_name(method)
-        # Used later by the pipeline: a bad value must fail here, where validation explains it.
-        validate = config.get("validate_status")
-        transforms = config.get("transform_response")
-        max_redirects = config.get("max_redirects", 0)
-        if (
-            (validate is not None and not callable(validate))
-            or (
-                transforms is not None
-                and not callable(transforms)
-                and not isinstance(transforms, (list, tuple))
-            )
-            or type(max_redirects) is not int
-        ):
-            raise TypeError("invalid pipeline option")
         timeout = config.get("timeout")
         if not isinstance(timeout, Timeout):
             try:
@@ -94,13 +102,38 @@ def prepare_request(config: Mapping[str, Any]) -> Request:
     except AxiosPythonError:
         raise
     except (TypeError, ValueError, AttributeError):
-        known = {key: value for key, value in config.items() if key in VALID_KEYS}
-        validate_options(known, where="the config after interceptors and middleware")
+        explain_invalid(config)
         raise
     except RecursionError:
         raise ConfigError(
             "the request body or params are nested deeper than the recursion limit allows"
         ) from None
+
+
+def check_pipeline_options(config: Mapping[str, Any], validate: object, transforms: object) -> None:
+    """Refuse a bad ``validate_status``/``transform_response``/``max_redirects`` before sending.
+
+    The pipeline reads the first two once (passed in) and uses them after the
+    response; a wrong value an interceptor or middleware put there fails here,
+    before anything is sent, with the message config validation gives.
+    """
+    if (
+        (validate is not None and not callable(validate))
+        or (
+            transforms is not None
+            and not callable(transforms)
+            and not isinstance(transforms, (list, tuple))
+        )
+        or type(config.get("max_redirects", 0)) is not int
+    ):
+        explain_invalid(config)
+        raise TypeError("invalid pipeline option")  # pragma: no cover - validation names it
+
+
+def explain_invalid(config: Mapping[str, Any]) -> None:
+    """Validate ``config`` again, so a bad value raises a ConfigError that names its key."""
+    known = {key: value for key, value in config.items() if key in VALID_KEYS}
+    validate_options(known, where="the config after interceptors and middleware")
 
 
 def home_origin(config: Mapping[str, Any], first_url: str) -> str:

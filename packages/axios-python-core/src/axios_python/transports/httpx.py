@@ -321,12 +321,8 @@ def _shared_ssl_context(module: Any, trust_env: bool) -> ssl.SSLContext | None:
 
 def _response(raw: httpx.Response, request: Request, **body: Any) -> Response:
     """Our Response for ``raw``: its status, headers and version, and ``content`` or ``stream``."""
-    return Response(
-        raw.status_code,
-        headers=_headers(raw),
-        request=request,
-        http_version=raw.http_version,
-        **body,
+    return Response.from_trusted(
+        raw.status_code, _headers(raw), request, http_version=raw.http_version, **body
     )
 
 
