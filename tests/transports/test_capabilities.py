@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from axios_python_aiohttp import AiohttpTransport
@@ -101,6 +102,40 @@ async def test_aiohttp_sessions_are_per_event_loop(server: EchoServer) -> None:
     assert server.connections_opened == 2
     await api.aclose()
     assert transport._sessions.get(asyncio.get_running_loop()) is None
+
+
+async def test_aiohttp_requests_alternating_between_loops_use_each_loops_session(
+    server: EchoServer,
+) -> None:
+    """The session the transport remembers is the running loop's, never another loop's.
+
+    Requests alternate between this loop and one in another thread; after aclose()
+    the next request here gets a new session, not the closed one.
+    """
+    transport = AiohttpTransport()
+    api = AxiosPython({"base_url": server.url}, transport=transport)
+    other = asyncio.new_event_loop()
+    thread = threading.Thread(target=other.run_forever)
+    thread.start()
+    try:
+        for _ in range(3):
+            assert (await api.async_get("/get")).status_code == 200
+            there = asyncio.run_coroutine_threadsafe(api.async_get("/get"), other)
+            assert (await asyncio.wrap_future(there)).status_code == 200
+        assert len(transport._sessions) == 2
+        assert server.connections_opened == 2  # one kept-alive connection per loop
+        mine = transport._sessions[asyncio.get_running_loop()]
+        await transport.aclose()
+        assert mine.closed
+        for closing in list(transport._closing):  # the other loop's, closed on that loop
+            await asyncio.wrap_future(closing)
+        assert (await api.async_get("/get")).status_code == 200
+        assert transport._sessions[asyncio.get_running_loop()] is not mine
+        await transport.aclose()
+    finally:
+        other.call_soon_threadsafe(other.stop)
+        thread.join(5)
+        other.close()
 
 
 def test_aiohttp_close_outside_any_loop_closes_sessions(server: EchoServer) -> None:

@@ -122,6 +122,7 @@ class AiohttpTransport(BaseTransport):
         ] = weakref.WeakKeyDictionary()
         self._timeouts: dict[Timeout, aiohttp.ClientTimeout] = {}
         self._last_timeout: tuple[Timeout, aiohttp.ClientTimeout] | None = None
+        self._last_session: tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession] | None = None
         self._lock = threading.Lock()
         self._closing: set[concurrent.futures.Future[None]] = set()
 
@@ -190,6 +191,9 @@ class AiohttpTransport(BaseTransport):
 
     def _session(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
+        last = self._last_session  # one tuple, read at once: safe across threads
+        if last is not None and last[0] is loop and not last[1].closed:
+            return last[1]  # most requests come from the loop the previous one came from
         session = self._sessions.get(loop)
         if session is None or session.closed:
             with self._lock:
@@ -210,6 +214,8 @@ class AiohttpTransport(BaseTransport):
                     if hasattr(session, "_retry_connection"):
                         session._retry_connection = False
                     self._sessions[loop] = session
+        # The session holds its loop already: remembering both keeps nothing alive longer.
+        self._last_session = (loop, session)
         return session
 
     def _timeout(self, timeout: Timeout) -> aiohttp.ClientTimeout:
@@ -341,6 +347,7 @@ class AiohttpTransport(BaseTransport):
         loop = asyncio.get_running_loop()
         with self._lock:
             session = self._sessions.pop(loop, None)
+            self._last_session = None
         if session is not None:
             await session.close()
         self.close()
@@ -355,6 +362,7 @@ class AiohttpTransport(BaseTransport):
         with self._lock:
             sessions = list(self._sessions.items())
             self._sessions.clear()
+            self._last_session = None
         for loop, session in sessions:
             if session.closed:
                 continue
