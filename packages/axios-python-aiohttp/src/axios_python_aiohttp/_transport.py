@@ -313,11 +313,11 @@ class AiohttpTransport(BaseTransport):
             )
             version = _VERSIONS.get(raw.version) or f"HTTP/{raw.version[0]}.{raw.version[1]}"
             if request.stream:
-                return Response(
+                return Response.from_trusted(
                     raw.status,
-                    headers=response_headers,
+                    response_headers,
+                    request,
                     stream=_Stream(raw, request),
-                    request=request,
                     http_version=version,
                 )
             try:
@@ -326,12 +326,8 @@ class AiohttpTransport(BaseTransport):
                 raw.close()
                 reraise(exc, request)
             raw.release()
-            return Response(
-                raw.status,
-                headers=response_headers,
-                content=body,
-                request=request,
-                http_version=version,
+            return Response.from_trusted(
+                raw.status, response_headers, request, content=body, http_version=version
             )
         except asyncio.CancelledError:
             if watch is None or not watch.fired or _cancelled_elsewhere():

@@ -338,7 +338,7 @@ def _response(
 ) -> Response:
     """Our Response for pyreqwest's: status, headers and version, with a body or a stream."""
     try:
-        headers = Headers.from_trusted(_received(raw.headers))
+        headers = Headers.from_trusted(*_received(raw.headers))
     except ValueError as exc:  # pyreqwest cannot hand over a value that is not visible ASCII
         raise ProtocolError(
             f"response to {request.method} {request.url} has a header with bytes outside "
@@ -346,19 +346,20 @@ def _response(
             request=request,
         ) from exc
     version = raw.version
-    return Response(
+    return Response.from_trusted(
         raw.status,
-        headers=headers,
+        headers,
+        request,
         content=content,
         stream=stream,
-        request=request,
         # pyreqwest says "HTTP/2.0"; every other transport (and httpx) says "HTTP/2".
         http_version=_VERSIONS.get(version, version),
     )
 
 
-def _received(raw: HeaderMap) -> list[tuple[str, str]]:
-    """pyreqwest's response headers as (name, value) pairs, in its order, repeats kept.
+def _received(raw: HeaderMap) -> tuple[list[tuple[str, str]], list[str]]:
+    """pyreqwest's response headers as (name, value) pairs, in its order, repeats kept;
+    and the names alone, in step (hyper's names are lower-cased: the core's index).
 
     One call builds them all (``dict_multi_value``; iterating ``items()`` costs a
     call and an object per header and an exception at the end). Both list a
@@ -366,14 +367,17 @@ def _received(raw: HeaderMap) -> list[tuple[str, str]]:
     """
     found = raw.dict_multi_value()
     if len(found) == len(raw):  # no repeated field: every value is one str
-        return list(found.items())  # type: ignore[arg-type]
+        return list(found.items()), list(found)  # type: ignore[arg-type]
     items: list[tuple[str, str]] = []
+    names: list[str] = []
     for name, value in found.items():
         if type(value) is str:
             items.append((name, value))
+            names.append(name)
         else:
             items.extend((name, each) for each in value)
-    return items
+            names.extend(name for _ in value)
+    return items, names
 
 
 _VERSIONS: Final = {"HTTP/2.0": "HTTP/2", "HTTP/3.0": "HTTP/3"}
