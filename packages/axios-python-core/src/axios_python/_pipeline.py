@@ -647,10 +647,7 @@ async def run_async(client: AxiosPython, flow: Flow) -> Response:
                 if chains is None or chains.middleware is not client._middleware:
                     chains = _chains(client)
                 config = effect if type(effect) is dict else effect.config  # type: ignore[union-attr]
-                outermost = chains.outermost  # an async def one is called here, not via a link
-                value = await (
-                    chains.async_(config) if outermost is None else outermost(config, chains.async_)
-                )
+                value = await chains.outermost(config, chains.async_)
                 if type(value) is not Response:  # the outermost middleware's result
                     value = checked(value, chains.middleware[0][0])
             else:
@@ -683,9 +680,10 @@ async def _perform_async(client: AxiosPython, effect: Effect) -> Any:
 class _Chains:
     """A client's middleware composed once per side around dispatch_flow (stage 4).
 
-    On the async side an ``async def`` outermost middleware is kept apart
-    (``outermost``) for the driver to call with ``async_``, the rest of the chain:
-    one call less per request; the driver checks what it returns.
+    On the async side the driver awaits ``outermost(config, async_)``: an ``async
+    def`` first middleware is called so, with the rest of the chain, one call less
+    per request (the driver checks what it returns); otherwise ``async_`` is the
+    whole chain and ``outermost`` just calls it.
     """
 
     __slots__ = ("async_", "middleware", "outermost", "sync")
@@ -706,11 +704,16 @@ class _Chains:
 
         chain = self.middleware = client._middleware
         self.sync: SyncNextFn = sync_chain(chain, dispatch_sync)
-        self.outermost: Callable[[RequestConfig, NextFn], Awaitable[Response]] | None = None
+        self.outermost: Callable[[RequestConfig, NextFn], Awaitable[Response]] = _through
         if chain and chain[0][1]:  # async def: the driver calls it (one call less)
             self.outermost = chain[0][0]
             chain = chain[1:]
         self.async_: NextFn = async_chain(chain, dispatch_async)
+
+
+def _through(config: RequestConfig, chain: NextFn) -> Awaitable[Response]:
+    """The outermost step when the first middleware is a ``def``: ``chain`` (its link) does all."""
+    return chain(config)
 
 
 def _chains(client: AxiosPython) -> _Chains:
