@@ -27,6 +27,7 @@ from axios_python import (
     RequestConfig,
     Response,
 )
+from axios_python._config import merge_config
 from axios_python.hookspecs import hookimpl
 from axios_python.testing import HookRecorder
 
@@ -419,6 +420,35 @@ async def test_a_bad_pipeline_option_set_late_is_refused_before_sending(
     with pytest.raises(ConfigError, match=key):
         await send(api, "GET", "/never")
     assert recorder.requests == []
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{}, {"params": {"page": "1"}}, {"headers": {"X-Instance": "1"}, "timeout": 3}],
+    ids=["plain", "instance params", "instance headers"],
+)
+@pytest.mark.parametrize("url", ["/x", "https://user:pass@other.test/y"], ids=["plain", "userinfo"])
+def test_a_request_without_options_gets_the_config_merge_config_builds(
+    config: dict[str, Any], url: str
+) -> None:
+    """The usual request's config (built in one step) is merge_config's, and its own."""
+    api = axios_python.create({"base_url": "http://planned.test", **config})  # type: ignore[typeddict-item]
+    merged: Any = api._merged("GET", url, {})
+    expected = merge_config(api.defaults, {"method": "GET", "url": url.replace("user:pass@", "")})
+    if "@" in url:
+        expected["auth"] = merged["auth"]  # the credentials the URL carried, taken out of it
+        assert "@" not in merged["url"]
+    assert list(merged) == list(expected)
+    for key, value in expected.items():
+        if key == "headers":
+            assert merged[key].multi_items() == value.multi_items()
+        else:
+            assert merged[key] == value, key
+    merged["headers"]["X-Mine"] = "1"
+    if "params" in merged:
+        merged["params"]["page"] = "2"
+    assert "X-Mine" not in api.defaults["headers"]
+    assert api.defaults.get("params") in (None, {"page": "1"})
 
 
 # --- planned hook calls ------------------------------------------------------------------------

@@ -213,6 +213,17 @@ class AxiosPython:
         if not options:  # the usual call: nothing to validate
             # A verb's own method name is already checked: no call for it.
             name = method if method in SENDABLE_METHODS else method_name(method)
+            defaults = self._defaults
+            if credentials is None and defaults.get("params") is None:
+                # merge_config's result for the usual request, built in one step: the
+                # method, the url and a copy of the headers are all that change.
+                merged = {
+                    **defaults,
+                    "method": name,
+                    "url": url,
+                    "headers": defaults["headers"].copy(),
+                }
+                return merged  # type: ignore[return-value]
             overrides: dict[str, Any] = {"method": name, "url": url}
             if credentials is not None:
                 overrides["auth"] = credentials

@@ -108,8 +108,10 @@ class Headers(MutableMapping[str, str]):
             names = self._names
         items = self._items
         if lowered not in names:
-            if self._shared:  # the lists are a copy's too: change our own
-                items, names = self._own()
+            if self._shared:  # the lists are a copy's too: take our own (_own, inline here)
+                items = self._items = list(items)
+                names = self._lowered = list(names)
+                self._shared = False
             names.append(lowered)
             items.append((key, value))
             return

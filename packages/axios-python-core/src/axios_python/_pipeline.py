@@ -641,7 +641,14 @@ async def run_async(client: AxiosPython, flow: Flow) -> Response:
         try:
             # The common effect is awaited here: one coroutine less per request.
             if type(effect) is Request and "cancel_token" not in effect.extensions:
-                value = await client._async_transport.send_async(effect)
+                if client._closed:  # _async_transport, inline: checked on every attempt
+                    raise client._closed_error()
+                transport = (
+                    client._transport
+                    or client._plugin_transports[1]
+                    or client._fallback_transport()
+                )
+                value = await transport.send_async(effect)
             elif type(effect) is dict or type(effect) is Dispatch:  # run the middleware
                 chains = client._chains
                 if chains is None or chains.middleware is not client._middleware:
