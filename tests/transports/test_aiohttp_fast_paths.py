@@ -12,7 +12,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from axios_python_aiohttp import AiohttpTransport, _direct
+from axios_python_aiohttp import AiohttpTransport, _direct, _headers
 from axios_python_aiohttp._protocol import AxiosResponseHandler
 from echo_server import EchoServer
 
@@ -125,3 +125,32 @@ async def test_the_read_timer_outlives_requests_not_its_connection(server: EchoS
     await api.aclose()
     await asyncio.sleep(0)  # connection_lost runs on the next loop iteration
     assert _read_timers(loop) == []
+
+
+def test_response_headers_are_decoded_as_latin1_with_their_names_remembered() -> None:
+    """Pairs in order with repeats, latin-1 (as before), the core's lower-cased names in step."""
+    raw = (
+        (b"Content-Type", b"text/plain"),
+        (b"Set-Cookie", b"a=1"),
+        (b"X-Caf\xe9", b"cr\xe8me"),
+        (b"set-cookie", b"b=2"),
+    )
+    headers = _headers.received(raw)
+    assert headers.multi_items() == [
+        ("Content-Type", "text/plain"),
+        ("Set-Cookie", "a=1"),
+        ("X-Caf\xe9", "cr\xe8me"),
+        ("set-cookie", "b=2"),
+    ]
+    assert headers._names == ["content-type", "set-cookie", "x-caf\xe9", "set-cookie"]
+    assert headers.get_list("Set-Cookie") == ["a=1", "b=2"]
+    assert headers.multi_items() == [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]
+    assert _headers.received(raw).multi_items() == headers.multi_items()  # names remembered
+
+
+def test_remembered_response_header_names_are_bounded() -> None:
+    """A server sending ever new names cannot grow the memo past its size."""
+    for number in range(_headers._SIZE * 3):
+        name = f"X-N{number}".encode()
+        assert _headers.received(((name, b"v"),))._names == [name.decode().lower()]
+        assert len(_headers._names) <= _headers._SIZE

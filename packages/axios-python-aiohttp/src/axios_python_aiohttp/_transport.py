@@ -27,10 +27,10 @@ from axios_python import (
     Timeout,
     TimeoutError,
 )
-from axios_python import Headers as _Headers
 
 from . import _direct
 from ._errors import reraise
+from ._headers import received
 from ._protocol import install as install_protocol
 from ._protocol import took_reused
 from ._write import BUFFERED, WriteWatch, chunks_of
@@ -308,9 +308,7 @@ class AiohttpTransport(BaseTransport):
                     )
             except BaseException as exc:
                 reraise(exc, request, reused=took_reused())
-            response_headers = _Headers.from_trusted(
-                [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw.raw_headers]
-            )
+            response_headers = received(raw.raw_headers)
             version = _VERSIONS.get(raw.version) or f"HTTP/{raw.version[0]}.{raw.version[1]}"
             if request.stream:
                 return Response.from_trusted(
