@@ -451,6 +451,30 @@ def test_a_request_without_options_gets_the_config_merge_config_builds(
     assert api.defaults.get("params") in (None, {"page": "1"})
 
 
+async def test_each_prepared_request_is_built_whole_and_its_own(
+    send: Sender, recorder: Recorder
+) -> None:
+    """The pipeline's Request: final method, URL, a headers copy, a bool stream, own extensions."""
+    api = axios_python.create({"base_url": "http://planned.test"}, transport=recorder)
+
+    def truthy_stream(config: RequestConfig) -> RequestConfig:
+        config["stream"] = 1  # type: ignore[typeddict-item]  # any truthy value streams
+        return config
+
+    await send(api, "GET", "/one")
+    api.interceptors.request.use(truthy_stream)
+    await send(api, "POST", "/two", json={"a": 1})
+    first, second = recorder.requests
+    assert (first.method, first.url, first.stream) == ("GET", "http://planned.test/one", False)
+    assert (second.method, second.url, second.stream) == ("POST", "http://planned.test/two", True)
+    assert second.content == b'{"a":1}'
+    assert second.headers["content-type"].startswith("application/json")
+    assert first.extensions == {}
+    assert first.extensions is not second.extensions
+    assert first.headers is not api.defaults["headers"]
+    assert "content-type" not in api.defaults["headers"]
+
+
 # --- planned hook calls ------------------------------------------------------------------------
 
 

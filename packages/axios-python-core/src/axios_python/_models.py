@@ -86,30 +86,6 @@ class Request:
         self.stream = stream
         self.extensions: dict[str, Any] = {} if extensions is None else extensions
 
-    @classmethod
-    def _prepared(
-        cls,
-        method: str,
-        url: str,
-        headers: Headers,
-        content: RequestContent,
-        timeout: Timeout,
-        stream: bool,
-    ) -> Request:
-        """A Request from parts already in final form (upper-case method, Headers), as built.
-
-        The pipeline's constructor: no conversion per request, no extensions yet.
-        """
-        request = cls.__new__(cls)
-        request.method = method
-        request.url = url
-        request.headers = headers
-        request.content = content
-        request.timeout = timeout
-        request.stream = stream
-        request.extensions = {}
-        return request
-
     def __repr__(self) -> str:
         return f"<Request {self.method} {mask_text(self.url)}>"
 

@@ -33,6 +33,7 @@ __all__ = [
 BODY_KEYS: Final = frozenset({"json", "data", "files", "transform_request"})
 # Bounded (base_url values are few); a malformed one raises every time (errors are not cached).
 _checked_origin = functools.lru_cache(maxsize=256)(base_origin)
+_new = object.__new__
 
 
 def prepare_request(config: Mapping[str, Any], bodyless: bool = False) -> Request:
@@ -60,7 +61,7 @@ def prepare_request(config: Mapping[str, Any], bodyless: bool = False) -> Reques
                 auth = credentials
         absolute = "://" in url and is_absolute(url)  # a relative url: no call
         # A bad port (e.g. 99999) or a control character in base_url is a ConfigError here,
-        # not a transport crash. A relative url keeps base_url's scheme, host and port (join_url
+        # not a transport crash. A relative url keeps base_url's scheme, host and port (build_url
         # guarantees it), so checking base_url, once per distinct value, is the same check
         # without parsing every URL (~1.5 us).
         if base_url and not absolute:
@@ -95,10 +96,17 @@ def prepare_request(config: Mapping[str, Any], bodyless: bool = False) -> Reques
                 timeout = Timeout.of(timeout)
             except (TypeError, ValueError) as exc:
                 raise ConfigError(f"'timeout' is invalid: {exc}") from None
-        # Every part is checked above: built without Request.__init__'s conversions.
-        return Request._prepared(
-            method, full_url, headers, content, timeout, bool(config.get("stream"))
-        )
+        # Every part is checked above: built here, without Request.__init__'s conversions
+        # (and without a call: this is the only place a pipeline Request is made).
+        request = _new(Request)
+        request.method = method
+        request.url = full_url
+        request.headers = headers
+        request.content = content
+        request.timeout = timeout
+        request.stream = bool(config.get("stream"))
+        request.extensions = {}
+        return request
     except AxiosPythonError:
         raise
     except (TypeError, ValueError, AttributeError):

@@ -24,7 +24,6 @@ __all__ = [
     "check_controls",
     "has_controls",
     "is_absolute",
-    "join_url",
     "normalize_path",
     "origin_of",
     "same_origin",
@@ -63,34 +62,6 @@ def is_absolute(url: str) -> bool:
     return "://" in url and _ABSOLUTE.match(url) is not None  # a relative url: one C scan
 
 
-def join_url(base_url: str | None, url: str) -> str:
-    """Join ``url`` under ``base_url`` the Axios way: concatenate paths with one slash.
-
-    A relative ``url`` can never leave base_url's origin: leading slashes are
-    dropped and backslashes are percent-encoded, so ``//evil.example/x`` and
-    ``/\\evil.example`` stay paths. An absolute ``url`` is returned unchanged.
-    """
-    # A printable str holds no control character (they are all non-printable): the
-    # regex runs only for the rest (non-printable Unicode, or a real control character).
-    if not url.isprintable() and _FORBIDDEN.search(url) is not None:
-        check_controls("url", url)  # raises, with the message
-    # is_absolute inline: a relative url (the usual one) is one C scan, no call.
-    if not base_url or ("://" in url and _ABSOLUTE.match(url) is not None):
-        if not is_absolute(url):
-            raise ConfigError(
-                f"url {url!r} is relative and no base_url is configured; "
-                "pass an absolute URL like 'https://host/path' or set base_url"
-            )
-        return url
-    if not url:
-        return base_url
-    if "\\" in url:
-        url = url.replace("\\", "%5C")
-    if url[0] in "?#":
-        return base_url + url
-    return base_url.rstrip("/") + "/" + url.lstrip("/")
-
-
 def append_params(url: str, params: ParamsInput, serializer: ParamsSerializer | None = None) -> str:
     """Add ``params`` to the query of ``url`` (before any fragment); None values are skipped.
 
@@ -113,8 +84,32 @@ def append_params(url: str, params: ParamsInput, serializer: ParamsSerializer | 
 def build_url(
     base_url: str | None, url: str, params: ParamsInput, serializer: ParamsSerializer | None = None
 ) -> str:
-    """The final request URL: ``url`` joined under ``base_url``, normalized, ``params`` appended."""
-    joined = join_url(base_url, url)
+    """The final request URL: ``url`` joined under ``base_url``, normalized, ``params`` appended.
+
+    Joined the Axios way: paths concatenate with one slash. A relative ``url`` can
+    never leave base_url's origin: leading slashes are dropped and backslashes are
+    percent-encoded, so ``//evil.example/x`` and ``/\\evil.example`` stay paths. An
+    absolute ``url`` is used unchanged.
+    """
+    # A printable str holds no control character (they are all non-printable): the
+    # regex runs only for the rest (non-printable Unicode, or a real control character).
+    if not url.isprintable() and _FORBIDDEN.search(url) is not None:
+        check_controls("url", url)  # raises, with the message
+    # is_absolute inline: a relative url (the usual one) is one C scan, no call.
+    if not base_url or ("://" in url and _ABSOLUTE.match(url) is not None):
+        if not is_absolute(url):
+            raise ConfigError(
+                f"url {url!r} is relative and no base_url is configured; "
+                "pass an absolute URL like 'https://host/path' or set base_url"
+            )
+        joined = url
+    elif not url:
+        joined = base_url
+    else:
+        if "\\" in url:
+            url = url.replace("\\", "%5C")
+        # A query or fragment goes straight after base_url; a path gets exactly one slash.
+        joined = base_url + url if url[0] in "?#" else base_url.rstrip("/") + "/" + url.lstrip("/")
     if "/." in joined or "%2" in joined or joined.count("//") > 1:  # normalize_path's fast test
         joined = normalize_path(joined)
     return append_params(joined, params, serializer) if params else joined
