@@ -552,6 +552,43 @@ async def test_planned_calls_keep_pluggy_order_and_first_result(
     assert recorder.requests == []  # answered by the old plugin's cached response
 
 
+async def test_a_lone_first_result_hook_taking_every_argument_is_called_directly(
+    send: Sender, recorder: Recorder
+) -> None:
+    """No forwarding frame for one axios_cached_response implementation with every argument.
+
+    One that takes fewer arguments, or a second implementation, gets a planned call.
+    """
+
+    class Full:
+        @hookimpl
+        def axios_cached_response(
+            self, request: Any, config: Any, client: Any, is_async: bool
+        ) -> Response:
+            return Response(203, request=request)
+
+    api = axios_python.create({"base_url": "http://planned.test"}, transport=recorder)
+    full = Full()
+    api.plugin(full)
+    host = api._plugin_host
+    assert host is not None
+    assert host.cached_response_hook == full.axios_cached_response
+    assert (await send(api, "GET", "/x")).status_code == 203
+    assert recorder.requests == []
+
+    class Partial:
+        @hookimpl
+        def axios_cached_response(self, request: Any) -> None:
+            return None
+
+    api.plugin(Partial())  # newest first: it is asked first, and passes
+    assert host.cached_response_hook != full.axios_cached_response
+    assert (await send(api, "GET", "/x")).status_code == 203
+    api.unplugin(full)
+    assert (await send(api, "GET", "/x")).status_code == 200  # Partial alone: a planned call
+    assert len(recorder.requests) == 1
+
+
 # --- the ASCII check is remembered per Headers, and forgotten by every change ------------------
 
 _MUTATIONS = {
