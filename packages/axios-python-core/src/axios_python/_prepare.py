@@ -8,12 +8,7 @@ from typing import Any, Final
 
 from ._auth import BasicAuth, check_auth, split_credentials
 from ._body import encode_body
-from ._config import (
-    SENDABLE_METHODS,
-    VALID_KEYS,
-    method_name,
-    validate_options,
-)
+from ._config import SENDABLE_METHODS, VALID_KEYS, method_name, validate_options
 from ._exceptions import AxiosPythonError, ConfigError
 from ._headers import Headers
 from ._models import Request
