@@ -218,7 +218,7 @@ def dispatch_flow(client: AxiosPython, config: RequestConfig, is_async: bool) ->
     validate = config.get("validate_status")
     transforms = config.get("transform_response")
     if (
-        validate is not default_validate_status
+        (validate is not default_validate_status and validate is not None)
         or transforms is not None
         or type(config.get("max_redirects", 0)) is not int
     ):  # the usual values pass without a call
