@@ -428,12 +428,23 @@ async def test_a_bad_pipeline_option_set_late_is_refused_before_sending(
     ids=["plain", "instance params", "instance headers"],
 )
 @pytest.mark.parametrize("url", ["/x", "https://user:pass@other.test/y"], ids=["plain", "userinfo"])
-def test_a_request_without_options_gets_the_config_merge_config_builds(
-    config: dict[str, Any], url: str
+async def test_a_request_without_options_gets_the_config_merge_config_builds(
+    config: dict[str, Any], url: str, send: Sender, recorder: Recorder
 ) -> None:
-    """The usual request's config (built in one step) is merge_config's, and its own."""
-    api = axios_python.create({"base_url": "http://planned.test", **config})  # type: ignore[typeddict-item]
-    merged: Any = api._merged("GET", url, {})
+    """The usual request's config (built in one step by the flow) is merge_config's, and its own."""
+    api = axios_python.create(
+        {"base_url": "http://planned.test", **config},  # type: ignore[typeddict-item]
+        transport=recorder,
+    )
+    seen: list[Any] = []
+
+    def capture(merged: RequestConfig) -> RequestConfig:
+        seen.append(merged)
+        return merged
+
+    api.interceptors.request.use(capture)
+    await send(api, "GET", url)
+    merged = seen[0]
     expected = merge_config(api.defaults, {"method": "GET", "url": url.replace("user:pass@", "")})
     if "@" in url:
         expected["auth"] = merged["auth"]  # the credentials the URL carried, taken out of it

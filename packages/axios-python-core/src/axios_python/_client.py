@@ -204,7 +204,11 @@ class AxiosPython:
     # --- requests -----------------------------------------------------------------------
 
     def _merged(self, method: str, url: str, options: Mapping[str, Any]) -> RequestConfig:
-        """Stage 1: this instance's defaults with ``options`` validated and layered on top."""
+        """Stage 1: this instance's defaults with ``options`` validated and layered on top.
+
+        request_flow builds the usual request's config itself (no options, no
+        userinfo, no params in the defaults: the same dict merge_config gives).
+        """
         if not isinstance(url, str):
             raise ConfigError(f"url must be a str (got {type(url).__name__}: {url!r})")
         credentials = None
@@ -213,17 +217,6 @@ class AxiosPython:
         if not options:  # the usual call: nothing to validate
             # A verb's own method name is already checked: no call for it.
             name = method if method in SENDABLE_METHODS else method_name(method)
-            defaults = self._defaults
-            if credentials is None and defaults.get("params") is None:
-                # merge_config's result for the usual request, built in one step: the
-                # method, the url and a copy of the headers are all that change.
-                merged = {
-                    **defaults,
-                    "method": name,
-                    "url": url,
-                    "headers": defaults["headers"].copy(),
-                }
-                return merged  # type: ignore[return-value]
             overrides: dict[str, Any] = {"method": name, "url": url}
             if credentials is not None:
                 overrides["auth"] = credentials

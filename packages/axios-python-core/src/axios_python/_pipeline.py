@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from ._body import apply_transforms
 from ._cancel import TaskInterrupt
-from ._config import default_validate_status
+from ._config import SENDABLE_METHODS, default_validate_status
 from ._cookies import RequestCookies
 from ._deadline import Deadline
 from ._download import KEYS as DOWNLOAD_KEYS
@@ -135,7 +135,19 @@ def request_flow(
     """
     if client._closed:
         raise client._closed_error()
-    config = client._merged(method, url, options)
+    defaults = client._defaults
+    config: RequestConfig
+    if (
+        not options
+        and method in SENDABLE_METHODS
+        and type(url) is str
+        and "@" not in url
+        and defaults.get("params") is None
+    ):  # the usual request: merge_config's result built here, in one step (see _merged)
+        merged = {**defaults, "method": method, "url": url, "headers": defaults["headers"].copy()}
+        config = merged  # type: ignore[assignment]
+    else:
+        config = client._merged(method, url, options)
     response: Response | None = None
     error: Exception | None = None
     plugins = client._plugin_host
