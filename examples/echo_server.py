@@ -249,10 +249,12 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
             client_port=int(self.client_address[1]),
         )
-        self._http_server.owner._record(record)
+        owner = self._http_server.owner
+        owner._record(record)
         parts = [segment for segment in record.path.split("/") if segment]
         name = parts[0] if parts else ""
         arity, endpoint = _ROUTES.get(name, (None, _Handler._not_found))
+        owner._begin_request()
         try:
             if arity is not None and len(parts) - 1 != arity:
                 endpoint = _Handler._not_found
@@ -263,6 +265,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer_error(400, str(exc))
         except Exception:
             self._answer_error(500, traceback.format_exc())
+        finally:
+            owner._end_request()
 
     def _answer_error(self, status: int, message: str) -> None:
         """Send a JSON error if nothing was sent yet, otherwise drop the connection."""
@@ -808,6 +812,8 @@ class EchoServer:
         self._flaky: collections.Counter[str] = collections.Counter()
         self._opened = 0
         self._closed_by_client = 0
+        self._in_flight = 0
+        self._peak_in_flight = 0
 
     def __repr__(self) -> str:
         """Show the address and whether the server runs."""
@@ -905,6 +911,12 @@ class EchoServer:
             return self._closed_by_client
 
     @property
+    def peak_in_flight(self) -> int:
+        """Most requests the server was answering at one time since the last reset."""
+        with self._lock:
+            return self._peak_in_flight
+
+    @property
     def open_connections(self) -> int:
         """TCP connections currently open (not reset by reset_counters())."""
         with self._lock:
@@ -916,13 +928,14 @@ class EchoServer:
             return self._flaky[key]
 
     def reset_counters(self) -> None:
-        """Clear hits, recorded requests, connection counts and flaky attempts."""
+        """Clear hits, recorded requests, connection counts, in-flight peak, flaky attempts."""
         with self._lock:
             self._hits.clear()
             self._requests.clear()
             self._flaky.clear()
             self._opened = 0
             self._closed_by_client = 0
+            self._peak_in_flight = self._in_flight
 
     # -- called from the server threads -------------------------------------------
 
@@ -931,6 +944,17 @@ class EchoServer:
         with self._lock:
             self._hits[request.path] += 1
             self._requests.append(request)
+
+    def _begin_request(self) -> None:
+        """Count a request whose answer is being produced (for peak_in_flight)."""
+        with self._lock:
+            self._in_flight += 1
+            self._peak_in_flight = max(self._peak_in_flight, self._in_flight)
+
+    def _end_request(self) -> None:
+        """Count a request answered (or abandoned)."""
+        with self._lock:
+            self._in_flight -= 1
 
     def _track(self, sock: socket.socket) -> None:
         """Register a newly accepted connection."""

@@ -263,6 +263,25 @@ def test_delay_answers_after_waiting(server: EchoServer) -> None:
     assert data["args"] == {"x": "1"}
 
 
+def test_peak_in_flight_counts_overlapping_requests(server: EchoServer) -> None:
+    """Three /delay requests on three connections overlap; one after another do not."""
+    connections = [_connect(server) for _ in range(3)]
+    try:
+        for conn in connections:
+            conn.request("GET", "/delay/0.3")
+        for conn in connections:
+            assert conn.getresponse().read()
+    finally:
+        for conn in connections:
+            conn.close()
+    assert server.peak_in_flight == 3
+    server.reset_counters()
+    assert server.peak_in_flight == 0
+    _fetch_json(server, "GET", "/get")
+    _fetch_json(server, "GET", "/get")
+    assert server.peak_in_flight == 1
+
+
 def test_delay_detects_client_disconnect(server: EchoServer) -> None:
     """Closing the socket during /delay is counted as closed by the client."""
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)

@@ -176,12 +176,21 @@ def test_trust_env_false_ignores_ssl_cert_file(name: str, tls_server: TLSServer)
 
 
 async def test_pool_limits(client: Client) -> None:
-    """max_connections bounds the connections of eight concurrent requests."""
+    """max_connections bounds the requests in flight of eight concurrent ones, and the
+    connections they open.
+
+    On a transport that pools in the background (reqwest) a request handed a freed slot
+    can, rarely and under load, open a replacement connection before the old one is back
+    in the pool (documented in transports-fast.md): there the bound is on requests in
+    flight, which the server sees directly.
+    """
     api = client.new(max_connections=2)
     client.api = api
     responses = await client.gather(8, "/delay/0.1")
     assert [r.status_code for r in responses] == [200] * 8
-    assert 1 <= client.server.connections_opened <= 2
+    assert 1 <= client.server.peak_in_flight <= 2
+    if not client.case.pools_in_background:
+        assert 1 <= client.server.connections_opened <= 2
 
 
 def test_options_are_validated_at_create() -> None:
