@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
@@ -24,6 +26,7 @@ from axios_python import (
 )
 
 from ._origin import Origin, Reply, Seen
+from ._support import Sender
 
 __all__: list[str] = []
 
@@ -302,6 +305,35 @@ def test_a_cancelled_waiter_stops_waiting(origin: Origin) -> None:
         api.get(url, cancel_token=token)
     thread.join()
     assert leader[0].content == b"done"
+    assert origin.hits["/slow"] == 1
+
+
+@pytest.mark.parametrize(
+    ("limit", "message"),
+    [
+        ({"timeout": {"total": 0.3}}, "total timeout of 0.3s"),
+        ({"retry_deadline": 0.3}, "retry_deadline of 0.3s reached"),
+    ],
+    ids=["total", "retry_deadline"],
+)
+async def test_a_waiters_deadline_ends_its_wait_with_the_timeout_it_set(
+    origin: Origin, send: Sender, limit: dict[str, Any], message: str
+) -> None:
+    """A waiter's total timeout or retry_deadline ends its wait as TimeoutError naming it."""
+    url = origin.route("/slow", Reply(headers=[("Cache-Control", "max-age=60")], delay=1.5))
+    api = _api(CachePlugin(coalesce_timeout=30))
+    leader: list[Response] = []
+    thread = threading.Thread(target=lambda: leader.append(api.get(url)))
+    thread.start()
+    assert origin.wait_for_hits("/slow", 1)
+    started = time.monotonic()
+    with pytest.raises(axios_python.TimeoutError, match=re.escape(message)) as info:
+        await send(api, "GET", url, **limit)
+    assert time.monotonic() - started < 1.0  # long before the leader's 1.5 s answer
+    assert info.value.request is not None
+    assert info.value.request.url == url
+    thread.join()
+    assert leader[0].status_code == 200
     assert origin.hits["/slow"] == 1
 
 

@@ -158,8 +158,8 @@ class Flights:
             return True
 
     def _result(self, flight: Flight, token: CancelToken | None) -> Outcome | None:
-        if token is not None and token.is_cancelled:
-            raise token.error()
+        if token is not None:  # CancelError, or the TimeoutError of the attempt's deadline
+            token.raise_if_cancelled()
         outcome = flight.outcome
         if outcome is None:  # the leader is too slow (or lost): later misses must not join it
             with self._lock:
