@@ -83,6 +83,34 @@ async def test_an_error_status_let_through_by_validate_status_keeps_the_entry(
     assert await _cached(send, api, url)
 
 
+@pytest.mark.parametrize(
+    "then", [Reply(200), Reply(500), Reply(drop=True)], ids=["200", "500", "no-answer"]
+)
+async def test_a_redirected_unsafe_request_invalidates_whatever_follows(
+    origin: Origin, send: Sender, storage_options: dict[str, Any], then: Reply
+) -> None:
+    """A POST answered 303 succeeded: its URL is dropped even if the GET that follows fails."""
+    url = origin.route("/item", _CACHEABLE)
+    other = origin.route("/other", _CACHEABLE)
+    plugin = CachePlugin(**storage_options)
+    api = _api(plugin)
+    await send(api, "GET", url)
+    await send(api, "GET", other)
+    origin.route("/item", Reply(303, headers=[("Location", "/other")]))
+    origin.route("/other", then)
+    if then.status == 200 and not then.drop:
+        assert (await send(api, "POST", url, json={"n": 1})).url == other
+    else:
+        with pytest.raises(AxiosPythonError):
+            await send(api, "POST", url, json={"n": 1})
+    origin.route("/item", _CACHEABLE)
+    origin.route("/other", _CACHEABLE)
+    assert not await _cached(send, api, url)
+    assert not await _cached(send, api, other)  # the 303's Location, on the same origin
+    assert plugin.stats.invalidations == 1
+    await plugin.aclose()
+
+
 @pytest.mark.parametrize("method", ["HEAD", "OPTIONS", "TRACE"])
 async def test_safe_methods_do_not_invalidate(origin: Origin, send: Sender, method: str) -> None:
     """HEAD, OPTIONS and TRACE are safe: they neither use nor drop the entry."""

@@ -60,6 +60,19 @@ _MAX_VARIANTS: Final = 32
 _NAMES_REMEMBERED: Final = 64  # distinct sensitive_headers sets whose credential union is kept
 _MAX_ROUNDS: Final = 4  # waits for flights per request before it goes to the origin itself
 _AGAIN: Final = object()  # a waiter's cue to look up again
+_NAMING: Final = ("location", "content-location")  # the URIs an unsafe request's answer names
+
+
+def _named_urls(answer: Response) -> list[str]:
+    """The absolute URLs an answer's Location and Content-Location name."""
+    base = answer.url or (answer.request.url if answer.request is not None else "")
+    return [urljoin(base, answer.headers[name]) for name in _NAMING if name in answer.headers]
+
+
+def _deletes(keys: Iterable[str]) -> Flow[None]:
+    """The storage operations that drop ``keys``."""
+    for key in keys:
+        yield Delete(key)
 
 
 class CachePlugin:
@@ -219,10 +232,11 @@ class CachePlugin:
         if type(pending) is not Pending or response.from_cache:
             return None
         if pending.invalidate:
-            if response.status_code >= 400:  # RFC 9111 4.4: only a non-error response invalidates
+            # RFC 9111 4.4: only a non-error answer invalidates (a redirect, whatever follows).
+            answer = response.history[0] if response.history else response
+            if answer.status_code >= 400:
                 return None
-            self._counters.add("invalidations")
-            return self._runner.run(self._invalidate(pending, response), is_async)
+            return self._invalidate(pending, _named_urls(answer), is_async)
         if response.status_code == 304 and pending.revalidating:
             return self._runner.run(self._refresh(pending, response, config, client), is_async)
         if pending.fallback is not None and response.status_code in ERROR_STATUSES:
@@ -250,8 +264,10 @@ class CachePlugin:
         pending = pending_of(getattr(error, "request", None), getattr(error, "response", None))
         if pending is None and self._coalescer is not None:
             pending = self._coalescer.leader(config)  # e.g. a middleware's own exception
-        if pending is None or pending.invalidate:
+        if pending is None:
             return None
+        if pending.invalidate:  # failed; but after a redirect, the request itself succeeded
+            return self._invalidate_redirected(pending, error, is_async)
         response = error.response if isinstance(error, HTTPStatusError) else None
         if response is not None and response.status_code == 304 and pending.revalidating:
             return self._runner.run(self._refresh(pending, response, config, client), is_async)
@@ -323,17 +339,26 @@ class CachePlugin:
 
     # --- flows (yield storage operations, waits and fetches) ------------------------------
 
-    def _invalidate(self, pending: Pending, response: Response) -> Flow[None]:
-        """Drop the target URI and the same-origin Location and Content-Location (RFC 9111 4.4)."""
+    def _invalidate(
+        self, pending: Pending, named: Iterable[str], is_async: bool
+    ) -> Awaitable[None] | None:
+        """Drop the target URI and the same-origin URIs its answer ``named`` (RFC 9111 4.4)."""
+        self._counters.add("invalidations")
         keys = [pending.key]
-        base = response.url or pending.request.url
-        for name in ("location", "content-location"):
-            if name in response.headers:
-                target = urljoin(base, response.headers[name])
-                if same_origin(target, pending.request.url):
-                    keys.append(url_key("GET", target))
-        for key in dict.fromkeys(keys):
-            yield Delete(key)
+        keys.extend(url_key("GET", url) for url in named if same_origin(url, pending.request.url))
+        return self._runner.run(_deletes(dict.fromkeys(keys)), is_async)
+
+    def _invalidate_redirected(
+        self, pending: Pending, error: Exception, is_async: bool
+    ) -> Awaitable[None] | None:
+        """An unsafe request that failed after a redirect: that redirect was its success."""
+        response = getattr(error, "response", None)
+        if isinstance(response, Response) and response.history:
+            return self._invalidate(pending, _named_urls(response.history[0]), is_async)
+        hop = getattr(error, "request", None)  # no answer to a redirect hop: only its URL is known
+        if isinstance(hop, Request) and hop is not pending.request:
+            return self._invalidate(pending, (hop.url,), is_async)
+        return None
 
     def _retried_lookup(
         self, pending: Pending, config: Mapping[str, Any], client: AxiosPython, is_async: bool
