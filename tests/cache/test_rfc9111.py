@@ -167,6 +167,39 @@ async def test_connection_named_and_hop_by_hop_fields_are_not_stored(
     await plugin.aclose()
 
 
+async def test_a_304_does_not_bring_connection_named_fields_into_the_entry(
+    origin: Origin, send: Sender, storage_options: dict[str, Any]
+) -> None:
+    """The fields a 304 names in Connection (and its hop-by-hop ones) do not freshen the entry."""
+
+    def answer(seen: Seen) -> Reply:
+        if seen.header("If-None-Match") == '"v1"':
+            headers = [
+                ("ETag", '"v1"'),
+                ("Connection", "X-Hop-Secret"),
+                ("X-Hop-Secret", "s3cret"),
+                ("Keep-Alive", "timeout=5"),
+                ("X-Fresh", "from-304"),
+            ]
+            return Reply(304, headers=headers)
+        return Reply(headers=[("ETag", '"v1"'), ("Cache-Control", "no-cache")], body=b"full")
+
+    url = origin.route("/etag", answer)
+    plugin = _rfc(**storage_options)
+    api = _api(plugin)
+    await send(api, "GET", url)
+    refreshed = await send(api, "GET", url)
+    assert refreshed.from_cache
+    assert refreshed.content == b"full"
+    assert refreshed.headers["x-fresh"] == "from-304"  # the 304's other fields do update it
+    for name in ("connection", "keep-alive", "x-hop-secret"):
+        assert name not in refreshed.headers
+    entry = plugin.storage.get(url_key("GET", url))
+    assert entry is not None
+    assert b"s3cret" not in encode_entry(entry)
+    await plugin.aclose()
+
+
 # --- revalidation -------------------------------------------------------------------------------
 
 
