@@ -428,6 +428,55 @@ async def test_run_when_skips_an_interceptor(
     assert seen == ["GET", "POST"]
 
 
+def _failing_then_recovering(
+    api: AxiosPython, recover: Callable[[Exception], Any], method: str
+) -> None:
+    """A request interceptor that raises, then one whose rejected handler would recover."""
+
+    def fail(config: RequestConfig) -> RequestConfig:
+        raise RuntimeError("refused by a request interceptor")
+
+    api.interceptors.request.use(fail)
+    api.interceptors.request.use(None, recover, run_when=lambda config: config["method"] == method)
+
+
+def _recovery(seen: list[str], server: EchoServer) -> RequestConfig:
+    seen.append("rejected")
+    return {"method": "PUT", "url": f"{server.url}/put", "headers": {}}
+
+
+async def test_run_when_false_skips_the_rejected_handler_too(
+    send: Sender, api: AxiosPython, server: EchoServer
+) -> None:
+    """An error passes a skipped interceptor by: its rejected handler is not called (axios)."""
+    seen: list[str] = []
+    _failing_then_recovering(api, lambda error: _recovery(seen, server), "PUT")
+    with pytest.raises(RuntimeError, match="refused"):
+        await send(api, "GET", "/get")
+    assert seen == []
+    assert server.requests == []
+    response = await send(api, "PUT", "/put")  # the predicate is true: it recovers
+    assert (response.status_code, seen) == (200, ["rejected"])
+
+
+async def test_run_when_false_skips_an_async_rejected_handler_too(
+    api: AxiosPython, server: EchoServer
+) -> None:
+    """The same with an async def rejected handler (the awaiting chain)."""
+    seen: list[str] = []
+
+    async def recover(error: Exception) -> RequestConfig:
+        return _recovery(seen, server)
+
+    _failing_then_recovering(api, recover, "PUT")
+    with pytest.raises(RuntimeError, match="refused"):
+        await api.async_get("/get")
+    assert seen == []
+    assert server.requests == []
+    response = await api.async_put("/put")
+    assert (response.status_code, seen) == (200, ["rejected"])
+
+
 async def test_run_when_sees_what_earlier_interceptors_did(send: Sender, api: AxiosPython) -> None:
     """The predicate gets the config the handler would get, after the earlier handlers."""
 

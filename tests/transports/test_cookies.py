@@ -37,6 +37,18 @@ async def test_a_cookie_set_on_a_redirect_reaches_its_target(client: Client) -> 
     assert _jar(client.api).as_dict() == {"session": "abc", "theme": "dark"}
 
 
+async def test_cookies_set_by_later_hops_are_stored_and_sent_on(client: Client) -> None:
+    """Set-Cookie on the second hop and on the final response of a chain is kept too."""
+    setter = quote("/cookies/set?hop=2", safe="")
+    chained = await client.get(f"/redirect-to?url={setter}")  # 302 -> 302 (sets) -> /cookies
+    final = quote("/response-headers?Set-Cookie=last%3D3%3B%20Path%3D%2F", safe="")
+    await client.get(f"/redirect-to?url={final}")  # 302 -> 200 (sets)
+    later = await client.get("/cookies")
+    assert chained.data == {"cookies": {"hop": "2"}}
+    assert later.data == {"cookies": {"hop": "2", "last": "3"}}
+    assert _jar(client.api).as_dict() == {"hop": "2", "last": "3"}
+
+
 async def test_stored_cookies_go_with_later_requests(client: Client) -> None:
     """What one response set is sent on the following requests, until it is deleted."""
     await client.get("/cookies/set", params={"session": "abc"})

@@ -195,10 +195,11 @@ def _run_plain(
     """The chain as a plain loop (no handler is async def)."""
     _, check, fulfilled_returns, rejected_returns, expected = stage
     for fulfilled, rejected, run_when, _ in entries:
+        # run_when false skips both handlers (axios): an error passes such an entry by.
+        if run_when is not None and not _wanted(run_when, value):
+            continue
         if error is None:
             if fulfilled is None or value is None:
-                continue
-            if run_when is not None and not _wanted(run_when, value):
                 continue
             try:
                 result = fulfilled(value)
@@ -232,10 +233,10 @@ def _run_flow(
     from ._pipeline import Await  # the pipeline imports this module: import it when run
 
     for fulfilled, rejected, run_when, awaits in entries:
+        if run_when is not None and not _wanted(run_when, value):
+            continue  # both handlers skipped, as in _run_plain
         if error is None:
             if fulfilled is None or value is None:
-                continue
-            if run_when is not None and not _wanted(run_when, value):
                 continue
             handler, argument, returns = fulfilled, value, stage.fulfilled_returns
         elif rejected is not None:
