@@ -66,3 +66,17 @@ def test_credentials_are_cut_before_validation_messages(recorder: Recorder) -> N
     assert "hunter2" not in str(info.value)
     assert "https://x.test/" in str(info.value)
     assert "hunter2" not in repr(AxiosPython({"base_url": "https://ada:hunter2@x.test"}))
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["//ada:hunter2@x.test/path", "http://ada:hunter2@x.test:99999/"],
+)
+def test_a_refused_url_is_quoted_without_its_password(recorder: Recorder, url: str) -> None:
+    """A URL refused for another reason (//host without base_url, a bad port) hides it."""
+    api = AxiosPython(transport=recorder)
+    with pytest.raises(ValueError) as info:
+        api.get(url)
+    assert "hunter2" not in str(info.value)
+    assert "x.test" in str(info.value)
+    assert recorder.requests == []
