@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from echo_server import EchoServer, refusing_port
 
-from axios_python import BasicAuth, ConfigError, HTTPStatusError, NetworkError
+from axios_python import BasicAuth, ConfigError, HTTPStatusError, NetworkError, TimeoutError
 
 from ._support import Client
 
@@ -133,6 +133,23 @@ async def test_credentials_never_appear_in_errors(client: Client) -> None:
         assert "s3cr" not in str(error)
         assert "@" not in error.request.url
         assert "s3cr" not in repr(error.config)
+
+
+async def test_credentials_never_appear_in_reprs_or_a_timeout(client: Client) -> None:
+    """Nothing a user prints of a response, its request, config or history, or a timeout."""
+    url = _with_credentials(f"{client.server.url}/redirect/1")
+    response = await client.get(url)
+    assert response.data["headers"]["Authorization"] == _basic("ada", SECRET)
+    shown = [str(response.url), repr(response), repr(response.request), repr(response.config)]
+    shown += [f"{hop!r} {hop.url} {hop.request!r}" for hop in response.history]
+    with pytest.raises(TimeoutError) as timeout:
+        await client.get(_with_credentials(f"{client.server.url}/delay/5"), timeout=0.2)
+    shown += [str(timeout.value), repr(timeout.value), repr(timeout.value.request)]
+    shown += [repr(timeout.value.config)]
+    for text in shown:
+        assert SECRET not in text
+        assert quote(SECRET, safe="") not in text
+        assert "ada:" not in text
 
 
 async def test_credentials_never_appear_in_logs(

@@ -71,9 +71,7 @@ _PAIR = re.compile(
     rf"(?i)([?&;][^\s=&#?;\"'<>]{{0,200}}(?:{_WORDS})[^\s=&#?;\"'<>]{{0,200}}=)[^&#\s\"'<>]+"
 )
 # scheme://user:password@ or //user:password@ (a network-path reference) -- the password
-_USERINFO = re.compile(
-    r"(?i)((?:\b[a-z][a-z0-9+.\-]{0,30}:)?//[^/\s:@]{0,200}:)[^/\s@]{1,200}(@)"
-)
+_USERINFO = re.compile(r"(?i)((?:\b[a-z][a-z0-9+.\-]{0,30}:)?//[^/\s:@]{0,200}:)[^/\s@]{1,200}(@)")
 # httpcore logs headers as (b'Name', b'value') pairs: the value of a credential header
 _HEADER_PAIR = re.compile(
     r"(?i)(\(b?['\"](?:"
