@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from echo_server import EchoServer, refusing_port
@@ -442,7 +442,7 @@ def _failing_then_recovering(
 
 def _recovery(seen: list[str], server: EchoServer) -> RequestConfig:
     seen.append("rejected")
-    return {"method": "PUT", "url": f"{server.url}/put", "headers": {}}
+    return cast("RequestConfig", {"method": "PUT", "url": f"{server.url}/put", "headers": {}})
 
 
 async def test_run_when_false_skips_the_rejected_handler_too(
