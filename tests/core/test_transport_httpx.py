@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+from importlib.util import find_spec
 from typing import Any
 
 import httpx
@@ -27,6 +28,7 @@ from axios_python import (
     Timeout,
     TimeoutError,
 )
+from axios_python.transports.httpx2 import httpx2_transport
 
 from ._support import AsyncNext, Sender
 
@@ -465,3 +467,26 @@ async def test_a_one_sided_transport_raises_a_library_error_for_the_other_side()
         await api.async_get("/")
     assert isinstance(info.value, AxiosPythonError)
     assert isinstance(info.value, NotImplementedError)
+
+
+# httpx2 (the [httpx2] extra) installs on Python 3.11+ only.
+@pytest.mark.parametrize("module", ["httpx", *(["httpx2"] if find_spec("httpx2") else [])])
+async def test_the_httpx_clients_keep_no_cookies_of_their_own(
+    server: EchoServer, module: str
+) -> None:
+    """Cookies are the pipeline's: httpx's client jar stays empty (it kept every Set-Cookie).
+
+    With ``cookies: False`` nothing may persist anywhere, and a jar nobody reads
+    must not grow with each new cookie name a server sets.
+    """
+    transport = HttpxTransport() if module == "httpx" else httpx2_transport()
+    api = AxiosPython({"base_url": server.url, "cookies": False}, transport=transport)
+    for index in range(3):
+        set_cookie = {"Set-Cookie": f"c{index}=v; Path=/"}
+        api.get("/response-headers", params=set_cookie)
+        await api.async_get("/response-headers", params=set_cookie)
+    assert transport._client is not None
+    clients = [transport._client, *transport._async_clients.values()]
+    assert [len(client.cookies.jar) for client in clients] == [0, 0]
+    assert api.get("/cookies").data == {"cookies": {}}
+    await api.aclose()

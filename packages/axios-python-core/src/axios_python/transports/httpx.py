@@ -165,6 +165,7 @@ class HttpxTransport(BaseTransport):
             with self._lock:
                 if self._client is None:
                     created = self._httpx.Client(follow_redirects=False, **self._options)
+                    _keep_no_cookies(created)
                     self._sync_pools = harden_client(created, sync=True)
                     self._client = created
                 client = self._client
@@ -227,6 +228,7 @@ class HttpxTransport(BaseTransport):
                 client = self._async_clients.get(loop)
                 if client is None:
                     client = self._httpx.AsyncClient(follow_redirects=False, **self._options)
+                    _keep_no_cookies(client)
                     harden_client(client, sync=False)
                     self._async_clients[loop] = client
         return client
@@ -291,6 +293,19 @@ class HttpxTransport(BaseTransport):
 _BODILESS = frozenset({204, 304})
 # httpcore's words for a connection closed before any response: a NetworkError, not malformed.
 _NO_RESPONSE = "Server disconnected without sending a response"
+
+
+def _keep_no_cookies(client: Any) -> None:
+    """Cookies are the pipeline's (its jar, or none with ``cookies: False``).
+
+    httpx's client would store every Set-Cookie in a jar of its own that nothing
+    reads, growing with each new cookie, at a parse per response.
+    """
+    client.cookies.extract_cookies = _store_nothing
+
+
+def _store_nothing(response: object) -> None:
+    """httpx's ``Cookies.extract_cookies``, for a client whose cookies the pipeline handles."""
 
 
 def _token_of(request: Request) -> CancelToken | None:
