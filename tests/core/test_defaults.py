@@ -67,8 +67,9 @@ def test_bad_header_values_set_in_place_are_refused(recorder: Recorder) -> None:
     api = AxiosPython({"base_url": "https://x.test"}, transport=recorder)
     with pytest.raises(ValueError, match="CR, LF or NUL"):
         api.defaults["headers"]["X-Evil"] = "a\r\nInjected: 1"
-    with pytest.raises(TypeError, match="must be a str"):
+    with pytest.raises(TypeError, match="must be a str") as wrong_type:
         api.defaults["headers"]["X-Count"] = 5
+    assert isinstance(wrong_type.value, ConfigError)  # like every bad value in api.defaults
     api.get("/")
     assert "x-evil" not in recorder.last.headers
 

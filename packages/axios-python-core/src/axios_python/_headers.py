@@ -10,10 +10,18 @@ from typing import Final, Union
 from ._exceptions import ConfigError
 from ._redact import CREDENTIAL_HEADERS
 
-__all__ = ["Headers", "HeadersInput"]
+__all__ = ["HeaderTypeError", "Headers", "HeadersInput"]
 
 HeadersInput = Union["Headers", Mapping[str, "str | None"], Iterable[tuple[str, "str | None"]]]
 """Headers as users give them; a value of None means "remove this header" (see update_from)."""
+
+
+class HeaderTypeError(ConfigError, TypeError):
+    """A header name or value that is not a str: bad config (ConfigError) and a TypeError.
+
+    ``api.defaults["headers"]["X-Count"] = 5`` is caught by ``except ConfigError``
+    like any other bad value set there.
+    """
 
 
 # Values never shown by repr(), so a logged config or error does not leak credentials.
@@ -272,7 +280,7 @@ def _check_name(name: object) -> str:
     if type(name) is str and name in _VALID_NAMES:
         return name
     if not isinstance(name, str):
-        raise TypeError(f"header name must be a str (got {type(name).__name__}: {name!r})")
+        raise HeaderTypeError(f"header name must be a str (got {type(name).__name__}: {name!r})")
     if _TOKEN.fullmatch(name) is None:
         raise ConfigError(
             "a header name must be a non-empty HTTP token: ASCII letters, digits and "
@@ -286,7 +294,9 @@ def _check_name(name: object) -> str:
 def _check_value(name: str, value: object) -> str:
     """``value`` trimmed of spaces and tabs; ConfigError if it holds a control character."""
     if not isinstance(value, str):
-        raise TypeError(f"header {name!r} must be a str (got {type(value).__name__}: {value!r})")
+        raise HeaderTypeError(
+            f"header {name!r} must be a str (got {type(value).__name__}: {value!r})"
+        )
     if value.isascii() and value.isprintable():  # the usual value: 0x20-0x7E only, ~4x faster
         return value.strip(" ")
     if _CONTROL.search(value) is not None:
