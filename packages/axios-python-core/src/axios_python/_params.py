@@ -151,7 +151,8 @@ def text_of(value: Any, name: Any, what: str, advice: str = _HINT) -> str | byte
         )
     if type(value).__str__ is _OBJECT_STR:  # str() would be "<... object at 0x...>"
         raise ConfigError(
-            f"{what!r} value for {str(name)!r} is a {type(value).__name__} with no text form; "
+            f"{what!r} value for {str(name)!r} has no text form (got an object of type "
+            f"{type(value).__name__!r}); "
             "pass a str, a number or a bool"
         )
     return str(value)
