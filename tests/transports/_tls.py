@@ -31,7 +31,11 @@ class _Handler(BaseHTTPRequestHandler):
         owner.note_connection()
 
     def do_GET(self) -> None:
-        """Answer JSON describing the request, after a wait for /slow; /whoami names the client."""
+        """Answer JSON describing the request, after a wait for /slow; /whoami names the client.
+
+        A Cookie header received is echoed as ``cookie``; ``/set-secure-cookie`` sets
+        ``secure_id=1; Secure``.
+        """
         if self.path.startswith("/slow"):
             owner: TLSServer = self.server.owner  # type: ignore[attr-defined]
             owner.stopping.wait(3)
@@ -42,8 +46,13 @@ class _Handler(BaseHTTPRequestHandler):
                 v for rdn in (peer or {}).get("subject", ()) for k, v in rdn if k == "commonName"
             ]
             payload = {"client": names[0] if names else None}
+        cookie = self.headers.get("Cookie")
+        if cookie is not None:
+            payload["cookie"] = cookie
         body = json.dumps(payload).encode()
         self.send_response(200)
+        if self.path.startswith("/set-secure-cookie"):
+            self.send_header("Set-Cookie", "secure_id=1; Secure; HttpOnly; Path=/")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

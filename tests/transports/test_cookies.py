@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
@@ -12,6 +13,14 @@ from axios_python_cache import CachePlugin
 from axios_python import AxiosPython, CookieJar, RequestConfig
 
 from ._support import Client
+from ._tls import TLSServer
+
+
+@pytest.fixture(scope="module")
+def tls_server() -> Iterator[TLSServer]:
+    """One HTTPS server on 127.0.0.1 (its own CA) for the module."""
+    with TLSServer() as srv:
+        yield srv
 
 
 def _other_domain(client: Client, path: str) -> str:
@@ -86,6 +95,19 @@ async def test_standard_rules_decide_what_is_sent(
     await client.get("/response-headers", params={"Set-Cookie": set_cookie})
     response = await client.get(path)
     assert response.data == {"cookies": {}}
+
+
+async def test_a_secure_cookie_goes_back_over_https_only(
+    client: Client, tls_server: TLSServer
+) -> None:
+    """Set with Secure by an HTTPS response, a cookie returns over HTTPS, never over http."""
+    api = client.new(ssl_context=tls_server.trust(), base_url=tls_server.url)
+    await client.get("/set-secure-cookie", api=api)
+    back = await client.get("/ok", api=api)
+    plain = await client.get(f"{client.server.url}/cookies", api=api)  # same host, http
+    assert back.data["cookie"] == "secure_id=1"
+    assert plain.data == {"cookies": {}}
+    assert [cookie.secure for cookie in _jar(api)] == [True]
 
 
 async def test_a_matching_path_gets_the_cookie(client: Client) -> None:
