@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -299,7 +300,11 @@ _authority_piece = st.sampled_from(
 @example(scheme="https", pieces=["api.example.test", "\\", "@", "evil.example"])
 @example(scheme="https", pieces=["api.example.test", "%40", "evil.example"])
 def test_credentials_only_reach_what_httpx_sees_as_home(scheme: str, pieces: list[str]) -> None:
-    """Authorization is kept for an absolute url only if httpx resolves it to base_url's origin."""
+    """The instance's Authorization goes to an absolute url only if httpx resolves it home.
+
+    A ``user:password@`` the url itself carries is that url's own Basic auth (for
+    the host it names); it never carries the instance's credential.
+    """
     url = f"{scheme}://{''.join(pieces)}/x"
     recorder = Recorder()
     api = AxiosPython(
@@ -312,6 +317,11 @@ def test_credentials_only_reach_what_httpx_sees_as_home(scheme: str, pieces: lis
         return  # refused before sending: nothing leaked
     sent = recorder.last
     if "Authorization" not in sent.headers:
+        return
+    if sent.headers["Authorization"] != "t":  # the url's own credentials, cut out of it
+        assert sent.headers["Authorization"].startswith("Basic ")
+        assert "@" in url
+        assert "@" not in urlsplit(sent.url).netloc
         return
     try:
         parsed = _origin(sent.url)

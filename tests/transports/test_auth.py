@@ -111,6 +111,43 @@ async def test_credentials_stay_on_their_origin_across_redirects(
     assert _authorization(own_server) == [None]
 
 
+async def test_instance_credentials_stay_home_for_an_absolute_url(
+    client: Client, own_server: EchoServer
+) -> None:
+    """Instance auth, base_url's credentials and auth= are not sent to another origin's URL.
+
+    Credentials written into that URL itself are for it: they go there, even though
+    it is not base_url's origin.
+    """
+    for api in (
+        client.new(auth=("ada", SECRET)),
+        client.new(base_url=_with_credentials(client.server.url)),
+    ):
+        await client.get(f"{own_server.url}/headers", api=api)
+        await client.get(f"{own_server.url}/headers", api=api, auth=("bob", "mine"))
+        await client.get(_with_credentials(f"{own_server.url}/headers", "carl", "his"), api=api)
+        await client.get("/headers", api=api)
+    assert _authorization(own_server) == [None, None, _basic("carl", "his")] * 2
+    assert _authorization(client.server) == [_basic("ada", SECRET)] * 2
+
+
+@pytest.mark.parametrize("base_url", [True, False])
+async def test_url_credentials_go_to_their_origin_only(
+    client: Client, own_server: EchoServer, base_url: bool
+) -> None:
+    """A redirect on the URL's origin keeps them; one elsewhere (base_url's too) does not."""
+    home = client.server.url
+    api = client.new() if base_url else client.new(base_url=None)
+    for target in (f"{own_server.url}/headers", f"{home}/headers"):
+        hop = quote(target, safe="")
+        url = _with_credentials(f"{own_server.url}/redirect-to?url={hop}", "carl", "his")
+        response = await client.get(url, api=api)
+        assert response.status_code == 200
+    carl = _basic("carl", "his")
+    assert _authorization(own_server) == [carl, carl, carl]
+    assert _authorization(client.server) == [None]
+
+
 async def test_credentials_in_a_location_are_not_used(client: Client) -> None:
     """A redirect to http://user:pass@host/ is followed without those credentials, nor shown."""
     target = _with_credentials(f"{client.server.url}/headers", "evil", "planted")

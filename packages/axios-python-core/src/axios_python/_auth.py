@@ -9,8 +9,9 @@ from typing import Any, Final
 from urllib.parse import unquote
 
 from ._exceptions import ConfigError
+from ._urls import Origin, origin_of
 
-__all__ = ["BasicAuth", "check_auth", "split_credentials", "strip_credentials"]
+__all__ = ["BasicAuth", "URLCredentials", "check_auth", "split_credentials", "strip_credentials"]
 
 # scheme://authority, then the rest (path, query, fragment)
 _AUTHORITY: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#]*)(.*)", re.DOTALL)
@@ -56,6 +57,20 @@ class BasicAuth:
         return hash((self.username, self.password))
 
 
+class URLCredentials(BasicAuth):
+    """Basic credentials written into a request's URL: they belong to that URL's ``origin``.
+
+    On an instance with a base_url, credentials are not sent to another origin;
+    these came with the URL itself, so that origin (and only that one) gets them.
+    """
+
+    __slots__ = ("origin",)
+
+    def __init__(self, username: str, password: str, origin: Origin) -> None:
+        super().__init__(username, password)
+        self.origin = origin
+
+
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -81,10 +96,11 @@ def check_auth(key: str, value: Any) -> BasicAuth | None:
     )
 
 
-def split_credentials(url: str) -> tuple[str, BasicAuth | None]:
+def split_credentials(url: str, *, pinned: bool = False) -> tuple[str, BasicAuth | None]:
     """``url`` without its ``user:password@`` part, and those credentials (None if it had none).
 
     ``https://ada:s%40cret@host/x`` gives ``("https://host/x", BasicAuth("ada", "s@cret"))``.
+    ``pinned`` (a request's URL) gives URLCredentials for the URL's origin instead.
     A URL without ``@`` costs one substring test.
     """
     if "@" not in url:
@@ -92,8 +108,10 @@ def split_credentials(url: str) -> tuple[str, BasicAuth | None]:
     clean, userinfo = _split(url)
     if not userinfo:
         return clean, None
-    username, _, password = userinfo.partition(":")
-    return clean, BasicAuth(unquote(username), unquote(password))
+    username, _, password = (unquote(part) for part in userinfo.partition(":"))
+    if pinned:
+        return clean, URLCredentials(username, password, origin_of(clean))
+    return clean, BasicAuth(username, password)
 
 
 def strip_credentials(url: str) -> str:

@@ -213,7 +213,7 @@ class AxiosPython:
             raise ConfigError(f"url must be a str (got {type(url).__name__}: {url!r})")
         credentials = None
         if "@" in url:  # user:password@ leaves the URL before anything (even an error) shows it
-            url, credentials = split_credentials(url)
+            url, credentials = split_credentials(url, pinned=True)
         if not options:  # the usual call: nothing to validate
             # A verb's own method name is already checked: no call for it.
             name = method if method in SENDABLE_METHODS else method_name(method)

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ._auth import BasicAuth, check_auth, split_credentials
+from ._auth import BasicAuth, URLCredentials, check_auth, split_credentials
 from ._body import encode_body
 from ._config import SENDABLE_METHODS, VALID_KEYS, method_name, validate_options
 from ._exceptions import AxiosPythonError, ConfigError
@@ -20,6 +20,7 @@ __all__ = [
     "check_pipeline_options",
     "explain_invalid",
     "home_origin",
+    "pin_url_credentials",
     "prepare_request",
     "strip_sensitive_headers",
     "trusted",
@@ -51,7 +52,7 @@ def prepare_request(config: Mapping[str, Any], bodyless: bool = False) -> Reques
         )
         auth = config.get("auth")
         if "@" in full_url:  # an interceptor or middleware put credentials in the URL
-            full_url, credentials = split_credentials(full_url)
+            full_url, credentials = split_credentials(full_url, pinned=True)
             if auth is None:
                 auth = credentials
         absolute = "://" in url and is_absolute(url)  # a relative url: no call
@@ -82,6 +83,8 @@ def prepare_request(config: Mapping[str, Any], bodyless: bool = False) -> Reques
             _check_portable(headers)
         if base_url and absolute and not trusted(full_url, config):
             strip_sensitive_headers(headers, config)
+        if auth is not None and type(auth) is URLCredentials:
+            pin_url_credentials(headers, auth, full_url)
         method = config.get("method", "GET")
         if method not in SENDABLE_METHODS:  # "GE T" must never reach the wire
             method = method_name(method)
@@ -159,6 +162,18 @@ def strip_sensitive_headers(headers: Headers, config: Mapping[str, Any]) -> None
     for name in [*config.get("sensitive_headers", ()), "host"]:
         if name in headers:
             del headers[name]
+
+
+def pin_url_credentials(headers: Headers, auth: URLCredentials, url: str) -> None:
+    """Credentials written into a request URL go to that URL's origin, and to no other.
+
+    On their origin they are sent even when it is not base_url's (they came with the
+    URL); anywhere else (a redirect, trusted origin or not) they are left behind.
+    """
+    if auth.origin == origin_of(url):
+        headers["Authorization"] = auth.header
+    else:
+        headers.pop("Authorization", None)
 
 
 def _check_portable(headers: Headers) -> None:

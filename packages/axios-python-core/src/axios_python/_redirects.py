@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import quote, urljoin, urlsplit
 
-from ._auth import strip_credentials
+from ._auth import URLCredentials, strip_credentials
 from ._exceptions import AxiosPythonError
 from ._models import Request, Response
 from ._multipart import MultipartStream
-from ._prepare import strip_sensitive_headers, trusted
+from ._prepare import pin_url_credentials, strip_sensitive_headers, trusted
 from ._urls import has_controls, normalize_path
 
 __all__ = ["location_url", "redirect_request"]
@@ -63,6 +63,9 @@ def redirect_request(
         )
     if not trusted(url, config, home):
         strip_sensitive_headers(headers, config)
+    auth = config.get("auth")
+    if type(auth) is URLCredentials:
+        pin_url_credentials(headers, auth, url)
     return Request(
         method,
         url,
