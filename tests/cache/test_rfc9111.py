@@ -230,6 +230,56 @@ async def test_a_304_matching_nothing_stored_is_repeated_without_conditions(
     await plugin.aclose()
 
 
+async def test_the_unconditional_repeat_runs_the_callers_stages_once(
+    origin: Origin, send: Sender, storage_options: dict[str, Any]
+) -> None:
+    """Interceptors and middleware run once per call, also when the plugin repeats the request.
+
+    A response interceptor that unwraps ``data`` must not be applied twice, and
+    the repeated full response is the one stored.
+    """
+    counter = itertools.count(1)
+
+    def answer(seen: Seen) -> Reply:
+        if seen.header("If-None-Match"):
+            return Reply(304, headers=[("ETag", '"v2"')])
+        headers = [("ETag", '"v1"'), ("Cache-Control", "no-cache")]
+        headers.append(("Content-Type", "application/json"))
+        return Reply(headers=headers, body=b'{"payload": %d}' % next(counter))
+
+    url = origin.route("/etag", answer)
+    plugin = _rfc(**storage_options)
+    api = _api(plugin)
+    calls = {"request": 0, "response": 0, "middleware": 0}
+
+    def on_request(config: Any) -> Any:
+        calls["request"] += 1
+        return config
+
+    def unwrap(response: Any) -> Any:
+        calls["response"] += 1
+        response.data = response.data["payload"]
+        return response
+
+    def middleware(config: Any, next_fn: Any) -> Any:
+        calls["middleware"] += 1
+        return next_fn(config)
+
+    api.interceptors.request.use(on_request)
+    api.interceptors.response.use(unwrap)
+    api.use(middleware)
+    assert (await send(api, "GET", url)).data == 1
+    repeated = await send(api, "GET", url)
+    assert (repeated.status_code, repeated.data, repeated.from_cache) == (200, 2, False)
+    assert calls == {"request": 2, "response": 2, "middleware": 2}
+    sent = [seen.header("If-None-Match") for seen in origin.requests_to("/etag")]
+    assert sent == [None, '"v1"', None]
+    entry = plugin.storage.get(url_key("GET", url))
+    assert entry is not None
+    assert [stored.content for stored in entry] == [b'{"payload": 2}']
+    await plugin.aclose()
+
+
 async def test_a_matching_304_still_serves_the_stored_body(origin: Origin, send: Sender) -> None:
     """The ordinary case beside the one above: a 304 with the stored ETag refreshes the entry."""
 

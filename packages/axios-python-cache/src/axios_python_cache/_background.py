@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ._driver import Fetch, fetch_async, fetch_sync
@@ -28,22 +28,16 @@ _MAX_RUNNING: Final = 8  # background refreshes at once; more stale hits simply 
 _NOT_FORWARDED: Final = frozenset({"method", "url", "params", "headers"})
 
 
-def resend_options(
-    request: Request, config: Mapping[str, Any], dropped: Iterable[str], *, background: bool
-) -> tuple[str, dict[str, Any]]:
-    """URL and options that repeat ``request`` through the client, without ``dropped`` headers.
+def resend_options(request: Request, config: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """URL and options that send ``request`` again through the client, as its own request.
 
     The prepared URL already carries the query: it is passed as a query string,
     which replaces (not repeats) the instance's default params. A background
     refresh outlives its request, so it does not take the request's cancel token.
     """
-    headers = request.headers.copy()
-    for name in dropped:
-        headers.pop(name, None)
     options = {key: value for key, value in config.items() if key not in _NOT_FORWARDED}
-    if background:
-        options.pop("cancel_token", None)
-    options["headers"] = headers
+    options.pop("cancel_token", None)
+    options["headers"] = request.headers.copy()
     url, mark, query = request.url.partition("#")[0].partition("?")
     if mark:
         options["params"] = query

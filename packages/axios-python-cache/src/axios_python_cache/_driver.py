@@ -22,6 +22,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeVar, Union
 
+from axios_python.attempts import async_send_attempt, send_attempt
+
 from ._entry import Entry
 from ._flight import Flight, Flights
 from ._stats import Counters
@@ -96,8 +98,12 @@ class Wait:
 class Fetch:
     """Operation: send GET ``url`` through ``client`` (the flow receives the Response).
 
-    ``mode`` and ``key`` are set in RESENDING for the duration, so the plugin's
-    own hooks know the request is the plugin's repetition. Errors propagate.
+    With ``attempt`` the ``options`` are the request's own final config and only
+    one more attempt of it is sent (``axios_python.attempts``): interceptors,
+    middleware and response hooks, still running for the caller's request, do
+    not run twice. ``mode`` and ``key`` are set in RESENDING for the duration, so
+    the plugin's own hooks know the request is the plugin's repetition. Errors
+    propagate.
     """
 
     client: AxiosPython
@@ -105,6 +111,7 @@ class Fetch:
     options: dict[str, Any]
     mode: str
     key: str
+    attempt: bool = False
 
 
 _StorageOp = Union[Get, Set, Delete]
@@ -256,6 +263,8 @@ def fetch_sync(op: Fetch) -> Response:
     """Perform ``op`` on the sync path."""
     reset = RESENDING.set((op.mode, op.key))
     try:
+        if op.attempt:
+            return send_attempt(op.client, op.options)
         return op.client.request("GET", op.url, **op.options)
     finally:
         RESENDING.reset(reset)
@@ -265,6 +274,8 @@ async def fetch_async(op: Fetch) -> Response:
     """Perform ``op`` on the async path."""
     reset = RESENDING.set((op.mode, op.key))
     try:
+        if op.attempt:
+            return await async_send_attempt(op.client, op.options)
         return await op.client.async_request("GET", op.url, **op.options)
     finally:
         RESENDING.reset(reset)

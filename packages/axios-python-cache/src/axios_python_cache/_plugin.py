@@ -496,7 +496,7 @@ class CachePlugin:
         if isinstance(decision, _policy.Stale):
             self._counters.add("hits")
             self._counters.add("stale")
-            url, options = resend_options(request, config, (), background=True)
+            url, options = resend_options(request, config)
             self._refresher.start(pending.key, client, url, options, is_async)
             return self._served(decision.stored, request, now)
         if isinstance(decision, _policy.Unavailable):
@@ -561,10 +561,23 @@ class CachePlugin:
             # request; repeat it without conditions and return the full response.
             self._counters.add("misses")
             try:
-                url, options = resend_options(
-                    pending.request, config, pending.added_headers, background=False
+                url = pending.request.url
+                repeat = Fetch(
+                    client, url, dict(config), "unconditional", pending.key, attempt=True
                 )
-                full: Response = yield Fetch(client, url, options, "unconditional", pending.key)
+                full: Response = yield repeat
+                # One attempt runs no axios_response hook: store the full response here.
+                again = pending_of(full)
+                if again is not None and not full.from_cache:
+                    stored = storable(
+                        again,
+                        full,
+                        max_entry_bytes=self.max_entry_bytes,
+                        rfc=True,
+                        shared=self._shared(again.partition),
+                    )
+                    if stored is not None:
+                        yield from self._store(again, stored)
             finally:
                 self._finish(pending, RETRY)
             return full
