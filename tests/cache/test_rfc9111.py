@@ -230,8 +230,9 @@ async def test_a_304_matching_nothing_stored_is_repeated_without_conditions(
     await plugin.aclose()
 
 
+@pytest.mark.parametrize("accept_304", [False, True], ids=["304-rejected", "304-accepted"])
 async def test_the_unconditional_repeat_runs_the_callers_stages_once(
-    origin: Origin, send: Sender, storage_options: dict[str, Any]
+    origin: Origin, send: Sender, storage_options: dict[str, Any], accept_304: bool
 ) -> None:
     """Interceptors and middleware run once per call, also when the plugin repeats the request.
 
@@ -249,7 +250,7 @@ async def test_the_unconditional_repeat_runs_the_callers_stages_once(
 
     url = origin.route("/etag", answer)
     plugin = _rfc(**storage_options)
-    api = _api(plugin)
+    api = _api(plugin, **({"validate_status": lambda status: status < 400} if accept_304 else {}))
     calls = {"request": 0, "response": 0, "middleware": 0}
 
     def on_request(config: Any) -> Any:
