@@ -7,18 +7,28 @@ and never a body read to EOF and returned as a success.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+import time
 
 import pytest
 from axios_python_logger import LoggerPlugin
 
 from axios_python import NetworkError, ProtocolError, Response
 
+from ._hostile import Conn, HostileServer
 from ._raw_server import RawServer, Reply
 from ._support import Client
 
 CLOSE = b"Connection: close\r\n"
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n" + CLOSE + b"\r\nok"
+BODILESS = [
+    ("GET", b"HTTP/1.1 204 No Content\r\n\r\n"),
+    ("GET", b'HTTP/1.1 304 Not Modified\r\nETag: "a"\r\n\r\n'),
+    ("HEAD", b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"),
+]
+STRAY = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil"  # read as a response if reused
 
 
 def _with_length(length: bytes, body: bytes = b"hello") -> bytes:
@@ -139,22 +149,13 @@ async def test_interim_responses_are_skipped(client: Client, interim: bytes) -> 
     assert "link" not in response.headers
 
 
-@pytest.mark.parametrize(
-    ("method", "head"),
-    [
-        ("GET", b"HTTP/1.1 204 No Content\r\n\r\n"),
-        ("GET", b'HTTP/1.1 304 Not Modified\r\nETag: "a"\r\n\r\n'),
-        ("HEAD", b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"),
-    ],
-    ids=["204", "304", "HEAD"],
-)
+@pytest.mark.parametrize(("method", "head"), BODILESS, ids=["204", "304", "HEAD"])
 async def test_stray_bytes_after_a_bodiless_response_discard_the_connection(
     client: Client, method: str, head: bytes
 ) -> None:
     """The response comes back; the connection it came on is not reused for the next request."""
-    stray = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil"
     ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-    with RawServer(Reply(head + stray, keep_open=True), Reply(ok, keep_open=True)) as raw:
+    with RawServer(Reply(head + STRAY, keep_open=True), Reply(ok, keep_open=True)) as raw:
         api = client.new(validate_status=None)
         first = await client.request(method, raw.url("/first"), api=api)
         second = await client.get(raw.url("/second"), api=api)
@@ -162,6 +163,49 @@ async def test_stray_bytes_after_a_bodiless_response_discard_the_connection(
     assert first.content == b""
     assert second.content == b"ok"
     assert raw.connections == 2
+
+
+def _bodiless_then_stray(head: bytes, how: str, sent: threading.Event) -> HostileServer:
+    """Answers /first with ``head`` and stray bytes, delivered ``how``; anything else with "ok"."""
+
+    def answer(conn: Conn, index: int) -> bool:
+        if conn.target != "/first":
+            conn.send(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            return True
+        if how == "head-split":  # the head's last CRLF arrives with the stray bytes
+            conn.send(head[:-2])
+            time.sleep(0.05)
+            conn.send(head[-2:] + STRAY)
+        elif how == "late":  # the stray bytes come once the response is over
+            conn.send(head)
+            time.sleep(0.05)
+            conn.send(STRAY)
+        else:  # "after-100": an interim response first, then head and stray bytes at once
+            conn.send(b"HTTP/1.1 100 Continue\r\n\r\n" + head + STRAY)
+        sent.set()
+        return True
+
+    return HostileServer(answer)
+
+
+@pytest.mark.parametrize("how", ["head-split", "late", "after-100"])
+@pytest.mark.parametrize(("method", "head"), BODILESS, ids=["204", "304", "HEAD"])
+async def test_stray_bytes_arriving_apart_discard_the_connection(
+    client: Client, method: str, head: bytes, how: str
+) -> None:
+    """However the stray bytes arrive (in a later read, once the response is over, after a
+    100), the bodiless response comes back and its connection never serves another request."""
+    sent = threading.Event()
+    with _bodiless_then_stray(head, how, sent) as server:
+        api = client.new(validate_status=None, timeout=5)
+        first = await client.request(method, server.url("/first"), api=api)
+        assert sent.wait(5)
+        await asyncio.sleep(0.1)  # the stray bytes reach the idle pooled connection
+        second = await client.get(server.url("/second"), api=api)
+    assert first.status_code == int(head[9:12])
+    assert first.content == b""
+    assert second.content == b"ok"
+    assert server.connections == 2
 
 
 async def test_raw_utf8_location_is_followed_percent_encoded(client: Client) -> None:
