@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from echo_server import EchoServer
 
+from ._h2 import H2Server
 from ._support import Client, cases
 
 __all__: list[str] = []
@@ -30,4 +31,11 @@ async def client(request: pytest.FixtureRequest, server: EchoServer) -> AsyncIte
 def own_server() -> Iterator[EchoServer]:
     """A server of the test's own, for connection counts no other client may disturb."""
     with EchoServer() as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def h2_server() -> Iterator[H2Server]:
+    """HTTPS that speaks HTTP/2 when the client offers it (ALPN), HTTP/1.1 otherwise."""
+    with H2Server() as srv:
         yield srv

@@ -275,13 +275,6 @@ def test_http2_is_refused_where_the_transport_cannot(client: Client) -> None:
         assert client.new(http2=True).connection_options.http2
 
 
-@pytest.fixture(scope="module")
-def h2_server() -> Iterator[H2Server]:
-    """HTTPS that speaks HTTP/2 when the client offers it (ALPN), HTTP/1.1 otherwise."""
-    with H2Server() as srv:
-        yield srv
-
-
 async def test_http2_is_negotiated_where_the_transport_can(
     client: Client, h2_server: H2Server
 ) -> None:

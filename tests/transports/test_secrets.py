@@ -16,6 +16,7 @@ from echo_server import refusing_port
 
 from axios_python import AxiosPythonError, HTTPStatusError, NetworkError, ProtocolError
 
+from ._h2 import H2Server
 from ._raw_server import RawServer
 from ._support import Client
 
@@ -104,5 +105,28 @@ async def test_library_logs_mask_set_cookie_values(
     with RawServer(reply) as raw:
         response = await client.get(raw.url("/x"))
     assert response.headers["set-cookie"] == f"sid={SECRET}; HttpOnly"  # received intact
+    messages = [record.getMessage() for record in logs.records]
+    assert all(SECRET not in message for message in messages), messages
+
+
+async def test_http2_library_logs_mask_credentials(
+    client: Client, h2_server: H2Server, logs: pytest.LogCaptureFixture
+) -> None:
+    """Over HTTP/2 hpack logs every header field and whole header blocks at DEBUG: none shows
+    a credential header's value or a token in the path (HTTP/1.1 where a transport has no h2)."""
+    http2 = client.case.name not in ("urllib3", "aiohttp")  # they refuse http2 by name
+    api = client.new(base_url=h2_server.url, verify=h2_server.ca_path, http2=http2)
+    response = await client.get(
+        "/x",
+        api=api,
+        params={"access_token": SECRET},
+        headers={"X-Api-Key": SECRET, "Cookie": f"session={SECRET}"},
+    )
+    assert response.data == {
+        "protocol": "HTTP/2" if http2 else "HTTP/1.1",
+        "path": f"/x?access_token={SECRET}",  # sent intact
+    }
+    if http2:  # the client's encoder or the test server's decoder logged the fields
+        assert any(record.name.startswith("hpack.") for record in logs.records)
     messages = [record.getMessage() for record in logs.records]
     assert all(SECRET not in message for message in messages), messages

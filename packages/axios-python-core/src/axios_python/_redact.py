@@ -3,9 +3,9 @@
 A URL password and the value of a query parameter named like a credential
 (``api_key``, ``access_token``, ``client_secret``, ``X-Amz-Signature``...) are
 shown as ``[REDACTED]``; the request itself is never changed. The HTTP libraries
-underneath log URLs and response headers themselves (httpx at INFO, httpcore and
-urllib3 at DEBUG), so a filter on their loggers masks those records too, whether
-or not the LoggerPlugin is used.
+underneath log URLs and headers themselves (httpx at INFO; httpcore, urllib3 and,
+over HTTP/2, hpack at DEBUG), so a filter on their loggers masks those records
+too, whether or not the LoggerPlugin is used.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Iterable
 from typing import Final
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "LIBRARY_LOGGERS",
     "MASK",
     "SENSITIVE_PARAM_WORDS",
+    "header_value_pattern",
     "install_log_filter",
     "mask_text",
 ]
@@ -61,6 +63,8 @@ LIBRARY_LOGGERS: Final = (
     "urllib3.util.retry",
     "aiohttp.client",
     "aiohttp.internal",
+    "hpack.hpack",  # HTTP/2 (httpx, httpx2): every header field it encodes or decodes
+    "hpack.table",
 )
 """The loggers the transports' libraries write to (a filter only sees its own logger's records)."""
 
@@ -72,12 +76,23 @@ _PAIR = re.compile(
 )
 # scheme://user:password@ or //user:password@ (a network-path reference) -- the password
 _USERINFO = re.compile(r"(?i)((?:\b[a-z][a-z0-9+.\-]{0,30}:)?//[^/\s:@]{0,200}:)[^/\s@]{1,200}(@)")
-# httpcore logs headers as (b'Name', b'value') pairs: the value of a credential header
-_HEADER_PAIR = re.compile(
-    r"(?i)(\(b?['\"](?:"
-    + "|".join(re.escape(name) for name in sorted(CREDENTIAL_HEADERS | {"set-cookie"}))
-    + r")['\"],\s*b?)(['\"])(?:(?!\2)[^\\]|\\.)*\2"
-)
+
+
+def header_value_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """Finds the value of a header named in ``names`` (any case) where a library logs it.
+
+    httpcore logs ``(b'name', b'value')``; hpack ``b'name'=b'value'`` and
+    ``b'name': b'value'``. Substitute ``rf"\\1\\2{MASK}\\2"`` to mask the value.
+    """
+    alternatives = "|".join(re.escape(name) for name in sorted(names))
+    return re.compile(
+        rf"(?i)(b?['\"](?:{alternatives})['\"](?:,\s*|=|:\s*)b?)(['\"])(?:(?!\2)[^\\]|\\.)*\2"
+    )
+
+
+_HEADER_VALUE = header_value_pattern(CREDENTIAL_HEADERS | {"set-cookie"})
+# hpack's dumps of a whole encoded or received header block: every header is in those bytes
+_HEADER_BLOCK_DUMPS: Final = frozenset({"Encoded header block to %s", "Decoding %s"})
 
 
 def mask_text(text: str) -> str:
@@ -86,8 +101,8 @@ def mask_text(text: str) -> str:
         text = _PAIR.sub(rf"\1{MASK}", text)
     if "@" in text:
         text = _USERINFO.sub(rf"\1{MASK}\2", text)
-    if "(b'" in text or '(b"' in text:
-        text = _HEADER_PAIR.sub(rf"\1\2{MASK}\2", text)
+    if "'" in text or '"' in text:
+        text = _HEADER_VALUE.sub(rf"\1\2{MASK}\2", text)
     return text
 
 
@@ -95,6 +110,9 @@ class _LibraryLogFilter(logging.Filter):
     """Rewrites a library's log record when its message shows a secret."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg in _HEADER_BLOCK_DUMPS:
+            record.args = (MASK,)
+            return True
         try:
             text = record.getMessage()
         except Exception:  # a broken record is the logging module's to report

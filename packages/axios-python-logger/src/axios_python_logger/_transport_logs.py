@@ -1,9 +1,10 @@
 """Redact what the HTTP libraries underneath log by themselves (httpx, httpcore, urllib3...).
 
 ``logging.basicConfig(level=logging.DEBUG)`` also shows httpx's own request line
-(the full URL, query string included) and httpcore's response headers
-(Set-Cookie included). A LoggerPlugin promises that no credential reaches a log
-record, so it installs one filter on those loggers that masks the same things.
+(the full URL, query string included), httpcore's response headers
+(Set-Cookie included) and, over HTTP/2, hpack's header fields. A LoggerPlugin
+promises that no credential reaches a log record, so it installs one filter on
+those loggers that masks the same things.
 (The core masks URL passwords and credential-named query values there already;
 this filter adds the plugin's own ``redact_params`` and ``redact_headers``.)
 """
@@ -15,7 +16,7 @@ import re
 import threading
 from typing import Final
 
-from axios_python.redaction import LIBRARY_LOGGERS
+from axios_python.redaction import LIBRARY_LOGGERS, header_value_pattern
 
 from ._redact import MASK, Redactor
 
@@ -38,11 +39,9 @@ class _RedactingFilter(logging.Filter):
             if any(r is redactor for r in self._redactors):
                 return
             self._redactors.append(redactor)
-            names = sorted({name for r in self._redactors for name in r.headers})
-            alternatives = "|".join(re.escape(name) for name in names)
-            # httpcore logs headers as (b'Name', b'value') tuples.
-            self._header_pair = re.compile(
-                rf"(?i)(\(b?['\"](?:{alternatives})['\"],\s*b?)(['\"])(?:(?!\2)[^\\]|\\.)*\2"
+            # httpcore logs headers as (b'Name', b'value') tuples, hpack as b'name'=b'value'.
+            self._header_pair = header_value_pattern(
+                {name for r in self._redactors for name in r.headers}
             )
 
     def filter(self, record: logging.LogRecord) -> bool:
