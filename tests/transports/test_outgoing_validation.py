@@ -123,6 +123,19 @@ async def test_control_character_in_params_string_is_refused(
 
 
 @pytest.mark.parametrize("control", ["\r", "\n", "\t", "\x00", "\x1b", "\x7f"])
+@pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
+async def test_control_character_in_url_is_refused(
+    client: Client, raw: RawServer, control: str, absolute: bool
+) -> None:
+    """A URL with a control character (`/x\\r\\nHost: evil`) is a ConfigError; nothing is sent."""
+    api = client.new(base_url=raw.url(), max_retries=3, retry_strategy=RetryEverything())
+    url = f"/x{control}Host: evil"
+    with pytest.raises(ConfigError, match="control characters"):
+        await client.get(raw.url(url) if absolute else url, api=api)
+    assert raw.connections == 0
+
+
+@pytest.mark.parametrize("control", ["\r", "\n", "\t", "\x00", "\x1b", "\x7f"])
 async def test_control_character_in_base_url_is_refused(client: Client, control: str) -> None:
     """A base_url with a control character is refused when the client is created."""
     with pytest.raises(ConfigError, match="control characters"):
