@@ -79,6 +79,32 @@ async def test_a_callable_serializer_writes_the_query(client: Client) -> None:
         await client.get("/get", params={"a": 1}, params_serializer=lambda params: 5)
 
 
+@pytest.mark.parametrize("query", ["a=1\r\nX-Injected: y", "a=1\x00", "a=\t1", "a=1\x7f"])
+async def test_a_serializer_returning_control_characters_is_refused(
+    client: Client, query: str
+) -> None:
+    """Its text is sent as written, so it is checked like a params string: no CR, LF, NUL...
+
+    (Transports disagreed: one refused, one percent-encoded, two dropped the characters
+    and sent another query.)
+    """
+    with pytest.raises(ConfigError, match="control characters"):
+        await client.get("/get", params={"a": 1}, params_serializer=lambda params: query)
+    assert client.server.requests == []
+
+
+async def test_non_ascii_a_serializer_returns_is_sent_as_utf8_percent_escapes(
+    client: Client,
+) -> None:
+    """In the query (as every transport does) and in a form body alike: José is Jos%C3%A9."""
+    response = await client.post(
+        "/post", params={"a": 1}, data={"b": 2}, params_serializer=lambda fields: "name=José"
+    )
+    sent = client.server.requests[-1]
+    assert (sent.query, sent.body) == ("name=Jos%C3%A9", b"name=Jos%C3%A9")
+    assert response.data["form"] == {"name": "José"}
+
+
 async def test_a_form_body_uses_the_serializer_too(client: Client) -> None:
     """Nested form data needs a serializer like params do; with one it is sent encoded."""
     form = {"user": {"name": "Ada", "langs": ["en", "fr"]}}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json as jsonlib
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
+from urllib.parse import quote
 
 from ._exceptions import ConfigError, InterceptorError
 from ._headers import Headers
@@ -13,6 +14,8 @@ from ._multipart import MultipartStream
 from ._params import serialize
 
 __all__ = ["apply_transforms", "as_form", "encode_body"]
+
+_ASCII: Final = "".join(map(chr, range(128)))  # kept as they are by quote()
 
 
 def apply_transforms(
@@ -69,7 +72,9 @@ def encode_body(config: Mapping[str, Any], headers: Headers) -> RequestContent:
         return _json(data, "data")  # a JSON Content-Type you set: never a form under that label
     if isinstance(data, Mapping) or _is_pairs(data):
         headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-        return serialize(data, config.get("params_serializer"), "data").encode("ascii")
+        form = serialize(data, config.get("params_serializer"), "data")
+        # A callable serializer's text may hold non-ASCII: UTF-8 escapes, as in the query.
+        return (form if form.isascii() else quote(form, safe=_ASCII)).encode("ascii")
     if isinstance(data, (list, tuple)):
         if all(isinstance(chunk, (bytes, bytearray, memoryview)) for chunk in data):
             return [bytes(chunk) for chunk in data]

@@ -74,6 +74,8 @@ def append_params(url: str, params: ParamsInput, serializer: ParamsSerializer | 
         query = check_controls("params", params)
     else:
         query = serialize(params, serializer)
+        if serializer is not None and callable(serializer):  # its text is sent as written
+            check_controls("the query params_serializer returned", query)
     if not query:
         return url
     url, hash_mark, fragment = url.partition("#")
