@@ -21,6 +21,8 @@ from ._support import Recorder
         ("http://@host/", "http://host/", None),
         ("http://host/users/a@b.c?to=x@y", "http://host/users/a@b.c?to=x@y", None),
         ("/relative/a@b", "/relative/a@b", None),
+        ("//ada:pw@host/x", "//host/x", ("ada", "pw")),  # a network-path reference
+        ("/a//b:c@d/x", "/a//b:c@d/x", None),
     ],
 )
 def test_split_credentials(url: str, clean: str, credentials: tuple[str, str] | None) -> None:
@@ -80,3 +82,15 @@ def test_a_refused_url_is_quoted_without_its_password(recorder: Recorder, url: s
     assert "hunter2" not in str(info.value)
     assert "x.test" in str(info.value)
     assert recorder.requests == []
+
+
+def test_credentials_in_a_network_path_reference_are_never_sent_nor_shown(
+    recorder: Recorder,
+) -> None:
+    """//user:pass@host under base_url is a path there (never another host): the
+    credentials are cut, not sent to base_url's origin, and shown nowhere."""
+    api = AxiosPython({"base_url": "https://api.test"}, transport=recorder)
+    response = api.get("//ada:hunter2@other.test/x")
+    assert recorder.last.url == "https://api.test/other.test/x"
+    assert "authorization" not in recorder.last.headers
+    assert "hunter2" not in f"{response.url} {response.config!r} {response.request!r}"

@@ -13,8 +13,8 @@ from ._urls import Origin, origin_of
 
 __all__ = ["BasicAuth", "URLCredentials", "check_auth", "split_credentials", "strip_credentials"]
 
-# scheme://authority, then the rest (path, query, fragment)
-_AUTHORITY: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#]*)(.*)", re.DOTALL)
+# scheme:// (or the // of a network-path reference), authority, then path, query, fragment
+_AUTHORITY: Final = re.compile(r"((?:[A-Za-z][A-Za-z0-9+.\-]*:)?//)([^/?#]*)(.*)", re.DOTALL)
 
 
 class BasicAuth:
