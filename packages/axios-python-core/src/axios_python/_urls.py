@@ -74,7 +74,7 @@ def append_params(url: str, params: ParamsInput, serializer: ParamsSerializer | 
         query = check_controls("params", params)
     else:
         query = serialize(params, serializer)
-        if serializer is not None and callable(serializer):  # its text is sent as written
+        if callable(serializer):  # its text is sent as written
             check_controls("the query params_serializer returned", query)
     if not query:
         return url
