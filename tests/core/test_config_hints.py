@@ -52,6 +52,11 @@ def test_the_table_never_shadows_one_of_our_keys() -> None:
         ("Signal", "use 'cancel_token' with an axios_python.CancelToken"),
         ("transport", "pass create(config, transport=...)"),
         ("hooks", "api.interceptors.request.use"),
+        ("httpsAgent", "options are keys here: 'max_connections'"),
+        ("adapter", "a transport here: pass create(config, transport=...)"),
+        ("pool_maxsize", "use 'max_connections'"),
+        ("skip_auto_headers", "a default header set to None in 'headers' is not sent"),
+        ("formSerializer", "give 'data' a mapping"),
     ],
 )
 def test_message_reads_as_advice(key: str, expected: str) -> None:
@@ -73,6 +78,19 @@ async def test_async_request_keyword_gets_the_hint(recorder: Recorder) -> None:
     with pytest.raises(ConfigError, match=r"'raise_for_status'.*'validate_status'"):
         await api.async_get("/", raise_for_status=True)  # type: ignore[call-arg]
     assert recorder.requests == []
+
+
+@pytest.mark.parametrize("key", ["skip_auto_headers", "compress", "formSerializer", "connector"])
+def test_a_misleading_nearest_key_is_replaced_by_advice(key: str) -> None:
+    """Spelling alone would point these at a key that does something else (sensitive_headers,
+    decompress, params_serializer, max_connections alone): the table answers first."""
+    assert "did you mean" not in _message({key: 1})
+
+
+@pytest.mark.parametrize("key", ["httpsAgent", "withCredentials", "xsrfHeaderName", "num_pools"])
+def test_well_known_names_never_get_the_list_of_every_key(key: str) -> None:
+    """Names a newcomer from Axios or urllib3 types are answered with advice, not a list."""
+    assert "valid keys are" not in _message({key: 1})
 
 
 def test_typo_still_gets_the_nearest_key() -> None:

@@ -2,8 +2,9 @@
 
 Someone coming from requests, httpx, aiohttp, urllib3 or Axios types the name they
 know; the error then names our equivalent instead of listing every key. Only names
-that are not our own keys belong here (a test keeps it that way), and camelCase
-Axios names need no entry: ``baseURL`` already finds ``base_url`` by spelling.
+that are not our own keys belong here (a test keeps it that way). A camelCase Axios
+name needs an entry only when spelling cannot find ours (``baseURL`` finds
+``base_url``; ``httpsAgent`` finds nothing) or finds the wrong one.
 """
 
 from __future__ import annotations
@@ -25,6 +26,23 @@ _RETRIES: Final = Hint(
     "use 'max_retries' (how many) and 'retry_strategy' (backoff and which statuses)",
 )
 _HOOKS: Final = Hint((), "use interceptors (api.interceptors.request.use) or middleware (api.use)")
+_AGENT: Final = Hint(
+    ("max_connections", "max_keepalive_connections", "verify", "cert"),
+    "Node's agent options are keys here: 'max_connections', 'max_keepalive_connections', "
+    "'verify', 'cert'",
+)
+_XSRF: Final = Hint(
+    ("headers",), "a browser-only Axios option; send the token in 'headers' (or an interceptor)"
+)
+_ENCODING: Final = Hint(
+    (), "set response.encoding (in a response interceptor, say) to choose how .text decodes"
+)
+_POOL_SIZE: Final = Hint(("max_connections",), "use 'max_connections', the pool's size")
+_PROXY_AUTH: Final = Hint(
+    ("proxy",),
+    "put the credentials in the 'proxy' URL, as its user:password part; they are sent as "
+    "Proxy-Authorization",
+)
 
 FOREIGN_KEYS: Final[dict[str, Hint]] = {
     "allow_redirects": Hint(
@@ -70,6 +88,46 @@ FOREIGN_KEYS: Final[dict[str, Hint]] = {
     "event_hooks": _HOOKS,  # httpx
     "transport": Hint((), "a transport is not a config key: pass create(config, transport=...)"),
     "mounts": Hint((), "pass create(config, transport=...), or load a transport plugin"),
+    # Axios (JavaScript) names that spelling alone cannot map to ours
+    "adapter": Hint((), "Axios's adapter is a transport here: pass create(config, transport=...)"),
+    "httpAgent": _AGENT,
+    "httpsAgent": _AGENT,
+    "withCredentials": Hint(
+        ("cookies",), "a browser option; here the client's jar sends cookies: use 'cookies'"
+    ),
+    "xsrfCookieName": _XSRF,
+    "xsrfHeaderName": _XSRF,
+    "withXSRFToken": _XSRF,
+    "formSerializer": Hint(
+        ("data", "files"),
+        "give 'data' a mapping to send a form (url-encoded), add 'files' for multipart",
+    ),
+    "responseEncoding": _ENCODING,
+    "default_encoding": _ENCODING,  # httpx
+    # connection and pool settings of aiohttp, urllib3 and requests' HTTPAdapter
+    "connector": Hint(
+        ("max_connections", "max_keepalive_connections", "verify"),
+        "aiohttp's connector settings are keys here: 'max_connections', "
+        "'max_keepalive_connections', 'verify'",
+    ),
+    "maxsize": _POOL_SIZE,
+    "pool_maxsize": _POOL_SIZE,
+    "num_pools": _POOL_SIZE,
+    "backoff_factor": Hint(
+        ("retry_strategy",),
+        "use 'retry_strategy', e.g. ExponentialBackoff(...), with 'max_retries'",
+    ),
+    "proxy_auth": _PROXY_AUTH,
+    "proxy_headers": _PROXY_AUTH,
+    "skip_auto_headers": Hint(
+        ("headers",), "aiohttp's name; a default header set to None in 'headers' is not sent"
+    ),
+    "compress": Hint(
+        ("data", "headers"),
+        "aiohttp's name; compress the body yourself into 'data' and name the coding in "
+        "'headers' ('Content-Encoding')",
+    ),
+    "trace_configs": Hint((), "use interceptors or a plugin; api.plugin('otel') traces requests"),
 }
 
 
