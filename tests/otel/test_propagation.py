@@ -128,6 +128,37 @@ async def test_a_redirect_between_allowed_origins_keeps_the_context(
     await api.aclose()
 
 
+@SIDES
+async def test_tracestate_of_an_incoming_trace_goes_on(
+    server: EchoServer, other: EchoServer, telemetry: Telemetry, side: str
+) -> None:
+    """A trace continued from an incoming request: same trace id and tracestate go out,
+    from our span; nothing of it goes to an origin outside propagate_to."""
+    incoming = {
+        "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        "tracestate": "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7",
+    }
+    api = telemetry.instrument(
+        axios_python.create({"base_url": server.url}), propagate_to=[server.url]
+    )
+    token = context.attach(propagate.extract(incoming))
+    try:
+        await send(api, side, "/get")
+        await send(api, side, f"{other.url}/get")
+    finally:
+        context.detach(token)
+    first, _ = telemetry.client_spans()
+    assert first.parent is not None
+    assert first.parent.span_id == 0xB7AD6B7169203331
+    sent = server.requests[-1]
+    assert sent.header("traceparent") == _traceparent(first)
+    assert (sent.header("traceparent") or "").startswith("00-0af7651916cd43dd8448eb211c80319c-")
+    assert sent.header("tracestate") == incoming["tracestate"]
+    assert other.requests[-1].header("traceparent") is None
+    assert other.requests[-1].header("tracestate") is None
+    await api.aclose()
+
+
 def test_propagate_to_nothing_sends_nothing(server: EchoServer, telemetry: Telemetry) -> None:
     """propagate_to=[]: traced, never propagated."""
     api = telemetry.instrument(axios_python.create({"base_url": server.url}), propagate_to=[])
