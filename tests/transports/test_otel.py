@@ -34,6 +34,30 @@ async def test_one_span_per_request_and_its_context_sent(client: Client) -> None
     assert client.server.requests[-1].header("traceparent") == _traceparent(telemetry)
 
 
+async def test_the_duration_histogram_and_active_requests(client: Client) -> None:
+    """One http.client.request.duration point per outcome; no request left active."""
+    telemetry = Telemetry()
+    telemetry.instrument(client.api)
+    await client.get("/get")
+    with pytest.raises(axios_python.HTTPStatusError):
+        await client.get("/status/503")
+    base = {
+        "http.request.method": "GET",
+        "server.address": "127.0.0.1",
+        "server.port": client.server.port,
+        "network.protocol.version": "1.1",
+    }
+    points = {
+        tuple(sorted(dict(point.attributes or {}).items())): point.count
+        for point in telemetry.durations()
+    }
+    assert points == {
+        tuple(sorted({**base, "http.response.status_code": 200}.items())): 1,
+        tuple(sorted({**base, "http.response.status_code": 503, "error.type": "503"}.items())): 1,
+    }
+    assert list(telemetry.active().values()) == [0]
+
+
 async def test_a_server_error_is_named_by_its_status(client: Client) -> None:
     """HTTP 500 rejected by validate_status: error.type '500'."""
     telemetry = Telemetry()
