@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from axios_python import FixedBackoff, NetworkError, RetryError, TooManyRedirectsError
+from axios_python import (
+    FixedBackoff,
+    HTTPStatusError,
+    NetworkError,
+    RetryError,
+    TooManyRedirectsError,
+)
 
 from ._support import Client
 
@@ -42,6 +48,17 @@ async def test_see_other_turns_post_into_get(client: Client) -> None:
     )
     assert response.data["method"] == "GET"
     assert response.data["body"] == ""
+
+
+async def test_a_status_error_after_a_redirect_names_the_request_sent(client: Client) -> None:
+    """POST answered 303, then GET /status/500: the error names the GET it got the 500 for."""
+    with pytest.raises(HTTPStatusError) as caught:
+        await client.post("/redirect-to?url=/status/500&status_code=303", json={"a": 1})
+    assert str(caught.value).startswith(
+        f"HTTP 500 Internal Server Error for GET {client.server.url}/status/500"
+    )
+    assert caught.value.response.request is not None
+    assert caught.value.response.request.method == "GET"
 
 
 async def test_too_many_redirects(client: Client) -> None:

@@ -384,9 +384,10 @@ def dispatch_flow(client: AxiosPython, config: RequestConfig, is_async: bool) ->
         ):
             if not response.is_closed:
                 yield Read(response)
+            sent = response.request or request  # the last hop's, after redirects
             status_error = HTTPStatusError(
                 f"HTTP {response.status_code} {response.reason_phrase} for "
-                f"{request.method} {response.url}",
+                f"{sent.method} {response.url}",
                 response=response,
                 config=response.config,
                 request=request,
