@@ -22,6 +22,7 @@ from axios_python import (
     CancelToken,
     ConfigError,
     ConnectionOptions,
+    ProtocolError,
     Request,
     Response,
     Timeout,
@@ -308,6 +309,13 @@ class AiohttpTransport(BaseTransport):
                     )
             except BaseException as exc:
                 reraise(exc, request, reused=took_reused())
+            if raw.status < 100:  # aiohttp reads "HTTP/1.1 099"; the other transports refuse it
+                raw.close()
+                raise ProtocolError(
+                    f"malformed response to {request.method} {request.url}: status code "
+                    f"{raw.status:03d} (expected 100 to 999)",
+                    request=request,
+                )
             response_headers = received(raw.raw_headers)
             version = _VERSIONS.get(raw.version) or f"HTTP/{raw.version[0]}.{raw.version[1]}"
             if request.stream:

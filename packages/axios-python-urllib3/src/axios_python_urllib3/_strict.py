@@ -12,7 +12,10 @@ Hints`` as the response. Our connections use StrictResponse instead, which:
 - accepts only ``1*DIGIT`` Content-Length values (repeats must agree);
 - accepts only hex chunk sizes and requires CRLF after each chunk's data;
 - closes, instead of pooling, a connection on which bytes follow a response that
-  has no body (204, 304, HEAD): whatever they are, the stream is out of step.
+  has no body (204, 304, HEAD): whatever they are, the stream is out of step;
+- reads a body (or chunk) of announced length in bounded pieces, so a
+  Content-Length the server never sends is not allocated up front (Python
+  3.11's http.client asks for all of it at once: MemoryError, OverflowError).
 
 The happy path costs about what http.client's own parsing does: the header
 lines are parsed without the email parser http.client uses.
@@ -39,6 +42,7 @@ _FOLD = re.compile(rb"[ \t][\t\x20-\x7e\x80-\xff]*")
 _DIGITS = re.compile(r"[0-9]+")
 _HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
 _NO_BODY = frozenset({204, 304})
+_PIECE = 1 << 20  # the most read at once for a body of announced length
 _OWS = b" \t"
 
 
@@ -97,6 +101,23 @@ class StrictResponse(http.client.HTTPResponse):
         if not self.will_close and not self.chunked and self.length is None:
             self.will_close = True
 
+    def _safe_read(self, amt: int) -> bytes:
+        """Exactly ``amt`` bytes, or IncompleteRead; read in pieces of at most 1 MiB."""
+        if amt <= _PIECE:
+            data: bytes = self.fp.read(amt)
+            if len(data) < amt:
+                raise http.client.IncompleteRead(data, amt - len(data))
+            return data
+        pieces: list[bytes] = []
+        left = amt
+        while left:
+            piece = self.fp.read(min(left, _PIECE))
+            if not piece:
+                raise http.client.IncompleteRead(b"".join(pieces), left)
+            pieces.append(piece)
+            left -= len(piece)
+        return b"".join(pieces)
+
     def _read_next_chunk_size(self) -> int:
         """The next chunk's size: hex digits, optional extensions, CRLF; nothing else."""
         line = self.fp.readline(MAX_LINE + 1)
@@ -117,7 +138,7 @@ class StrictResponse(http.client.HTTPResponse):
         if left:
             return left
         if left is not None:  # the end of a chunk's data: CRLF must follow
-            end = self._safe_read(2)  # type: ignore[attr-defined]
+            end = self._safe_read(2)
             if end != b"\r\n":
                 raise MalformedResponse(f"chunk data not followed by CRLF (got {end!r})")
         size = self._read_next_chunk_size()

@@ -42,7 +42,6 @@ __all__ = [
     "Interrupted",
     "harden_client",
     "harden_pool",
-    "retire_if_trailing",
 ]
 
 SLOT_KEY: Final = "axios_python.cancel_slot"
@@ -127,16 +126,46 @@ def _refuse_cancelled(pool: Any) -> None:
 
 
 def _reap_orphans(pool: Any) -> list[Any]:
-    """Remove connections no request owns that are neither idle nor closed (pool lock held)."""
+    """Remove connections no request owns that are neither idle nor closed, and retire
+    idle ones with bytes already after their last response (pool lock held)."""
     owned = {id(r.connection) for r in pool._requests if r.connection is not None}
-    orphans = [
-        connection
-        for connection in pool._connections
-        if id(connection) not in owned and not connection.is_idle() and not connection.is_closed()
-    ]
+    orphans = []
+    for connection in pool._connections:
+        if id(connection) in owned:
+            continue
+        if connection.is_idle():
+            _retire_if_trailing(connection)
+        elif not connection.is_closed():
+            orphans.append(connection)
     for connection in orphans:
         pool._connections.remove(connection)
     return orphans
+
+
+def _retire_if_trailing(connection: Any) -> None:
+    """Expire an idle HTTP/1.1 connection whose parser holds bytes no request asked for.
+
+    Bytes after a complete response (a body longer than its Content-Length, stray
+    bytes after a 204, 304 or HEAD) are out of step: h11 keeps them buffered and
+    would read them as the next response on that connection. This runs as the
+    response is closed, under the pool's lock, so the pool closes the connection
+    before any request can be given it. Each idle spell (its keep-alive deadline)
+    is checked once. Bytes that arrive later stay in the socket, which httpcore
+    checks before reuse.
+    """
+    inner: Any = getattr(connection, "_connection", None)
+    expire_at = getattr(inner, "_expire_at", _ABSENT)
+    if expire_at is _ABSENT:  # a proxy's connection wraps one more (or none is open yet)
+        inner = getattr(inner, "_connection", None)
+        expire_at = getattr(inner, "_expire_at", _ABSENT)
+        if expire_at is _ABSENT:
+            return
+    if expire_at is not None and expire_at == getattr(inner, "_axios_checked", None):
+        return
+    inner._axios_checked = expire_at
+    state = getattr(inner, "_h11_state", None)  # HTTP/2 has none: frames cannot be misread
+    if state is not None and state.trailing_data[0]:
+        inner._expire_at = float("-inf")
 
 
 def _spare_owned(pool: Any, closing: list[Any]) -> list[Any]:
@@ -177,27 +206,7 @@ def _hand_over(pool: Any) -> None:
             stream.claim(pool_request.request.extensions.get(SLOT_KEY))
 
 
-def retire_if_trailing(response: Any) -> None:
-    """Make the pool drop ``response``'s connection if bytes already follow its head.
-
-    For a response without a body (204, 304, HEAD) any byte after the head is out of
-    step: h11 keeps it buffered and would read it as the start of the next response
-    on that connection. Expiring the connection's keep-alive now makes the pool close
-    it, under its own lock, as soon as this response is closed. Bytes that arrive
-    later leave the socket readable, which httpcore already treats as expired.
-    """
-    stream = getattr(response, "stream", None)
-    for _ in range(6):  # httpx stream -> transport stream -> pool stream -> HTTP/1.1 stream
-        connection = getattr(stream, "_connection", None)
-        state = getattr(connection, "_h11_state", None)
-        if state is not None:
-            trailing, _closed = state.trailing_data
-            if trailing:
-                connection._keepalive_expiry = -1.0  # type: ignore[union-attr]
-            return
-        stream = getattr(stream, "_stream", None) or getattr(stream, "_httpcore_stream", None)
-
-
+_ABSENT: Final = object()
 _POOL_ATTRIBUTES: Final = (
     "_assign_requests_to_connections",
     "_requests",

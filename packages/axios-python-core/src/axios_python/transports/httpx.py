@@ -26,7 +26,7 @@ from .._exceptions import (
 )
 from .._headers import Headers
 from .._models import AsyncByteStream, Request, Response, SyncByteStream
-from ._cancellation import REUSED_KEY, SLOT_KEY, CancelSlot, harden_client, retire_if_trailing
+from ._cancellation import REUSED_KEY, SLOT_KEY, CancelSlot, harden_client
 from .base import BaseTransport
 
 __all__ = ["HttpxTransport"]
@@ -192,8 +192,6 @@ class HttpxTransport(BaseTransport):
             if slot is not None:
                 slot.release()
             self._errors.reraise(exc, request, token, reused=REUSED_KEY in outgoing.extensions)
-        if raw.status_code in _BODILESS or request.method == "HEAD":
-            retire_if_trailing(raw)
         if request.stream:
             return _response(raw, request, stream=_SyncStream(raw, self._errors, request, slot))
         try:
@@ -249,8 +247,6 @@ class HttpxTransport(BaseTransport):
             raw = await client.send(outgoing, stream=True)
         except Exception as exc:
             self._errors.reraise(exc, request, token, reused=REUSED_KEY in outgoing.extensions)
-        if raw.status_code in _BODILESS or request.method == "HEAD":
-            retire_if_trailing(raw)
         if request.stream:
             return _response(raw, request, stream=_AsyncStream(raw, self._errors, request, token))
         try:
@@ -289,8 +285,6 @@ class HttpxTransport(BaseTransport):
             self._errors.reraise(exc, request)
 
 
-# Statuses whose response has no body: bytes after their head mean the stream is out of step.
-_BODILESS = frozenset({204, 304})
 # httpcore's words for a connection closed before any response: a NetworkError, not malformed.
 _NO_RESPONSE = "Server disconnected without sending a response"
 
