@@ -67,6 +67,9 @@ def test_urllib3_rejects_bad_options_at_once(options: dict[str, object], message
         ({"connector": None}, "sets connector itself"),
         ({"cookie_jar": None}, "sets cookie_jar itself"),
         ({"trust_evn": True}, "did you mean 'trust_env'"),
+        ({"ssl": 5}, "ssl must be True, False, an ssl.SSLContext"),
+        ({"ssl": "yes"}, "got str: 'yes'"),
+        ({"proxy": 5}, "proxy must be a URL string .got int: 5."),
     ],
 )
 def test_aiohttp_rejects_bad_options_at_once(options: dict[str, object], message: str) -> None:

@@ -11,6 +11,7 @@ import threading
 import urllib.request
 import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from ssl import SSLContext
 from typing import Any
 
 import aiohttp
@@ -102,6 +103,11 @@ class AiohttpTransport(BaseTransport):
             )
         if keepalive_expiry <= 0:
             raise ConfigError(f"keepalive_expiry must be positive (got {keepalive_expiry!r})")
+        if not isinstance(ssl, (bool, SSLContext, aiohttp.Fingerprint)):
+            raise ConfigError(
+                f"ssl must be True, False, an ssl.SSLContext or an aiohttp.Fingerprint "
+                f"(got {type(ssl).__name__}: {ssl!r})"
+            )
         _check_session_options(session_options)
         self._connector_options: dict[str, Any] = {
             "limit": max_connections,
@@ -399,6 +405,9 @@ def _check_session_options(options: dict[str, Any]) -> None:
                 "max_connections, max_connections_per_host, keepalive_expiry, ssl "
                 "or an aiohttp.ClientSession option)"
             )
+    proxy = options.get("proxy")
+    if proxy is not None and not isinstance(proxy, (str, URL)):
+        raise ConfigError(f"proxy must be a URL string (got {type(proxy).__name__}: {proxy!r})")
 
 
 def _env_proxies() -> bool:
