@@ -9,6 +9,11 @@ per transport and side, the connections a burst opened against the limit::
     python benchmarks/bench_pools.py            # 32 threads x 200 requests; 200 tasks x 20
     python benchmarks/bench_pools.py --quick    # 32 threads x 20; 200 tasks x 2
 
+Each request waits ``--delay`` seconds (default 0.02) at the server, so every
+worker's request is in flight at once, as with a real server; with ``--delay 0``
+a fast loopback server answers before most workers have sent anything, which
+hides the churn.
+
 The last row repeats the sync burst on httpx with httpx's own keep-alive limit
 of 20, to show the churn this avoids. Counts, not timings: the machine's speed
 does not change them much.
@@ -53,14 +58,14 @@ ASYNC: dict[str, Callable[[], BaseTransport]] = {
 }
 
 
-def sync_burst(transport: BaseTransport, threads: int, each: int) -> int:
+def sync_burst(transport: BaseTransport, threads: int, each: int, path: str) -> int:
     """``threads`` threads send ``each`` GETs on one client; the connections the server accepted."""
     with EchoServer() as server:
         api = axios_python.create({"base_url": server.url}, transport=transport)
 
         def work() -> None:
             for _ in range(each):
-                api.get("/get")
+                api.get(path)
 
         with ThreadPoolExecutor(max_workers=threads) as pool:
             for future in [pool.submit(work) for _ in range(threads)]:
@@ -69,14 +74,14 @@ def sync_burst(transport: BaseTransport, threads: int, each: int) -> int:
         return server.connections_opened
 
 
-def async_burst(transport: BaseTransport, tasks: int, each: int) -> int:
+def async_burst(transport: BaseTransport, tasks: int, each: int, path: str) -> int:
     """``tasks`` tasks send ``each`` GETs on one client; the connections the server accepted."""
     with EchoServer() as server:
         api = axios_python.create({"base_url": server.url}, transport=transport)
 
         async def work() -> None:
             for _ in range(each):
-                await api.async_get("/get")
+                await api.async_get(path)
 
         async def burst() -> None:
             await asyncio.gather(*(work() for _ in range(tasks)))
@@ -90,7 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     """Print the connections each transport opened for the bursts."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="fewer requests")
+    parser.add_argument(
+        "--delay", type=float, default=0.02, help="seconds the server waits before each answer"
+    )
     args = parser.parse_args(argv)
+    path = f"/delay/{args.delay}"
     threads, sync_each = 32, (20 if args.quick else 200)
     tasks, async_each = 200, (2 if args.quick else 20)
     print(f"{'transport':<38}{'requests':>10}{'connections':>13}{'limit':>7}")
@@ -98,19 +107,19 @@ def main(argv: list[str] | None = None) -> int:
         row(
             f"{name} sync, {threads} threads",
             threads * sync_each,
-            sync_burst(build(), threads, sync_each),
+            sync_burst(build(), threads, sync_each, path),
         )
     for name, build in ASYNC.items():
         row(
             f"{name} async, {tasks} tasks",
             tasks * async_each,
-            async_burst(build(), tasks, async_each),
+            async_burst(build(), tasks, async_each, path),
         )
     churn = HttpxTransport(limits=httpx.Limits(max_connections=LIMIT, max_keepalive_connections=20))
     row(
         "httpx sync, keep-alive 20 (httpx's)",
         threads * sync_each,
-        sync_burst(churn, threads, sync_each),
+        sync_burst(churn, threads, sync_each, path),
     )
     return 0
 

@@ -61,13 +61,20 @@ async def test_total_stops_a_trickling_body(
     assert str(caught.value).startswith(f"total timeout of 0.5s for GET {trickle.url(path)}")
 
 
-async def test_total_bounds_iterating_a_stream(client: Client, trickle: HostileServer) -> None:
-    """The total still runs while the caller iterates a streamed body, and ends it."""
-    response = await client.get(
-        trickle.url("/chunked"), stream=True, timeout=Timeout(2, 1, 2, 2, total=0.6)
-    )
+@pytest.mark.parametrize("limit", ["total", "retry_deadline"])
+async def test_a_deadline_bounds_iterating_a_stream(
+    client: Client, trickle: HostileServer, limit: str
+) -> None:
+    """The total, or the retry_deadline, still runs while the caller iterates a streamed body."""
+    if limit == "total":
+        options: dict[str, object] = {"timeout": Timeout(2, 1, 2, 2, total=0.6)}
+        expected = r"total timeout of 0\.6s"
+    else:
+        options = {"timeout": TRICKLE_TIMEOUT, "retry_deadline": 0.6}
+        expected = r"retry_deadline of 0\.6s reached"
+    response = await client.get(trickle.url("/chunked"), stream=True, **options)
     started = time.monotonic()
-    with pytest.raises(TimeoutError, match=r"total timeout of 0\.6s"):
+    with pytest.raises(TimeoutError, match=expected):
         await client.chunks(response)
     assert time.monotonic() - started < 2
     assert response.is_closed

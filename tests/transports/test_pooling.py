@@ -53,12 +53,13 @@ async def test_close_releases_idle_connections(client: Client, own_server: EchoS
 async def test_a_busy_pool_does_not_churn(client: Client, own_server: EchoServer) -> None:
     """32 threads (or 64 tasks) on one client reuse their connections: no more are opened.
 
-    httpx's own default keeps 20 connections alive and counts busy ones against
-    that, so 32 threads would open a new connection for most requests.
+    Each request waits 50 ms at the server, so every worker's request is in flight
+    at once. With httpx's own default (20 kept alive, busy ones counted against
+    that) each burst would open a new connection for most requests.
     """
     client.api = client.new(base_url=own_server.url)
     workers = 64 if client.is_async else 32
     for _ in range(5):
-        responses = await client.gather(workers, "/get")
+        responses = await client.gather(workers, "/delay/0.05")
         assert [r.status_code for r in responses] == [200] * workers
     assert own_server.connections_opened <= workers
