@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import ssl
+import subprocess
 import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,6 +13,7 @@ from types import TracebackType
 from typing import Any
 
 import trustme
+from cryptography.hazmat.primitives import serialization
 
 __all__ = ["TLSServer"]
 
@@ -101,6 +103,34 @@ class TLSServer:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         self.ca.configure_trust(context)
         return context
+
+    def client_files(self, directory: str, password: bytes | None = None) -> tuple[str, ...]:
+        """A client certificate as ``(cert file, key file)``, or with ``password`` as
+        ``(cert file, encrypted key file, password)``: the ``cert`` forms besides one PEM."""
+        issued = self.ca.issue_cert("files@example.test", common_name="files@example.test")
+        cert = os.path.join(directory, "client-cert.pem")
+        key = os.path.join(directory, "client-key.pem")
+        issued.cert_chain_pems[0].write_to_path(cert)
+        if password is None:
+            issued.private_key_pem.write_to_path(key)
+            return cert, key
+        private = serialization.load_pem_private_key(issued.private_key_pem.bytes(), None)
+        encrypted = private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(password),
+        )
+        with open(key, "wb") as file:
+            file.write(encrypted)
+        return cert, key, password.decode()
+
+    def ca_directory(self, directory: str) -> str:
+        """An OpenSSL CA directory (``openssl rehash``) holding this server's CA: ``verify=DIR``."""
+        path = os.path.join(directory, "cas")
+        os.mkdir(path)
+        self.ca.cert_pem.write_to_path(os.path.join(path, "ca.pem"))
+        subprocess.run(["openssl", "rehash", path], check=True, capture_output=True)
+        return path
 
     def note_connection(self) -> None:
         """Count one accepted connection (a TLS handshake that succeeded)."""

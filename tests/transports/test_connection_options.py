@@ -106,6 +106,33 @@ async def test_client_certificate(client: Client, tls_server: TLSServer) -> None
     assert (await client.get("/whoami", api=anonymous)).data["client"] is None
 
 
+@pytest.mark.parametrize("password", [None, b"k3y pass"], ids=["key-file", "encrypted-key"])
+async def test_client_certificate_with_a_separate_key(
+    client: Client, tls_server: TLSServer, tmp_path: Path, password: bytes | None
+) -> None:
+    """cert as (cert file, key file), or (cert, encrypted key, password), reaches the server.
+
+    reqwest cannot load an encrypted key: it refuses it at create() by name.
+    """
+    cert = tls_server.client_files(str(tmp_path), password)
+    config = {"base_url": tls_server.url, "verify": tls_server.ca_path, "cert": cert}
+    if password is not None and client.case.name == "reqwest":
+        with pytest.raises(UnsupportedOptionError, match="encrypted private key") as caught:
+            client.new(**config)
+        assert (caught.value.transport, caught.value.option) == ("ReqwestTransport", "cert")
+        return
+    api = client.new(**config)
+    assert (await client.get("/whoami", api=api)).data == {"client": "files@example.test"}
+
+
+async def test_verify_takes_a_ca_directory(
+    client: Client, tls_server: TLSServer, tmp_path: Path
+) -> None:
+    """verify as an OpenSSL CA directory trusts the certificates in it."""
+    api = client.new(base_url=tls_server.url, verify=tls_server.ca_directory(str(tmp_path)))
+    assert (await client.get("/ok", api=api)).data["tls"] is True
+
+
 async def test_trust_env_reads_proxy_variables(
     client: Client, proxy: Proxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -122,6 +149,22 @@ async def test_trust_env_reads_proxy_variables(
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     exempt = client.new()
     await client.get("/get", api=exempt, params={"n": "3"})
+    assert len(proxy.seen) == 1
+
+
+async def test_trust_env_reads_https_proxy_with_credentials(
+    client: Client, proxy: Proxy, tls_server: TLSServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """https_proxy (lower case too) tunnels https:// requests; its userinfo authenticates."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    monkeypatch.setenv("https_proxy", proxy.url_with("env", "s3cret"))
+    api = client.new(verify=tls_server.ca_path)
+    assert (await client.get(f"{tls_server.url}/via-env", api=api)).data["path"] == "/via-env"
+    target = tls_server.url.removeprefix("https://")
+    assert proxy.seen == [("CONNECT", target, "Basic ZW52OnMzY3JldA==")]  # env:s3cret
+    await client.get("/get", api=api)  # plain http is not what https_proxy covers
     assert len(proxy.seen) == 1
 
 

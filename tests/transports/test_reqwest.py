@@ -58,7 +58,7 @@ def _api(base_url: str, **options: Any) -> AxiosPython:
         ({"verify": "/nonexistent/ca.pem"}, "cannot read the CA bundle '/nonexistent/ca.pem'"),
         ({"verify": 1}, "verify must be True, False, a CA bundle path or an ssl.SSLContext"),
         ({"cert": "/nonexistent/client.pem"}, "cannot read the client certificate"),
-        ({"cert": ("a", "b", "pw")}, "encrypted keys are not supported"),
+        ({"cert": ("a", "b", "pw")}, "cannot load an encrypted private key"),
         ({"proxy": 3128}, r"proxy must be a URL string \(got 3128\)"),
         ({"proxy": "not a url"}, "pyreqwest refused an option"),
         ({"trust_env": "yes"}, "trust_env must be True or False"),

@@ -19,7 +19,7 @@ from typing import Any, TypeVar, Union
 from pyreqwest.client import BaseClientBuilder, SyncClientBuilder
 from pyreqwest.proxy import ProxyBuilder
 
-from axios_python import ConfigError
+from axios_python import ConfigError, UnsupportedOptionError
 
 __all__ = ["Builder", "CertInput", "ClientSettings", "Phases", "VerifyInput"]
 
@@ -154,8 +154,15 @@ def _trust(verify: object) -> tuple[list[bytes], bool]:
 
 
 def _pem_certs(path: str | os.PathLike[str]) -> list[bytes]:
+    """The PEM certificates of a CA bundle file, or of every file in a CA directory."""
+    where = Path(path)
     try:
-        data = Path(path).read_bytes()
+        if where.is_dir():  # an OpenSSL CA directory (c_rehash): one certificate per file
+            data = b"\n".join(
+                entry.read_bytes() for entry in sorted(where.iterdir()) if entry.is_file()
+            )
+        else:
+            data = where.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read the CA bundle {os.fspath(path)!r}: {exc}") from exc
     certs = _PEM_CERT.findall(data)
@@ -172,6 +179,13 @@ def _identity(cert: object) -> bytes | None:
         paths: tuple[object, ...] = (cert,)
     elif isinstance(cert, tuple) and len(cert) == 2:
         paths = cert
+    elif isinstance(cert, tuple) and len(cert) == 3:
+        raise UnsupportedOptionError(
+            "ReqwestTransport",
+            "cert",
+            "pyreqwest cannot load an encrypted private key (a key password); decrypt the key "
+            "(openssl pkey -in key.pem -out plain-key.pem) or use another transport",
+        )
     else:
         raise ConfigError(
             "cert must be a PEM file holding the certificate and its key, or a "
