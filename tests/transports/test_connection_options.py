@@ -26,12 +26,14 @@ from axios_python import (
     ConnectionOptions,
     HttpxTransport,
     NetworkError,
+    ProtocolError,
     Request,
     Response,
     UnsupportedOptionError,
 )
 
 from ._h2 import H2Server
+from ._hostile import Conn, HostileServer
 from ._proxy import Proxy
 from ._support import TRANSPORTS, Client
 from ._tls import TLSServer
@@ -76,6 +78,26 @@ async def test_proxy_tunnels_https(client: Client, proxy: Proxy, tls_server: TLS
     method, target, auth = proxy.seen[-1]
     assert (method, target) == ("CONNECT", tls_server.url.removeprefix("https://"))
     assert auth == "Basic dTpw"
+
+
+async def test_a_proxy_refusing_the_tunnel_is_a_network_error(
+    client: Client, tls_server: TLSServer
+) -> None:
+    """A 407 to CONNECT is a NetworkError saying so (not a malformed response), no password."""
+
+    def refuse(conn: Conn, index: int) -> bool:
+        conn.send_head(407, [("Proxy-Authenticate", 'Basic realm="p"'), ("Content-Length", "0")])
+        return False
+
+    with HostileServer(refuse) as refusing:
+        proxy_url = refusing.url("").replace("http://", "http://bob:hunter22@").rstrip("/")
+        api = client.new(proxy=proxy_url, verify=tls_server.ca_path)
+        with pytest.raises(NetworkError) as caught:
+            await client.get(f"{tls_server.url}/ok", api=api)
+    assert not isinstance(caught.value, ProtocolError)
+    assert re.search("407|proxy authorization required", str(caught.value)), caught.value
+    assert "hunter22" not in str(caught.value)
+    assert refusing.requests[0].startswith("CONNECT ")
 
 
 async def test_verify_takes_a_ca_path_a_context_or_false(

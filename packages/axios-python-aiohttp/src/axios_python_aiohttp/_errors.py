@@ -47,6 +47,11 @@ def reraise(exc: BaseException, request: Request, *, reused: bool = False) -> No
         raise TimeoutError(f"timeout for {where}: {exc}", request=request) from exc
     if isinstance(exc, (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError)):
         raise ConfigError(f"cannot send to {request.url!r}: {exc}", request=request) from exc
+    if isinstance(exc, aiohttp.ClientHttpProxyError):  # the proxy refused the CONNECT tunnel
+        raise NetworkError(
+            f"ProxyError for {where}: the proxy answered {exc.status} {exc.message}",
+            request=request,
+        ) from exc
     if isinstance(exc, (aiohttp.ClientPayloadError, aiohttp.ClientResponseError)):
         # The parser refused the head (ClientResponseError: we never raise_for_status) or
         # the body (ClientPayloadError: bad chunk, cut short, bad encoding).
