@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from echo_server import EchoServer
 
 from axios_python import (
     AxiosPython,
@@ -28,6 +29,7 @@ from axios_python import (
     NetworkError,
     ProtocolError,
     Request,
+    RequestOptions,
     Response,
     UnsupportedOptionError,
 )
@@ -35,7 +37,7 @@ from axios_python import (
 from ._h2 import H2Server
 from ._hostile import Conn, HostileServer
 from ._proxy import Proxy
-from ._support import TRANSPORTS, Client
+from ._support import TRANSPORTS, Client, eventually
 from ._tls import TLSServer
 
 
@@ -137,7 +139,11 @@ async def test_client_certificate_with_a_separate_key(
     reqwest cannot load an encrypted key: it refuses it at create() by name.
     """
     cert = tls_server.client_files(str(tmp_path), password)
-    config = {"base_url": tls_server.url, "verify": tls_server.ca_path, "cert": cert}
+    config: dict[str, Any] = {
+        "base_url": tls_server.url,
+        "verify": tls_server.ca_path,
+        "cert": cert,
+    }
     if password is not None and client.case.name == "reqwest":
         with pytest.raises(UnsupportedOptionError, match="encrypted private key") as caught:
             client.new(**config)
@@ -256,6 +262,29 @@ async def test_pool_limits(client: Client) -> None:
     assert 1 <= client.server.peak_in_flight <= 2
     if not client.case.pools_in_background:
         assert 1 <= client.server.connections_opened <= 2
+
+
+async def test_keepalive_limit(client: Client, own_server: EchoServer) -> None:
+    """max_keepalive_connections keeps that many idle connections of the ones a burst opened.
+
+    urllib3 and aiohttp keep every pooled connection alive: they refuse fewer by name.
+    """
+    config: RequestOptions = {
+        "base_url": own_server.url,
+        "max_connections": 4,
+        "max_keepalive_connections": 1,
+    }
+    if client.case.name in ("urllib3", "aiohttp"):
+        with pytest.raises(UnsupportedOptionError, match="max_keepalive_connections"):
+            AxiosPython(config, transport=client.case.build(None, None))
+        return
+    client.api = AxiosPython(config, transport=client.case.build(None, None))
+    try:
+        await client.gather(4, "/delay/0.2")
+        assert own_server.connections_opened == 4
+        assert await eventually(lambda: own_server.open_connections == 1)
+    finally:
+        await client.api.aclose()
 
 
 def test_options_are_validated_at_create() -> None:
