@@ -14,9 +14,11 @@ worker's request is in flight at once, as with a real server; with ``--delay 0``
 a fast loopback server answers before most workers have sent anything, which
 hides the churn.
 
-The last row repeats the sync burst on httpx with httpx's own keep-alive limit
-of 20, to show the churn this avoids. Counts, not timings: the machine's speed
-does not change them much.
+The last two rows repeat the sync burst on HttpxTransport with a keep-alive
+limit of 20 (only the idle connections past 20 are closed) and on a bare
+``httpx.Client()`` (httpcore counts busy connections against its 20: most
+requests open a connection), to show the churn this avoids. Counts, not
+timings: the machine's speed does not change them much.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -117,11 +120,36 @@ def main(argv: list[str] | None = None) -> int:
         )
     churn = HttpxTransport(limits=httpx.Limits(max_connections=LIMIT, max_keepalive_connections=20))
     row(
-        "httpx sync, keep-alive 20 (httpx's)",
+        "httpx sync, keep-alive 20",
         threads * sync_each,
         sync_burst(churn, threads, sync_each, path),
     )
+    opened, failed = bare_burst(threads, sync_each, path)
+    row(f"bare httpx.Client ({failed} failed)", threads * sync_each, opened)
     return 0
+
+
+def bare_burst(threads: int, each: int, path: str) -> tuple[int, int]:
+    """The sync burst on a bare ``httpx.Client()`` (keep-alive 20), for contrast: the
+    connections the server accepted, and the requests that failed (httpcore closes a
+    connection another thread was just handed: EBADF)."""
+    failed = 0
+    lock = threading.Lock()
+    with EchoServer() as server, httpx.Client(base_url=server.url) as client:
+
+        def work() -> None:
+            nonlocal failed
+            for _ in range(each):
+                try:
+                    client.get(path)
+                except httpx.TransportError:
+                    with lock:
+                        failed += 1
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for future in [pool.submit(work) for _ in range(threads)]:
+                future.result()
+        return server.connections_opened, failed
 
 
 def row(label: str, requests: int, opened: int) -> None:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Callable
+
 from echo_server import EchoServer
 
+from ._hostile import Conn, HostileServer
 from ._support import Client, eventually
 
 
@@ -50,16 +55,36 @@ async def test_close_releases_idle_connections(client: Client, own_server: EchoS
     assert await eventually(lambda: own_server.open_connections == 0)
 
 
-async def test_a_busy_pool_does_not_churn(client: Client, own_server: EchoServer) -> None:
+def together(workers: int) -> Callable[[Conn, int], bool]:
+    """An answer that holds each request until ``workers`` requests of its round (``/rN``) are
+    in, so every round has all of them in flight at once, however slow the machine is."""
+    rounds: dict[str, threading.Barrier] = {}
+    lock = threading.Lock()
+
+    def answer(conn: Conn, index: int) -> bool:
+        with lock:
+            barrier = rounds.setdefault(conn.target, threading.Barrier(workers))
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=5)  # a pool that cannot hold them all still gets answers
+        conn.send_head(200, [("Content-Length", "2"), ("Content-Type", "text/plain")])
+        conn.send(b"ok")
+        return True
+
+    return answer
+
+
+async def test_a_busy_pool_does_not_churn(client: Client) -> None:
     """32 threads (or 64 tasks) on one client reuse their connections: no more are opened.
 
-    Each request waits 50 ms at the server, so every worker's request is in flight
-    at once. With httpx's own default (20 kept alive, busy ones counted against
-    that) each burst would open a new connection for most requests.
+    Every round has all its requests in flight at once, so it needs every connection
+    of the round before. With httpx's own default (20 kept alive, busy ones counted
+    against that) each round would open a new connection for most requests.
     """
-    client.api = client.new(base_url=own_server.url)
     workers = 64 if client.is_async else 32
-    for _ in range(5):
-        responses = await client.gather(workers, "/delay/0.05")
-        assert [r.status_code for r in responses] == [200] * workers
-    assert own_server.connections_opened <= workers
+    with HostileServer(together(workers)) as srv:
+        client.api = client.new(base_url=srv.url())
+        for round_ in range(5):
+            responses = await client.gather(workers, f"/r{round_}")
+            assert [r.text for r in responses] == ["ok"] * workers
+            await client.settle()
+        assert srv.connections == workers

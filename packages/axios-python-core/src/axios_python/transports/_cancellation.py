@@ -187,6 +187,88 @@ def _spare_owned(pool: Any, closing: list[Any]) -> list[Any]:
     return [connection for connection in closing if id(connection) not in owned]
 
 
+_HTTP11: Final = (httpcore.HTTP11Connection, httpcore.AsyncHTTP11Connection)
+_LINEAR: Final = (
+    httpcore.ConnectionPool._assign_requests_to_connections,
+    httpcore.AsyncConnectionPool._assign_requests_to_connections,
+)
+
+
+def _assign_linear(pool: Any) -> list[Any]:
+    """httpcore 1.x's assignment pass without its quadratic work; returns the connections to close.
+
+    The same decisions in the same order (drop closed ones, close expired ones and
+    surplus idle ones, give each queued request the first available connection, else
+    a new one, else replace an idle one), except two: surplus counts the *idle*
+    connections (httpcore counts every connection, once per idle one: O(n^2) per pass,
+    and busy ones push idle ones out, encode/httpcore#1000), and an HTTP/1.1
+    connection another request was handed but has not started on yet is not handed
+    out again (httpcore does, and the loser retries a whole pass: encode/httpcore#822).
+    With 64 tasks on 64 kept-alive connections these made reuse ten times slower than
+    opening new connections, long enough for idle ones to expire (churn).
+    """
+    closing: list[Any] = []
+    live: list[Any] = []
+    for connection in pool._connections:
+        if connection.is_closed():
+            continue
+        if connection.has_expired():
+            closing.append(connection)
+        else:
+            live.append(connection)
+    surplus = sum(1 for connection in live if connection.is_idle())
+    surplus -= pool._max_keepalive_connections
+    if surplus > 0:
+        kept = []
+        for connection in live:
+            if surplus > 0 and connection.is_idle():
+                closing.append(connection)
+                surplus -= 1
+            else:
+                kept.append(connection)
+        live = kept
+    pool._connections[:] = live
+    live = pool._connections  # new connections below join the pool itself
+    taken = {
+        id(pool_request.connection)
+        for pool_request in pool._requests
+        if isinstance(getattr(pool_request.connection, "_connection", None), _HTTP11)
+    }
+    starved: list[Any] = []  # origins that found nothing (unhashable): so do later requests
+    for pool_request in pool._requests:
+        if not pool_request.is_queued():
+            continue
+        origin = pool_request.request.url.origin
+        if origin in starved:
+            continue
+        chosen = None
+        for connection in live:
+            if (
+                id(connection) not in taken
+                and connection.can_handle_request(origin)
+                and connection.is_available()
+            ):
+                chosen = connection
+                break
+        if chosen is None:
+            if len(live) >= pool._max_connections:
+                idle = next(
+                    (c for c in live if id(c) not in taken and c.is_idle()),
+                    None,
+                )
+                if idle is None:
+                    starved.append(origin)  # it waits for a connection to come back
+                    continue
+                live.remove(idle)
+                closing.append(idle)
+            chosen = pool.create_connection(origin)
+            live.append(chosen)
+        pool_request.assign_to_connection(chosen)
+        if isinstance(getattr(chosen, "_connection", None), _HTTP11):
+            taken.add(id(chosen))
+    return closing
+
+
 def _mark_reused(assigned: list[Any]) -> None:
     """Mark the requests just given a connection that had served a request before."""
     for pool_request in assigned:
@@ -227,6 +309,8 @@ def harden_pool(pool: Any, *, sync: bool) -> None:
     # The unbound method and a weak reference: a pool that referred to itself would
     # only be freed by the cycle collector, keeping its sockets open until then.
     assign = type(pool)._assign_requests_to_connections
+    if assign in _LINEAR:
+        assign = _assign_linear
     pool_ref = weakref.ref(pool)
 
     def assign_requests_to_connections() -> list[Any]:
