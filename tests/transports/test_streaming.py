@@ -9,6 +9,7 @@ import pytest
 
 from axios_python import TimeoutError
 
+from ._hostile import Conn, HostileServer
 from ._support import Client, eventually, total
 
 
@@ -37,6 +38,24 @@ async def test_stream_yields_before_the_body_ends(client: Client) -> None:
     assert chunk.startswith(b"*")
     assert time.monotonic() - started < 1.5
     await client.close_response(response)
+
+
+def answer_sized_slowly(conn: Conn, index: int) -> bool:
+    """A 4-byte body with a Content-Length, one byte every 0.5 s."""
+    conn.send_head(200, [("Content-Length", "4")])
+    conn.trickle(b"abcd", pause=0.5)
+    return False
+
+
+async def test_a_sized_body_streams_as_it_arrives(client: Client) -> None:
+    """A body with a Content-Length is handed over as it arrives too, not once a buffer fills."""
+    with HostileServer(answer_sized_slowly) as srv:
+        started = time.monotonic()
+        response = await client.get(srv.url("/sized"), stream=True)
+        chunk = await client.first_chunk(response)
+        assert chunk.startswith(b"a")
+        assert time.monotonic() - started < 1.2  # the whole body takes 2 s
+        await client.close_response(response)
 
 
 async def test_streamed_gzip_is_decompressed(client: Client) -> None:

@@ -369,13 +369,12 @@ class _Stream(SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         raw = self._raw
         try:
-            if raw.chunked:
-                # read1 goes through http.client's chunk parsing (strict, see _strict.py);
-                # stream() would use urllib3's own, lenient one. It returns b"" at the end.
-                # Bytes as received: the core decodes.
-                yield from iter(functools.partial(raw.read1, _CHUNK, decode_content=False), b"")
-            else:
-                yield from raw.stream(_CHUNK, decode_content=False)
+            # read1 hands over what has arrived (up to _CHUNK) instead of waiting for a
+            # full _CHUNK, so a slow body streams and reports progress as it comes; for
+            # chunked bodies it also goes through http.client's chunk parsing (strict, see
+            # _strict.py), not urllib3's lenient one. It returns b"" at the end. Bytes as
+            # received: the core decodes.
+            yield from iter(functools.partial(raw.read1, _CHUNK, decode_content=False), b"")
         except BaseException as exc:
             call = self._call
             self.close()
