@@ -7,6 +7,7 @@ the caller iterates a stream. Every TimeoutError names the limit it hit.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 
@@ -113,6 +114,52 @@ async def test_each_attempt_gets_its_own_total(client: Client, trickle: HostileS
     assert caught.value.attempts == 3
     assert isinstance(caught.value.__cause__, TimeoutError)
     assert time.monotonic() - started < 3
+
+
+def answer_slow_redirect(conn: Conn, index: int) -> bool:
+    """``/N`` waits 0.3 s, then redirects to ``/N+1``: each hop is quick enough alone."""
+    hop = int(conn.target.strip("/") or 0)
+    if conn.server.stopping.wait(0.3):
+        return False
+    conn.send_head(302, [("Location", f"/{hop + 1}"), ("Content-Length", "0")])
+    return True
+
+
+async def test_total_bounds_a_chain_of_redirects(client: Client) -> None:
+    """The total covers the redirects an attempt follows, not each hop alone."""
+    with HostileServer(answer_slow_redirect) as srv:
+        started = time.monotonic()
+        with pytest.raises(TimeoutError, match=r"total timeout of 0\.8s"):
+            await client.get(
+                srv.url("/0"), timeout={**TRICKLE_TIMEOUT, "total": 0.8}, max_redirects=30
+            )
+        assert time.monotonic() - started < 2.5
+        assert 2 <= len(srv.requests) <= 6  # several hops were followed, then the total ended it
+
+
+def answer_never_read(conn: Conn, index: int) -> bool:
+    """Take the head of a request and never read its body (the client's writes block)."""
+    conn.server.stopping.wait(10)
+    return False
+
+
+async def test_total_bounds_a_blocked_upload(client: Client) -> None:
+    """A server that stops reading a large body never trips a 5 s write limit; the total does."""
+
+    class NeverReads(HostileServer):
+        def serve(self, sock: socket.socket) -> None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            self.stopping.wait(10)
+
+    with NeverReads(answer_never_read) as srv:
+        started = time.monotonic()
+        with pytest.raises(TimeoutError, match=r"total timeout of 0\.5s"):
+            await client.post(
+                srv.url("/upload"),
+                data=b"u" * (64 * 1024 * 1024),
+                timeout={"connect": 2, "read": 5, "write": 5, "pool": 2, "total": 0.5},
+            )
+        assert time.monotonic() - started < 3
 
 
 async def test_a_deadline_that_is_not_reached_changes_nothing(client: Client) -> None:

@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from axios_python import AxiosPythonError, ConfigError, ProgressEvent
+from axios_python._progress import INTERVAL
 
+from ._hostile import Conn, HostileServer
 from ._support import Client
 
 SIZE = 8 * 1024 * 1024
@@ -38,6 +40,28 @@ async def test_download_progress(client: Client, stream: bool) -> None:
     assert len(body) == SIZE
     check_events(events, SIZE, SIZE)
     assert all(e.download and not e.upload for e in events)
+
+
+def answer_slowly(conn: Conn, index: int) -> bool:
+    """10,000 bytes with a Content-Length, 500 at a time every 50 ms (about a second)."""
+    conn.send_head(200, [("Content-Length", "10000")])
+    conn.trickle(b"s" * 10000, pause=0.05, size=500)
+    return False
+
+
+async def test_download_progress_reports_rate_and_time_left(client: Client) -> None:
+    """Events along a slow body carry the rate since the previous event and the time left."""
+    events: list[ProgressEvent] = []
+    with HostileServer(answer_slowly) as srv:
+        await client.get(srv.url("/slow"), on_download_progress=events.append)
+    check_events(events, 10000, 10000)
+    along = events[:-1]
+    assert len(along) >= 3, along
+    for event in along:
+        assert event.rate is not None
+        assert 0 < event.rate <= event.bytes / INTERVAL  # events are INTERVAL apart at least
+        assert event.estimated == pytest.approx((10000 - event.loaded) / event.rate)
+        assert event.progress == event.loaded / 10000
 
 
 async def test_download_progress_of_unknown_size(client: Client) -> None:
