@@ -13,7 +13,11 @@ told from a fresh connection's. Both never close a connection a request still ow
 would, racing the thread about to use it), and reap connections that no request
 owns and that are neither idle nor closed: a request cancelled after the pool gave it a new
 connection but before that connection was opened leaves such an orphan behind,
-holding a pool slot for good (encode/httpcore#1093).
+holding a pool slot for good (encode/httpcore#1093). On httpcore 1.x the pool's
+assignment pass itself is replaced by one that takes the same decisions in linear
+time (``_assign_linear``): httpcore's is quadratic and hands one idle connection
+to several waiting requests, which made reusing connections slower than opening
+new ones under concurrency.
 
 Everything here leans on httpcore 1.x internals (httpcore2, under httpx2, shares
 them); it is kept in this one module so the rest of the library never sees them.
