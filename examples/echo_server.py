@@ -204,6 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
         self._gone = False
         self._headers_sent = False
+        self._in_flight = False
 
     @property
     def _http_server(self) -> _HTTPServer:
@@ -255,6 +256,7 @@ class _Handler(BaseHTTPRequestHandler):
         name = parts[0] if parts else ""
         arity, endpoint = _ROUTES.get(name, (None, _Handler._not_found))
         owner._begin_request()
+        self._in_flight = True
         try:
             if arity is not None and len(parts) - 1 != arity:
                 endpoint = _Handler._not_found
@@ -266,7 +268,17 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:
             self._answer_error(500, traceback.format_exc())
         finally:
-            owner._end_request()
+            self._answered()
+
+    def _answered(self) -> None:
+        """Count this request answered, once, just before its last bytes are written.
+
+        A client that has read a whole response then never finds it still in flight
+        (for peak_in_flight); a response that ends otherwise is counted on return.
+        """
+        if self._in_flight:
+            self._in_flight = False
+            self._http_server.owner._end_request()
 
     def _answer_error(self, status: int, message: str) -> None:
         """Send a JSON error if nothing was sent yet, otherwise drop the connection."""
@@ -401,8 +413,12 @@ class _Handler(BaseHTTPRequestHandler):
         has_body = status not in _NO_BODY_STATUSES
         if has_body:
             all_headers.append(("Content-Length", str(len(body))))
+        last_is_body = has_body and body and self.command != "HEAD"
+        if not last_is_body:
+            self._answered()  # the headers are the whole response
         self._start(status, all_headers)
-        if has_body and body and self.command != "HEAD":
+        if last_is_body:
+            self._answered()
             self._write(body)
 
     def _send_json(
@@ -427,13 +443,16 @@ class _Handler(BaseHTTPRequestHandler):
             all_headers.append(("Transfer-Encoding", "chunked"))
         else:
             all_headers.append(("Connection", "close"))
-        self._start(status, all_headers)
         if self.command == "HEAD":
+            self._answered()
+            self._start(status, all_headers)
             return
+        self._start(status, all_headers)
         for chunk in chunks:
             if chunk:
                 self._write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
         if chunked:
+            self._answered()
             self._write(b"0\r\n\r\n")
 
     # -- endpoints ----------------------------------------------------------------
