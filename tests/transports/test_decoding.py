@@ -205,6 +205,18 @@ async def test_gzip_bomb_stops_at_the_limit_in_bounded_memory(
     assert peak < GROWTH, f"peak {peak / 1e6:.1f} MB"
 
 
+async def test_decompress_false_limits_the_bytes_as_received(
+    client: Client, bomb_server: HostileServer
+) -> None:
+    """With ``decompress=False`` the limit counts the bomb's 1 MB on the wire, not its 1 GB."""
+    url = bomb_server.url("/bomb")
+    raw = await client.get(url, decompress=False, max_content_length=2 * LIMIT)
+    assert raw.content == gzip_bomb()
+    assert raw.headers["content-encoding"] == "gzip"
+    with pytest.raises(ContentTooLargeError):
+        await client.get(url, decompress=False, max_content_length=LIMIT // 2)
+
+
 async def test_streamed_bomb_comes_in_bounded_pieces(
     client: Client, bomb_server: HostileServer
 ) -> None:

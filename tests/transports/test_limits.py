@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 
-from axios_python import ContentTooLargeError
+from axios_python import AxiosPython, ContentTooLargeError
 
 from ._support import Client, eventually
 
@@ -47,6 +48,23 @@ async def test_a_chunked_body_fails_as_it_passes_the_limit(client: Client) -> No
     with pytest.raises(ContentTooLargeError):
         await client.chunks(response)
     assert response.is_closed
+
+
+async def read_body(client: Client, api: AxiosPython, stream: bool, **options: Any) -> bytes:
+    """GET 200,000 bytes in chunks and the whole body, streamed or not."""
+    response = await client.get("/stream-bytes/200000", api=api, stream=stream, **options)
+    return b"".join(await client.chunks(response)) if stream else response.content
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["buffered", "streamed"])
+async def test_a_body_over_the_limit_frees_its_connection(client: Client, stream: bool) -> None:
+    """On a pool of one connection, the request after a refused body gets a connection."""
+    api = client.new(max_connections=1)
+    options = {"params": {"chunk_size": 4096}, "max_content_length": LIMIT}
+    with pytest.raises(ContentTooLargeError):
+        await read_body(client, api, stream, **options)
+    quick = {"connect": 2, "read": 2, "write": 2, "pool": 1}
+    assert (await client.get("/get", api=api, timeout=quick)).status_code == 200
 
 
 async def test_the_limit_counts_decompressed_bytes(client: Client) -> None:
