@@ -241,7 +241,8 @@ _STEPS: list[tuple[str, Callable[[axios_python.AxiosPython], object]]] = [
     ("+ 2 async middleware", add_middleware),
     ("+ logger plugin", lambda api: api.plugin("logger")),
     ("+ auth plugin", lambda api: api.plugin("auth", token="bench-token")),
-    ("+ cache plugin", lambda api: api.plugin("cache")),
+    ("+ cache plugin", lambda api: api.plugin("cache")),  # = issue 13's "full"
+    ("+ otel plugin, no SDK", add_otel_plugin),  # what tracing wired in costs when unused
 ]
 
 

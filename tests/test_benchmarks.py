@@ -123,7 +123,7 @@ def test_socket_steps_print_each_part_of_the_full_pipeline() -> None:
     )
     assert done.returncode == 0, done.stderr
     steps = ["bare", "+ 2+1 interceptors", "+ 2 async middleware", "+ logger plugin"]
-    steps += ["+ auth plugin", "+ cache plugin"]
+    steps += ["+ auth plugin", "+ cache plugin", "+ otel plugin, no SDK"]
     for index, step in enumerate(steps):
         change = "" if index == 0 else r" +[-+]\d+\.\d"
         pattern = rf"^  {re.escape(step)} +\d+\.\d{change}$"
