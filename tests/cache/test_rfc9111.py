@@ -281,6 +281,37 @@ async def test_the_unconditional_repeat_runs_the_callers_stages_once(
     await plugin.aclose()
 
 
+@pytest.mark.parametrize("accept_304", [False, True], ids=["304-rejected", "304-accepted"])
+async def test_a_failed_repeat_reaches_the_rejected_interceptors(
+    origin: Origin, send: Sender, accept_304: bool
+) -> None:
+    """When the unconditional repeat fails, the caller's rejected handlers see that error."""
+    counter = itertools.count(1)
+
+    def answer(seen: Seen) -> Reply:
+        if seen.header("If-None-Match"):
+            return Reply(304, headers=[("ETag", '"v2"')])
+        if next(counter) == 1:
+            return Reply(headers=[("ETag", '"v1"'), ("Cache-Control", "no-cache")])
+        return Reply(500, body=b"boom")
+
+    url = origin.route("/etag", answer)
+    config = {"validate_status": lambda status: status < 400} if accept_304 else {}
+    api = _api(_rfc(), **config)
+    seen: list[BaseException] = []
+
+    def rejected(error: BaseException) -> Any:
+        seen.append(error)
+        raise error
+
+    api.interceptors.response.use(None, rejected)
+    await send(api, "GET", url)
+    with pytest.raises(HTTPStatusError) as info:
+        await send(api, "GET", url)
+    assert info.value.response.status_code == 500
+    assert seen == [info.value]
+
+
 async def test_a_matching_304_still_serves_the_stored_body(origin: Origin, send: Sender) -> None:
     """The ordinary case beside the one above: a 304 with the stored ETag refreshes the entry."""
 

@@ -237,6 +237,35 @@ async def test_error_hook_async_recovery(server: EchoServer) -> None:
     assert response.data == {"recovered": "HTTPStatusError"}
 
 
+@pytest.mark.parametrize("side", ["sync", "async"])
+async def test_an_error_hooks_own_exception_reaches_the_rejected_interceptors(
+    server: EchoServer, side: str
+) -> None:
+    """What an axios_error hook raises is the request's error: rejected handlers see it."""
+
+    class Failing:
+        @hookimpl
+        def axios_error(self, error: Exception, config: Any, client: Any) -> None:
+            raise RuntimeError(f"the hook failed on {type(error).__name__}")
+
+    api = _api(server, Failing())
+    seen: list[BaseException] = []
+
+    def rejected(error: BaseException) -> Response:
+        seen.append(error)
+        return Response(200, data={"recovered": str(error)})
+
+    api.interceptors.response.use(None, rejected)
+    if side == "async":
+        response = await api.async_get("/status/503")
+    else:
+        response = api.get("/status/503")
+    assert response.data == {"recovered": "the hook failed on HTTPStatusError"}
+    assert len(seen) == 1
+    assert isinstance(seen[0], RuntimeError)
+    assert isinstance(seen[0].__context__, HTTPStatusError)  # the original error stays linked
+
+
 def test_error_hook_sees_network_errors(server: EchoServer) -> None:
     """axios_error also runs for transport failures, with the request config."""
     from echo_server import refusing_port

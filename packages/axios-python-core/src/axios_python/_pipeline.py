@@ -185,7 +185,12 @@ def request_flow(
         if isinstance(exc, AxiosPythonError) and exc.config is None:
             exc.config = dict(config)
         if plugins is not None:
-            recovered = yield from plugins.error_hook(exc, config, is_async, started)
+            try:
+                recovered = yield from plugins.error_hook(exc, config, is_async, started)
+            except Exception as failed:  # a hook's own exception is the request's error now
+                if isinstance(failed, AxiosPythonError) and failed.config is None:
+                    failed.config = dict(config)
+                error, recovered = failed, None
             if recovered is not None:
                 response, error = recovered, None
     except BaseException as exc:  # a cancelled task, KeyboardInterrupt: no error hook for these

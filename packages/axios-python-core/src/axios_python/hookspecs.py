@@ -178,6 +178,8 @@ def axios_error(
 
     Return a Response to recover (the first non-None result wins; the response
     interceptors then see it as a success), or None to let the error continue.
+    An exception the hook raises becomes the request's error (its ``__context__``
+    is the original one): the rejected response interceptors see it.
     ``error.response`` is set for HTTPStatusError. ``started`` is as for
     ``axios_response``, or None for a failure before the ``axios_request`` hooks
     (in a request interceptor). Since 0.1.0.
