@@ -242,13 +242,7 @@ class CachePlugin:
         if pending.fallback is not None and response.status_code in ERROR_STATUSES:
             self._finish(pending, failure(response))
             return self._stale(pending)
-        stored = storable(
-            pending,
-            response,
-            max_entry_bytes=self.max_entry_bytes,
-            rfc=self.respect_cache_control,
-            shared=self._shared(pending.partition),
-        )
+        stored = self._storable(pending, response)
         if stored is None:
             if pending.revalidating:
                 self._counters.add("misses")
@@ -307,6 +301,16 @@ class CachePlugin:
     def _shared(self, partition: str | None) -> bool:
         # A credential-partitioned entry serves one user only: judge it as a private cache.
         return self.shared and partition is None
+
+    def _storable(self, pending: Pending, response: Response) -> StoredResponse | None:
+        """What to store for ``response`` to ``pending``'s request, or None if it must not be."""
+        return storable(
+            pending,
+            response,
+            max_entry_bytes=self.max_entry_bytes,
+            rfc=self.respect_cache_control,
+            shared=self._shared(pending.partition),
+        )
 
     @staticmethod
     def _matches(stored: StoredResponse, partition: str | None, headers: Headers) -> bool:
@@ -569,13 +573,7 @@ class CachePlugin:
                 # One attempt runs no axios_response hook: store the full response here.
                 again = pending_of(full)
                 if again is not None and not full.from_cache:
-                    stored = storable(
-                        again,
-                        full,
-                        max_entry_bytes=self.max_entry_bytes,
-                        rfc=True,
-                        shared=self._shared(again.partition),
-                    )
+                    stored = self._storable(again, full)
                     if stored is not None:
                         yield from self._store(again, stored)
             finally:
